@@ -1,0 +1,52 @@
+# Rapport: `make run` starts the demo, `make test` runs every check.
+PYTHON ?= $(shell command -v python3.12 || (command -v pyenv >/dev/null && pyenv which python3.12 2>/dev/null) || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PYTEST_WORKERS ?= 2
+
+.PHONY: run test lint fmt lock migrate demo messages bench clean
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/rapport migrate --no-input
+	$(BIN)/rapport demo
+	$(BIN)/rapport serve
+
+migrate: $(STAMP)
+	$(BIN)/rapport migrate --no-input
+
+demo: migrate
+	$(BIN)/rapport demo
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy
+
+fmt: $(STAMP)
+	$(BIN)/ruff format src tests
+	$(BIN)/ruff check --fix src tests
+
+test: $(STAMP) lint
+	RAPPORT_VAR_DIR=$(CURDIR)/var/test $(BIN)/rapport makemigrations --check --dry-run
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# Regenerate the pinned lock file from pyproject.toml (needs network access to PyPI).
+lock: $(STAMP)
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.12 -o requirements.lock
+
+# Extract new strings into the Chinese catalogue and compile it (needs GNU gettext).
+messages: $(STAMP)
+	cd src/rapport && ../../$(BIN)/rapport makemessages --locale zh_Hans --no-obsolete --no-location --ignore 'static/*'
+	cd src/rapport && ../../$(BIN)/rapport compilemessages --locale zh_Hans
+
+clean:
+	rm -rf $(VENV) var

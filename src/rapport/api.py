@@ -1,0 +1,135 @@
+"""The REST API: ``/api/v1/``, personal bearer tokens, OpenAPI at ``/api/openapi.json``.
+
+Errors follow RFC 9457 (problem+json), with titles in the caller's language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer
+
+from rapport.tenancy.actors import Actor, client_ip
+from rapport.tenancy.services import actor_for_api_token
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Actor | None:
+        actor = actor_for_api_token(token.strip(), ip=client_ip(request))
+        if actor is not None:
+            request.actor = actor  # type: ignore[attr-defined]
+        return actor
+
+
+api = NinjaAPI(
+    title="Rapport API",
+    version="1",
+    description="Clients, contacts and projects of your organisation. "
+    "Authenticate with a personal API token: `Authorization: Bearer rpt_…`.",
+    auth=TokenAuth(),
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+def problem(request: HttpRequest, status: int, title: str, **extra: Any) -> HttpResponse:
+    response = api.create_response(
+        request, {"type": "about:blank", "title": title, "status": status, **extra}, status=status
+    )
+    response["Content-Type"] = "application/problem+json"
+    return response
+
+
+PYDANTIC_MESSAGES = {
+    "missing": lambda ctx: _("This field is required."),
+    "string_too_long": lambda ctx: (
+        _("Ensure this value has at most %(max)s characters.") % {"max": ctx.get("max_length")}
+    ),
+    "string_too_short": lambda ctx: (
+        _("Ensure this value has at least %(min)s characters.") % {"min": ctx.get("min_length")}
+    ),
+    "string_type": lambda ctx: _("Enter a text value."),
+    "int_parsing": lambda ctx: _("Enter a whole number."),
+    "int_type": lambda ctx: _("Enter a whole number."),
+    "date_from_datetime_parsing": lambda ctx: _("Enter a valid date (YYYY-MM-DD)."),
+    "date_parsing": lambda ctx: _("Enter a valid date (YYYY-MM-DD)."),
+    "date_type": lambda ctx: _("Enter a valid date (YYYY-MM-DD)."),
+    "enum": lambda ctx: _("Choose one of: %(choices)s.") % {"choices": ctx.get("expected")},
+    "literal_error": lambda ctx: (
+        _("Choose one of: %(choices)s.") % {"choices": ctx.get("expected")}
+    ),
+    "json_invalid": lambda ctx: _("The body is not valid JSON."),
+    "model_attributes_type": lambda ctx: _("The body must be a JSON object."),
+    "dict_type": lambda ctx: _("The body must be a JSON object."),
+    "extra_forbidden": lambda ctx: _("This field is not allowed."),
+    "value_error": lambda ctx: _("Enter a valid value."),
+}
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors = []
+    for error in exc.errors:
+        translate = PYDANTIC_MESSAGES.get(error.get("type", ""))
+        errors.append(
+            {
+                "field": ".".join(str(part) for part in error.get("loc", ())[1:]) or None,
+                "message": translate(error.get("ctx") or {})
+                if translate
+                else _("Enter a valid value."),
+            }
+        )
+    return problem(request, 422, _("The request is not valid."), errors=errors)
+
+
+@api.exception_handler(DjangoValidationError)
+def on_service_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    if hasattr(exc, "error_dict"):
+        errors = [
+            {"field": None if field == "__all__" else field, "message": message}
+            for field, messages in exc.message_dict.items()
+            for message in messages
+        ]
+    else:
+        errors = [{"field": None, "message": message} for message in exc.messages]
+    return problem(request, 422, _("The request is not valid."), errors=errors)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = problem(request, 401, _("A valid API token is required (Authorization: Bearer …)."))
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return problem(request, 404, _("Not found."))
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return problem(request, 403, _("You are not allowed to do this."))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return problem(request, exc.status_code, str(exc))
+
+
+def _register() -> None:
+    from rapport.clients.api import router as clients_router
+    from rapport.projects.api import router as projects_router
+
+    api.add_router("/v1/", clients_router)
+    api.add_router("/v1/", projects_router)
+
+
+_register()

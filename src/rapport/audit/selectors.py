@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import QuerySet
+
+from rapport.audit.models import AuditEvent
+from rapport.tenancy.actors import Actor
+
+
+def audit_events_visible_to(actor: Actor) -> QuerySet[AuditEvent]:
+    """Only an organisation's owners and admins read its audit trail."""
+    if not actor.is_admin:
+        return AuditEvent.objects.none()
+    return AuditEvent.objects.filter(organisation=actor.organisation).select_related("content_type")
+
+
+def audit_event_list(
+    *,
+    actor: Actor,
+    action: str = "",
+    object_type: str = "",
+    actor_query: str = "",
+    object_query: str = "",
+) -> QuerySet[AuditEvent]:
+    events = audit_events_visible_to(actor)
+    if action:
+        events = events.filter(action=action)
+    if object_type:
+        events = events.filter(content_type__model=object_type)
+    if actor_query:
+        events = events.filter(actor_label__icontains=actor_query)
+    if object_query:
+        events = events.filter(object_repr__icontains=object_query)
+    return events
+
+
+def history_for(*, actor: Actor, obj: models.Model) -> QuerySet[AuditEvent]:
+    """A record's history on its own page, for the organisation's members who can open it
+    (the caller has already resolved ``obj`` through a scoped selector)."""
+    if not actor.is_member:
+        return AuditEvent.objects.none()
+    content_type = ContentType.objects.get_for_model(obj, for_concrete_model=True)
+    return AuditEvent.objects.filter(
+        organisation=actor.organisation, content_type=content_type, object_id=str(obj.pk)
+    )

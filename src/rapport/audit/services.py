@@ -1,0 +1,65 @@
+"""Writing the audit trail. Every service that changes data calls ``record`` once per change."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from rapport.audit.models import AuditEvent
+from rapport.tenancy.actors import Actor
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    return value
+
+
+def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """The current values of ``fields``, in a form the audit trail can store."""
+    return {name: _plain(getattr(obj, name)) for name in fields}
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """``{field: [old, new]}`` for every field whose value changed."""
+    return {
+        name: [before.get(name), value]
+        for name, value in after.items()
+        if before.get(name) != value
+    }
+
+
+def record(
+    *,
+    actor: Actor,
+    action: str,
+    obj: models.Model,
+    changes: dict[str, Any] | None = None,
+    organisation_id: int | None = None,
+) -> AuditEvent:
+    contact_id = None
+    if actor.is_contact and actor.contact_ids:
+        contact_id = getattr(obj, "_audit_contact_id", None) or min(actor.contact_ids)
+    return AuditEvent.objects.create(
+        organisation_id=organisation_id
+        if organisation_id is not None
+        else getattr(obj, "organisation_id", None) or actor.organisation_id or None,
+        actor_user=actor.user,
+        actor_contact_id=contact_id,
+        actor_label=actor.label[:200],
+        action=action,
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        changes=dict(changes or {}),
+        ip=actor.ip,
+    )

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+
+from rapport.audit import selectors
+from rapport.audit.models import AuditEvent
+from rapport.core.pagination import paginate
+from rapport.tenancy import permissions
+from rapport.tenancy.access import member_required
+from rapport.tenancy.actors import ActorRequest
+
+ACTIONS = [
+    "created",
+    "updated",
+    "deleted",
+    "published",
+    "unpublished",
+    "invited",
+    "accepted",
+    "revoked",
+]
+
+
+@member_required
+def audit_list(request: ActorRequest) -> HttpResponse:
+    actor = request.actor
+    if not permissions.can_read_audit(actor):
+        raise Http404
+    filters = {
+        "action": request.GET.get("action", "") if request.GET.get("action") in ACTIONS else "",
+        "object_type": request.GET.get("type", "")[:40],
+        "actor_query": request.GET.get("who", "").strip()[:100],
+        "object_query": request.GET.get("q", "").strip()[:100],
+    }
+    events = selectors.audit_event_list(actor=actor, **filters)
+    types = ContentType.objects.filter(
+        pk__in=AuditEvent.objects.filter(organisation=actor.organisation)
+        .values("content_type")
+        .distinct()
+    ).order_by("model")
+    return render(
+        request,
+        "audit/list.html",
+        {
+            "page": paginate(request, events, per_page=50),
+            "filters": filters,
+            "actions": ACTIONS,
+            "types": types,
+        },
+    )

@@ -1,0 +1,65 @@
+"""Every read of clients and contacts starts here, narrowed to the actor."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from rapport.clients.models import Client, Contact
+from rapport.tenancy.actors import Actor
+from rapport.tenancy.models import Role
+
+
+def clients_visible_to(actor: Actor) -> QuerySet[Client]:
+    """Owners, admins and PMs see every client of their organisation; a team member sees the
+    clients of the projects they work on; a contact sees the clients they belong to."""
+    from rapport.projects.selectors import projects_visible_to
+
+    if actor.is_member:
+        clients = Client.objects.filter(organisation_id=actor.organisation_id)
+        if actor.role == Role.MEMBER:
+            clients = clients.filter(pk__in=projects_visible_to(actor).values("client_id"))
+        return clients
+    if actor.is_contact:
+        return Client.objects.filter(contacts__pk__in=actor.contact_ids).distinct()
+    return Client.objects.none()
+
+
+def client_list(*, actor: Actor, query: str = "") -> QuerySet[Client]:
+    clients = clients_visible_to(actor).annotate(
+        contact_count=Count("contacts", distinct=True),
+        project_count=Count("projects", distinct=True),
+    )
+    if query:
+        clients = clients.filter(name__icontains=query)
+    return clients.order_by("name", "id")
+
+
+def client_get(*, actor: Actor, client_id: int) -> Client:
+    return get_object_or_404(clients_visible_to(actor), pk=client_id)
+
+
+def contacts_visible_to(actor: Actor) -> QuerySet[Contact]:
+    if actor.is_member:
+        return Contact.objects.filter(client__in=clients_visible_to(actor))
+    return Contact.objects.none()
+
+
+def contact_list(
+    *, actor: Actor, client: Client | None = None, query: str = ""
+) -> QuerySet[Contact]:
+    contacts = contacts_visible_to(actor).select_related("client", "user")
+    if client is not None:
+        contacts = contacts.filter(client=client)
+    if query:
+        contacts = contacts.filter(Q(full_name__icontains=query) | Q(email__icontains=query))
+    return contacts.order_by("full_name", "id")
+
+
+def contact_get(*, actor: Actor, contact_id: int) -> Contact:
+    return get_object_or_404(contacts_visible_to(actor).select_related("client"), pk=contact_id)
+
+
+def portal_contacts_of(user_id: int) -> QuerySet[Contact]:
+    """The contacts a signed-in person acts as in the portal."""
+    return Contact.objects.filter(user_id=user_id, portal_access=True, user__is_active=True)

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from rapport.clients import views
+
+app_name = "clients"
+urlpatterns = [
+    path("", views.client_list, name="list"),
+    path("new/", views.client_create, name="create"),
+    path("<int:client_id>/", views.client_detail, name="detail"),
+    path("<int:client_id>/edit/", views.client_edit, name="edit"),
+    path("<int:client_id>/contacts/new/", views.contact_create, name="contact_create"),
+    path("contacts/<int:contact_id>/", views.contact_detail, name="contact_detail"),
+    path("contacts/<int:contact_id>/edit/", views.contact_edit, name="contact_edit"),
+    path("contacts/<int:contact_id>/invite/", views.contact_invite, name="contact_invite"),
+    path("contacts/<int:contact_id>/revoke/", views.contact_revoke, name="contact_revoke"),
+]

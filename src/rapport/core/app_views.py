@@ -1,0 +1,29 @@
+"""The internal app's home page for a member."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from rapport.clients.selectors import clients_visible_to
+from rapport.projects.models import Project
+from rapport.projects.selectors import project_list
+from rapport.tenancy.access import member_required
+from rapport.tenancy.actors import ActorRequest
+
+
+@member_required
+def app_home(request: ActorRequest) -> HttpResponse:
+    actor = request.actor
+    projects = project_list(actor=actor).exclude(
+        status__in=[Project.Status.CLOSED, Project.Status.CANCELLED]
+    )
+    return render(
+        request,
+        "app/home.html",
+        {
+            "projects": projects[:20],
+            "project_count": projects.count(),
+            "client_count": clients_visible_to(actor).count(),
+        },
+    )

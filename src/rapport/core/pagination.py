@@ -1,0 +1,10 @@
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+PAGE_SIZE = 25
+
+
+def paginate(request: HttpRequest, queryset: QuerySet, per_page: int = PAGE_SIZE) -> Page:
+    """Every list is paginated; a bad or out-of-range page number shows the nearest page."""
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))

@@ -1,0 +1,79 @@
+"""Outgoing email: rendered in the recipient's language, kept in the outbox, sent by the worker."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from rapport.notify.models import OutboundEmail
+
+logger = logging.getLogger(__name__)
+
+
+def email_queue(
+    *,
+    to: str,
+    template: str,
+    context: dict[str, Any],
+    language: str,
+    kind: str,
+    organisation_id: int | None = None,
+) -> OutboundEmail:
+    """Render ``notify/email/<template>.{subject,txt,html}`` in ``language`` and queue it.
+
+    The worker sends it once the surrounding transaction commits."""
+    from rapport.notify.tasks import send_email
+
+    context = {**context, "site_url": settings.SITE_URL, "language": language}
+    with translation.override(language):
+        subject = render_to_string(f"notify/email/{template}.subject.txt", context)
+        body_text = render_to_string(f"notify/email/{template}.txt", context)
+        body_html = render_to_string(f"notify/email/{template}.html", context)
+    email = OutboundEmail.objects.create(
+        organisation_id=organisation_id,
+        to=to,
+        subject=" ".join(subject.split())[:255],
+        body_text=body_text,
+        body_html=body_html,
+        language=language,
+        kind=kind,
+    )
+    transaction.on_commit(lambda: send_email.enqueue(email_id=email.pk))
+    return email
+
+
+def email_deliver(*, email_id: int) -> OutboundEmail:
+    """Hand one queued email to the configured backend and record the outcome.
+
+    Idempotent: a sent email is never sent again. The transport runs outside any
+    transaction so that a slow SMTP server never holds a database lock."""
+    email = OutboundEmail.objects.get(pk=email_id)
+    if email.status == OutboundEmail.Status.SENT:
+        return email
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[email.to],
+    )
+    if email.body_html:
+        message.attach_alternative(email.body_html, "text/html")
+    email.attempts += 1
+    try:
+        message.send()
+    except Exception as error:  # any transport failure is recorded, not raised
+        logger.warning("email %s to %s failed: %s", email.pk, email.to, error)
+        email.status = OutboundEmail.Status.FAILED
+        email.error = f"{type(error).__name__}: {error}"[:2000]
+    else:
+        email.status = OutboundEmail.Status.SENT
+        email.sent_at = timezone.now()
+        email.error = ""
+    email.save(update_fields=["status", "attempts", "error", "sent_at"])
+    return email

@@ -1,0 +1,103 @@
+from datetime import date, datetime
+from typing import Annotated
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+from pydantic import StringConstraints
+
+from rapport.clients.selectors import client_get
+from rapport.projects import selectors, services
+from rapport.projects.models import Project
+from rapport.tenancy.actors import ActorRequest
+from rapport.tenancy.selectors import project_managers_in_organisation
+
+router = Router(tags=["projects"])
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=150)]
+Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]
+Currency = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{3}$")]
+StatusText = Annotated[
+    str, StringConstraints(pattern="^(" + "|".join(Project.Status.values) + ")$")
+]
+
+
+class ProjectOut(Schema):
+    id: int
+    client_id: int
+    name: str
+    code: str
+    description: str
+    pm_id: int
+    start_date: date
+    end_date: date
+    status: str
+    currency: str
+    published_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class ProjectIn(Schema):
+    client_id: int
+    name: Name
+    code: Code
+    description: Annotated[str, StringConstraints(max_length=5000)] = ""
+    pm_id: int | None = None
+    start_date: date
+    end_date: date
+    status: StatusText = Project.Status.PROPOSED.value
+    currency: Currency = "EUR"
+
+
+class ProjectPatch(Schema):
+    name: Name | None = None
+    code: Code | None = None
+    description: Annotated[str, StringConstraints(max_length=5000)] | None = None
+    pm_id: int | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+    status: StatusText | None = None
+    currency: Currency | None = None
+
+
+def _resolve(request: ActorRequest, values: dict[str, object]) -> dict[str, object]:
+    """Ids in the body are resolved through the caller's scope: a foreign id is a 404."""
+    actor = request.actor
+    if "client_id" in values:
+        values["client"] = client_get(actor=actor, client_id=values.pop("client_id"))  # type: ignore[arg-type]
+    if "pm_id" in values:
+        pm_id = values.pop("pm_id")
+        values["pm"] = project_managers_in_organisation(actor).filter(pk=int(str(pm_id))).first()
+        if values["pm"] is None:
+            raise ValidationError({"pm": _("Choose a project manager of your organisation.")})
+    return values
+
+
+@router.get("/projects", response=list[ProjectOut], operation_id="projects_list")
+@paginate(PageNumberPagination)
+def projects_list(
+    request: ActorRequest, status: StatusText | None = None, client_id: int | None = None
+) -> QuerySet[Project]:
+    return selectors.project_list(actor=request.actor, status=status or "", client_id=client_id)
+
+
+@router.post("/projects", response={201: ProjectOut}, operation_id="projects_create")
+def projects_create(request: ActorRequest, payload: ProjectIn) -> tuple[int, Project]:
+    values = _resolve(request, payload.dict(exclude_none=True))
+    return 201, services.project_create(actor=request.actor, **values)
+
+
+@router.get("/projects/{project_id}", response=ProjectOut, operation_id="projects_get")
+def projects_get(request: ActorRequest, project_id: int) -> Project:
+    return selectors.project_get(actor=request.actor, project_id=project_id)
+
+
+@router.patch("/projects/{project_id}", response=ProjectOut, operation_id="projects_update")
+def projects_update(request: ActorRequest, project_id: int, payload: ProjectPatch) -> Project:
+    actor = request.actor
+    project = selectors.project_get(actor=actor, project_id=project_id)
+    values = _resolve(request, payload.dict(exclude_unset=True, exclude_none=True))
+    return services.project_update(actor=actor, project=project, **values)

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from rapport.clients.selectors import clients_visible_to
+from rapport.projects.models import Project
+from rapport.tenancy.actors import Actor
+from rapport.tenancy.models import User
+from rapport.tenancy.selectors import project_managers_in_organisation, users_in_organisation
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ProjectForm(forms.ModelForm):
+    """Choices come from the actor's own scope, so a foreign id can never be chosen."""
+
+    class Meta:
+        model = Project
+        fields = [
+            "client",
+            "name",
+            "code",
+            "pm",
+            "start_date",
+            "end_date",
+            "status",
+            "currency",
+            "description",
+        ]
+        widgets = {
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        client_field = self.fields["client"]
+        pm_field = self.fields["pm"]
+        assert isinstance(client_field, forms.ModelChoiceField)
+        assert isinstance(pm_field, forms.ModelChoiceField)
+        client_field.queryset = clients_visible_to(actor).order_by("name")
+        pm_field.queryset = project_managers_in_organisation(actor).distinct()
+
+
+class ProjectMemberForm(forms.Form):
+    user: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Team member"), queryset=User.objects.none()
+    )
+
+    def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = users_in_organisation(actor).distinct()  # type: ignore[attr-defined]

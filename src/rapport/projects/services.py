@@ -1,0 +1,145 @@
+"""Writes for projects and their teams."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rapport.audit import services as audit
+from rapport.clients.selectors import clients_visible_to
+from rapport.projects import permissions
+from rapport.projects.models import Project, ProjectMember
+from rapport.tenancy.actors import Actor
+from rapport.tenancy.selectors import project_managers_in_organisation, users_in_organisation
+
+PROJECT_FIELDS = (
+    "client",
+    "name",
+    "code",
+    "description",
+    "pm",
+    "start_date",
+    "end_date",
+    "status",
+    "currency",
+)
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _check_relations(actor: Actor, project: Project) -> None:
+    """Every related id is resolved through the actor's own scope, never trusted."""
+    errors = {}
+    if (
+        project.client_id is not None
+        and not clients_visible_to(actor).filter(pk=project.client_id).exists()
+    ):
+        errors["client"] = _("Choose one of your clients.")
+    if (
+        project.pm_id is not None
+        and not project_managers_in_organisation(actor).filter(pk=project.pm_id).exists()
+    ):
+        errors["pm"] = _("Choose a project manager of your organisation.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _apply(project: Project, values: dict[str, Any]) -> None:
+    unknown = set(values) - set(PROJECT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    for name, value in values.items():
+        setattr(project, name, value.strip() if isinstance(value, str) else value)
+    project.code = project.code.upper()
+    project.currency = project.currency.upper()
+
+
+@transaction.atomic
+def project_create(*, actor: Actor, **values: Any) -> Project:
+    _require(permissions.can_create_project(actor))
+    values.setdefault("pm", actor.user)
+    project = Project(organisation=actor.organisation)
+    _apply(project, values)
+    _check_relations(actor, project)
+    project.full_clean()
+    project.save()
+    audit.record(
+        actor=actor,
+        action="created",
+        obj=project,
+        changes=audit.diff({}, audit.snapshot(project, PROJECT_FIELDS)),
+    )
+    return project
+
+
+@transaction.atomic
+def project_update(*, actor: Actor, project: Project, **values: Any) -> Project:
+    _require(permissions.can_edit_project(actor, project))
+    before = audit.snapshot(project, PROJECT_FIELDS)
+    _apply(project, values)
+    _check_relations(actor, project)
+    project.full_clean()
+    project.save()
+    if changes := audit.diff(before, audit.snapshot(project, PROJECT_FIELDS)):
+        audit.record(actor=actor, action="updated", obj=project, changes=changes)
+    return project
+
+
+@transaction.atomic
+def project_publish(*, actor: Actor, project: Project, published: bool = True) -> Project:
+    """Show the project in its client's portal (or take it out); who and when stay on record."""
+    _require(permissions.can_edit_project(actor, project))
+    if project.is_published == published:
+        return project
+    before = project.published_at
+    project.published_at = timezone.now() if published else None
+    project.published_by = actor.user if published else None
+    project.save(update_fields=["published_at", "published_by", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="published" if published else "unpublished",
+        obj=project,
+        changes=audit.diff(
+            {"published_at": before.isoformat() if before else None},
+            audit.snapshot(project, ["published_at"]),
+        ),
+    )
+    return project
+
+
+@transaction.atomic
+def project_member_add(*, actor: Actor, project: Project, user_id: int) -> ProjectMember:
+    _require(permissions.can_edit_project(actor, project))
+    user = users_in_organisation(actor).filter(pk=user_id).first()
+    if user is None:
+        raise ValidationError({"user": _("Choose a member of your organisation.")})
+    member, created = ProjectMember.objects.get_or_create(project=project, user=user)
+    if created:
+        audit.record(
+            actor=actor,
+            action="created",
+            obj=member,
+            organisation_id=project.organisation_id,
+            changes={"user": [None, str(user)]},
+        )
+    return member
+
+
+@transaction.atomic
+def project_member_remove(*, actor: Actor, member: ProjectMember) -> None:
+    _require(permissions.can_edit_project(actor, member.project))
+    audit.record(
+        actor=actor,
+        action="deleted",
+        obj=member,
+        organisation_id=member.project.organisation_id,
+        changes={"user": [str(member.user), None]},
+    )
+    member.delete()

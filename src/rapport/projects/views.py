@@ -1,0 +1,151 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from rapport.audit.selectors import history_for
+from rapport.core.forms import add_service_errors
+from rapport.core.pagination import paginate
+from rapport.projects import permissions, selectors, services
+from rapport.projects.forms import ProjectForm, ProjectMemberForm
+from rapport.projects.models import Project
+from rapport.tenancy.access import member_required
+from rapport.tenancy.actors import ActorRequest
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+@member_required
+def project_list(request: ActorRequest) -> HttpResponse:
+    actor = request.actor
+    status = request.GET.get("status", "")
+    if status not in Project.Status.values:
+        status = ""
+    query = request.GET.get("q", "").strip()[:100]
+    projects = selectors.project_list(actor=actor, status=status, query=query)
+    return render(
+        request,
+        "projects/list.html",
+        {
+            "page": paginate(request, projects),
+            "status": status,
+            "query": query,
+            "statuses": Project.Status.choices,
+            "can_create": permissions.can_create_project(actor),
+        },
+    )
+
+
+@member_required
+def project_create(request: ActorRequest) -> HttpResponse:
+    actor = request.actor
+    initial = {
+        "pm": actor.user,
+        "currency": actor.organisation.default_currency if actor.organisation else "EUR",
+        "client": _int_or_none(request.GET.get("client")),
+    }
+    form = ProjectForm(
+        request.POST or None,
+        actor=actor,
+        initial=initial,
+        instance=Project(organisation=actor.organisation),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.project_create(actor=actor, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Project “%(name)s” created.") % {"name": project.name})
+            return redirect("projects:detail", project.pk)
+    return render(request, "projects/form.html", {"form": form})
+
+
+@member_required
+def project_detail(request: ActorRequest, project_id: int) -> HttpResponse:
+    actor = request.actor
+    project = selectors.project_get(actor=actor, project_id=project_id)
+    can_edit = permissions.can_edit_project(actor, project)
+    return render(
+        request,
+        "projects/detail.html",
+        {
+            "project": project,
+            "members": selectors.project_members(project=project),
+            "member_form": ProjectMemberForm(actor=actor) if can_edit else None,
+            "history": history_for(actor=actor, obj=project)[:20],
+            "can_edit": can_edit,
+        },
+    )
+
+
+@member_required
+def project_edit(request: ActorRequest, project_id: int) -> HttpResponse:
+    actor = request.actor
+    project = selectors.project_get(actor=actor, project_id=project_id)
+    if not permissions.can_edit_project(actor, project):
+        raise services.PermissionDenied
+    form = ProjectForm(request.POST or None, actor=actor, instance=project)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.project_update(actor=actor, project=project, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Project saved."))
+            return redirect("projects:detail", project.pk)
+    return render(request, "projects/form.html", {"form": form, "project": project})
+
+
+@require_POST
+@member_required
+def project_publish(request: ActorRequest, project_id: int) -> HttpResponse:
+    actor = request.actor
+    project = selectors.project_get(actor=actor, project_id=project_id)
+    published = request.POST.get("published", "1") == "1"
+    services.project_publish(actor=actor, project=project, published=published)
+    if published:
+        messages.success(request, _("The project is now visible in the client portal."))
+    else:
+        messages.success(request, _("The project is no longer visible in the client portal."))
+    return redirect("projects:detail", project.pk)
+
+
+@require_POST
+@member_required
+def project_member_add(request: ActorRequest, project_id: int) -> HttpResponse:
+    actor = request.actor
+    project = selectors.project_get(actor=actor, project_id=project_id)
+    form = ProjectMemberForm(request.POST, actor=actor)
+    if form.is_valid():
+        try:
+            member = services.project_member_add(
+                actor=actor, project=project, user_id=form.cleaned_data["user"].pk
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("%(name)s joined the project.") % {"name": member.user})
+    else:
+        messages.error(request, _("Choose a member of your organisation."))
+    return redirect("projects:detail", project.pk)
+
+
+@require_POST
+@member_required
+def project_member_remove(request: ActorRequest, project_id: int, member_id: int) -> HttpResponse:
+    actor = request.actor
+    project = selectors.project_get(actor=actor, project_id=project_id)
+    member = selectors.project_member_get(actor=actor, project=project, member_id=member_id)
+    services.project_member_remove(actor=actor, member=member)
+    messages.success(request, _("%(name)s left the project.") % {"name": member.user})
+    return redirect("projects:detail", project.pk)

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from rapport.tenancy import views
+
+app_name = "team"
+urlpatterns = [
+    path("", views.team, name="list"),
+    path("<int:membership_id>/role/", views.member_role, name="role"),
+    path("<int:membership_id>/remove/", views.member_remove, name="remove"),
+    path(
+        "invitations/<int:invitation_id>/revoke/", views.invitation_revoke, name="invitation_revoke"
+    ),
+    path("organisations/<int:organisation_id>/switch/", views.organisation_switch, name="switch"),
+]

@@ -1,0 +1,264 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from rapport.core.forms import add_service_errors
+from rapport.core.pagination import paginate
+from rapport.tenancy import selectors, services
+from rapport.tenancy.access import SESSION_ORGANISATION, member_actor, member_required
+from rapport.tenancy.actors import Actor, ActorRequest, client_ip
+from rapport.tenancy.forms import (
+    ApiTokenForm,
+    InvitationSignupForm,
+    InviteMemberForm,
+    LoginForm,
+    PreferencesForm,
+    RoleForm,
+    SignupForm,
+)
+from rapport.tenancy.models import Language, Role
+
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def _language() -> str:
+    return get_language() if get_language() in Language.values else Language.ENGLISH
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    """Open sign-up, or the first-run page of an installation that has no organisation yet."""
+    if not services.signup_allowed():
+        raise Http404
+    form = SignupForm(request.POST or None, initial={"language": _language()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            membership = services.organisation_signup(
+                organisation_name=data["organisation_name"],
+                full_name=data["full_name"],
+                email=data["email"],
+                password=data["password1"],
+                language=data["language"],
+                time_zone=data["time_zone"],
+                ip=client_ip(request),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            login(request, membership.user, backend=BACKEND)
+            request.session[SESSION_ORGANISATION] = membership.organisation_id
+            messages.success(request, _("Welcome to Rapport. Start with your first client."))
+            return redirect("app:home")
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """A colleague's invitation: a new person sets up an account; a signed-in person joins."""
+    try:
+        pending = services.invitation_from_token(token)
+    except ValidationError as error:
+        return render(request, "accounts/invitation_invalid.html", {"error": error}, status=410)
+    user = request.user if request.user.is_authenticated else None
+    existing_account = (
+        user is None and services.User.objects.filter(email__iexact=pending.email).exists()
+    )
+    form = InvitationSignupForm(request.POST or None, initial={"language": _language()})
+    if request.method == "POST" and (user is not None or form.is_valid()):
+        try:
+            if user is not None:
+                membership = services.invitation_accept(
+                    token=token, user=user, ip=client_ip(request)
+                )
+            else:
+                data = form.cleaned_data
+                membership = services.invitation_accept(
+                    token=token,
+                    full_name=data["full_name"],
+                    password=data["password1"],
+                    language=data["language"],
+                    time_zone=data["time_zone"],
+                    ip=client_ip(request),
+                )
+                login(request, membership.user, backend=BACKEND)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            request.session[SESSION_ORGANISATION] = membership.organisation_id
+            messages.success(
+                request,
+                _("You joined %(organisation)s.") % {"organisation": membership.organisation.name},
+            )
+            return redirect("app:home")
+    return render(
+        request,
+        "accounts/invitation.html",
+        {
+            "invitation": pending,
+            "form": form,
+            "existing_account": existing_account,
+        },
+    )
+
+
+@login_required
+def no_access(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/no_access.html")
+
+
+@login_required
+def preferences(request: ActorRequest) -> HttpResponse:
+    from rapport.portal.access import contact_actor
+
+    actor = (
+        member_actor(request)
+        or contact_actor(request)
+        or Actor(kind="anonymous", user=request.user, ip=client_ip(request))
+    )
+    request.actor = actor
+    form = PreferencesForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_update_preferences(actor=actor, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Your preferences were saved."))
+            return redirect("accounts:preferences")
+    base = "portal/base.html" if actor.is_contact else "app/base.html"
+    return render(request, "accounts/preferences.html", {"form": form, "base_template": base})
+
+
+@member_required
+def api_tokens(request: ActorRequest) -> HttpResponse:
+    actor = request.actor
+    form = ApiTokenForm(request.POST or None)
+    secret = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, secret = services.api_token_create(actor=actor, name=form.cleaned_data["name"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            form = ApiTokenForm()
+    page = paginate(request, selectors.api_tokens_of(actor))
+    return render(
+        request, "accounts/api_tokens.html", {"form": form, "page": page, "secret": secret}
+    )
+
+
+@require_POST
+@member_required
+def api_token_revoke(request: ActorRequest, token_id: int) -> HttpResponse:
+    actor = request.actor
+    token = selectors.api_token_get(actor=actor, token_id=token_id)
+    services.api_token_revoke(actor=actor, token=token)
+    messages.success(request, _("The token was revoked; it no longer works."))
+    return redirect("accounts:api_tokens")
+
+
+# --- team ---------------------------------------------------------------------------------
+
+
+@member_required
+def team(request: ActorRequest) -> HttpResponse:
+    actor = request.actor
+    form = InviteMemberForm(request.POST or None)
+    if request.method == "POST":
+        if not actor.is_admin:
+            raise Http404
+        if form.is_valid():
+            try:
+                services.invitation_create(actor=actor, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]},
+                )
+                return redirect("team:list")
+    page = paginate(request, selectors.members_visible_to(actor))
+    invitations = selectors.invitations_visible_to(actor).filter(
+        pk__in=services.Invitation.objects.pending().values("pk")
+    )[:50]
+    return render(
+        request,
+        "team/list.html",
+        {
+            "page": page,
+            "form": form,
+            "invitations": invitations,
+            "roles": Role.choices,
+        },
+    )
+
+
+@require_POST
+@member_required
+def member_role(request: ActorRequest, membership_id: int) -> HttpResponse:
+    actor = request.actor
+    membership = selectors.member_get(actor=actor, membership_id=membership_id)
+    form = RoleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.membership_set_role(
+                actor=actor, membership=membership, role=form.cleaned_data["role"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Role updated."))
+    else:
+        messages.error(request, _("Choose a valid role."))
+    return redirect("team:list")
+
+
+@require_POST
+@member_required
+def member_remove(request: ActorRequest, membership_id: int) -> HttpResponse:
+    actor = request.actor
+    membership = selectors.member_get(actor=actor, membership_id=membership_id)
+    try:
+        services.membership_remove(actor=actor, membership=membership)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("%(name)s was removed from the organisation.") % {"name": membership.user}
+        )
+    return redirect("team:list")
+
+
+@require_POST
+@member_required
+def invitation_revoke(request: ActorRequest, invitation_id: int) -> HttpResponse:
+    actor = request.actor
+    pending = selectors.invitation_get(actor=actor, invitation_id=invitation_id)
+    services.invitation_revoke(actor=actor, invitation=pending)
+    messages.success(request, _("The invitation was withdrawn."))
+    return redirect("team:list")
+
+
+@require_POST
+@member_required
+def organisation_switch(request: ActorRequest, organisation_id: int) -> HttpResponse:
+    memberships = selectors.memberships_of(request.user).filter(organisation_id=organisation_id)
+    if not memberships.exists():
+        raise Http404
+    request.session[SESSION_ORGANISATION] = organisation_id
+    return redirect("app:home")

@@ -1,0 +1,26 @@
+from django.urls import include, path
+
+from rapport.api import api
+from rapport.core import app_views, views
+
+app_patterns = (
+    [
+        path("", app_views.app_home, name="home"),
+    ],
+    "app",
+)
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("language/", views.set_language, name="set_language"),
+    path("accounts/", include("rapport.tenancy.urls")),
+    path("app/", include(app_patterns)),
+    path("app/team/", include("rapport.tenancy.team_urls")),
+    path("app/clients/", include("rapport.clients.urls")),
+    path("app/projects/", include("rapport.projects.urls")),
+    path("app/audit/", include("rapport.audit.urls")),
+    path("app/outbox/", include("rapport.notify.urls")),
+    path("portal/", include("rapport.portal.urls")),
+    path("api/", api.urls),
+]

@@ -1,0 +1,115 @@
+"""Shared fixtures. ``world`` builds two organisations, each with two clients, every role,
+and published and unpublished projects: the stage for access tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.test import Client as HttpClient
+
+from rapport.clients.models import Client, Contact
+from rapport.projects.models import Project
+from rapport.tenancy.actors import Actor
+from rapport.tenancy.models import Membership, Organisation, Role, User
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _immediate_tasks(settings: Any) -> None:
+    """Jobs run in-process at commit time in tests, unless a test starts a real worker."""
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default", "email"],
+        }
+    }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@dataclass
+class Side:
+    """One organisation with all its people and records."""
+
+    organisation: Organisation
+    owner: User
+    admin: User
+    pm: User
+    member: User  # a team member on project_a
+    outsider: User  # a team member on no project
+    client_a: Client
+    client_b: Client
+    contact_a: Contact  # portal contact of client_a
+    contact_b: Contact  # portal contact of client_b
+    project_a: Project  # client_a, published, managed by pm, member on it
+    project_a_draft: Project  # client_a, not published
+    project_b: Project  # client_b, published
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def actor(self, user: User) -> Actor:
+        membership = Membership.objects.get(organisation=self.organisation, user=user)
+        return Actor.member(user, self.organisation, membership.role)
+
+    def contact_actor(self, contact: Contact) -> Actor:
+        assert contact.user is not None
+        return Actor.contact(contact.user, frozenset({contact.pk}))
+
+
+def build_side(label: str) -> Side:
+    organisation = factories.OrganisationFactory(name=f"Org {label}", slug=f"org-{label}")
+
+    def member(role: str, name: str) -> User:
+        user = factories.UserFactory(email=f"{name}@{label}.test", full_name=f"{name} {label}")
+        Membership.objects.create(organisation=organisation, user=user, role=role)
+        return user
+
+    owner = member(Role.OWNER, "owner")
+    admin = member(Role.ADMIN, "admin")
+    pm = member(Role.PM, "pm")
+    team_member = member(Role.MEMBER, "member")
+    outsider = member(Role.MEMBER, "outsider")
+    client_a = factories.ClientFactory(organisation=organisation, name=f"Client A {label}")
+    client_b = factories.ClientFactory(organisation=organisation, name=f"Client B {label}")
+    contact_a = factories.portal_contact(client_a)
+    contact_b = factories.portal_contact(client_b)
+    project_a = factories.published(
+        factories.ProjectFactory(client=client_a, pm=pm, code=f"{label}-A")
+    )
+    factories.ProjectMemberFactory(project=project_a, user=team_member)
+    project_a_draft = factories.ProjectFactory(client=client_a, pm=pm, code=f"{label}-AD")
+    project_b = factories.published(factories.ProjectFactory(client=client_b, pm=pm, code=f"{label}-B"))
+    return Side(
+        organisation=organisation, owner=owner, admin=admin, pm=pm, member=team_member,
+        outsider=outsider, client_a=client_a, client_b=client_b, contact_a=contact_a,
+        contact_b=contact_b, project_a=project_a, project_a_draft=project_a_draft,
+        project_b=project_b,
+    )
+
+
+@dataclass
+class World:
+    one: Side
+    two: Side
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    return World(one=build_side("one"), two=build_side("two"))
+
+
+def login(user: User) -> HttpClient:
+    client = HttpClient()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+@pytest.fixture
+def login_as() -> Any:
+    return login
