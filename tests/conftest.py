@@ -28,6 +28,13 @@ def _immediate_tasks(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(request: Any, settings: Any) -> None:
+    """Argon2 is deliberately slow; tests that are not about hashing use a fast hasher."""
+    if "real_password_hashing" not in request.keywords:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
     from django.core.cache import cache
 
@@ -84,11 +91,22 @@ def build_side(label: str) -> Side:
     )
     factories.ProjectMemberFactory(project=project_a, user=team_member)
     project_a_draft = factories.ProjectFactory(client=client_a, pm=pm, code=f"{label}-AD")
-    project_b = factories.published(factories.ProjectFactory(client=client_b, pm=pm, code=f"{label}-B"))
+    project_b = factories.published(
+        factories.ProjectFactory(client=client_b, pm=pm, code=f"{label}-B")
+    )
     return Side(
-        organisation=organisation, owner=owner, admin=admin, pm=pm, member=team_member,
-        outsider=outsider, client_a=client_a, client_b=client_b, contact_a=contact_a,
-        contact_b=contact_b, project_a=project_a, project_a_draft=project_a_draft,
+        organisation=organisation,
+        owner=owner,
+        admin=admin,
+        pm=pm,
+        member=team_member,
+        outsider=outsider,
+        client_a=client_a,
+        client_b=client_b,
+        contact_a=contact_a,
+        contact_b=contact_b,
+        project_a=project_a,
+        project_a_draft=project_a_draft,
         project_b=project_b,
     )
 

@@ -16,4 +16,7 @@ def test_pm_sees_their_project_and_contact_sees_it_in_portal(world, login_as):
     assert side.project_a.name in response.content.decode()
     portal = login_as(side.contact_a.user).get(f"/portal/projects/{side.project_a.pk}/")
     assert portal.status_code == 200
-    assert login_as(side.contact_a.user).get(f"/portal/projects/{side.project_b.pk}/").status_code == 404
+    assert (
+        login_as(side.contact_a.user).get(f"/portal/projects/{side.project_b.pk}/").status_code
+        == 404
+    )

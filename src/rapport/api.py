@@ -73,6 +73,14 @@ PYDANTIC_MESSAGES = {
 }
 
 
+def _field_name(location: tuple[Any, ...] | list[Any]) -> str | None:
+    """``("body", "payload", "name")`` → ``"name"``; ``("query", "status")`` → ``"status"``."""
+    parts = [str(part) for part in location[1:]]
+    if parts and parts[0] == "payload":
+        parts = parts[1:]
+    return ".".join(parts) or None
+
+
 @api.exception_handler(NinjaValidationError)
 def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     errors = []
@@ -80,7 +88,7 @@ def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> Http
         translate = PYDANTIC_MESSAGES.get(error.get("type", ""))
         errors.append(
             {
-                "field": ".".join(str(part) for part in error.get("loc", ())[1:]) or None,
+                "field": _field_name(error.get("loc", ())),
                 "message": translate(error.get("ctx") or {})
                 if translate
                 else _("Enter a valid value."),

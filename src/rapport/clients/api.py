@@ -2,7 +2,7 @@ from datetime import datetime
 from typing import Annotated
 
 from django.db.models import QuerySet
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import Field, StringConstraints
 
@@ -90,8 +90,8 @@ def clients_list(
 
 
 @router.post("/clients", response={201: ClientOut}, operation_id="clients_create")
-def clients_create(request: ActorRequest, payload: ClientIn) -> tuple[int, Client]:
-    return 201, services.client_create(actor=request.actor, **_values(payload))
+def clients_create(request: ActorRequest, payload: ClientIn) -> Status[Client]:
+    return Status(201, services.client_create(actor=request.actor, **_values(payload)))
 
 
 @router.get("/clients/{client_id}", response=ClientOut, operation_id="clients_get")
@@ -115,11 +115,11 @@ def contacts_list(request: ActorRequest, client_id: int | None = None) -> QueryS
 
 
 @router.post("/contacts", response={201: ContactOut}, operation_id="contacts_create")
-def contacts_create(request: ActorRequest, payload: ContactIn) -> tuple[int, Contact]:
+def contacts_create(request: ActorRequest, payload: ContactIn) -> Status[Contact]:
     actor = request.actor
     values = _values(payload)
     client = selectors.client_get(actor=actor, client_id=int(values.pop("client_id")))  # type: ignore[call-overload]
-    return 201, services.contact_create(actor=actor, client=client, **values)
+    return Status(201, services.contact_create(actor=actor, client=client, **values))
 
 
 @router.get("/contacts/{contact_id}", response=ContactOut, operation_id="contacts_get")

@@ -56,6 +56,8 @@ def client_create(*, actor: Actor, **values: Any) -> Client:
 @transaction.atomic
 def client_update(*, actor: Actor, client: Client, **values: Any) -> Client:
     _require(permissions.can_edit_client(actor, client))
+    # The stored row, not the caller's instance: a bound ModelForm has already changed that.
+    client = Client.objects.select_for_update().get(pk=client.pk)
     before = audit.snapshot(client, CLIENT_FIELDS)
     _apply(client, CLIENT_FIELDS, values)
     client.full_clean()
@@ -89,6 +91,7 @@ def contact_create(*, actor: Actor, client: Client, **values: Any) -> Contact:
 @transaction.atomic
 def contact_update(*, actor: Actor, contact: Contact, **values: Any) -> Contact:
     _require(permissions.can_edit_contact(actor, contact))
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
     before = audit.snapshot(contact, CONTACT_FIELDS)
     _apply(contact, CONTACT_FIELDS, values)
     _normalise_contact(contact)

@@ -4,7 +4,7 @@ from typing import Annotated
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import StringConstraints
 
@@ -85,9 +85,9 @@ def projects_list(
 
 
 @router.post("/projects", response={201: ProjectOut}, operation_id="projects_create")
-def projects_create(request: ActorRequest, payload: ProjectIn) -> tuple[int, Project]:
+def projects_create(request: ActorRequest, payload: ProjectIn) -> Status[Project]:
     values = _resolve(request, payload.dict(exclude_none=True))
-    return 201, services.project_create(actor=request.actor, **values)
+    return Status(201, services.project_create(actor=request.actor, **values))
 
 
 @router.get("/projects/{project_id}", response=ProjectOut, operation_id="projects_get")

@@ -82,6 +82,8 @@ def project_create(*, actor: Actor, **values: Any) -> Project:
 @transaction.atomic
 def project_update(*, actor: Actor, project: Project, **values: Any) -> Project:
     _require(permissions.can_edit_project(actor, project))
+    # The stored row, not the caller's instance: a bound ModelForm has already changed that.
+    project = Project.objects.select_for_update().get(pk=project.pk)
     before = audit.snapshot(project, PROJECT_FIELDS)
     _apply(project, values)
     _check_relations(actor, project)

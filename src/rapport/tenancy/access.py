@@ -40,3 +40,11 @@ def member_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def lockout_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str:
+    """The email address django-axes counts failures against, in one letter case."""
+    from rapport.tenancy.models import normalize_email
+
+    raw = (credentials or {}).get("username") or request.POST.get("username", "")
+    return normalize_email(str(raw))

@@ -43,6 +43,10 @@ class UserManager(BaseUserManager["User"]):
         user.save(using=self._db)
         return user
 
+    def get_by_natural_key(self, username: str | None) -> User:
+        """Sign-in is by email address, in any letter case."""
+        return self.get(email__iexact=normalize_email(username or ""))
+
 
 def normalize_email(email: str) -> str:
     return (email or "").strip().lower()

@@ -1,0 +1,73 @@
+import pytest
+
+from rapport.audit import services as audit
+from rapport.audit.models import AuditEvent
+from rapport.clients import services as clients
+
+pytestmark = pytest.mark.django_db
+
+
+def test_events_cannot_be_changed_or_deleted(world):
+    event = audit.record(
+        actor=world.one.actor(world.one.pm), action="updated", obj=world.one.client_a
+    )
+    event.action = "forged"
+    with pytest.raises(TypeError):
+        event.save()
+    with pytest.raises(TypeError):
+        event.delete()
+    with pytest.raises(TypeError):
+        AuditEvent.objects.filter(pk=event.pk).update(action="forged")
+    with pytest.raises(TypeError):
+        AuditEvent.objects.filter(pk=event.pk).delete()
+    assert AuditEvent.objects.get(pk=event.pk).action == "updated"
+
+
+def test_event_records_actor_ip_organisation_and_changes(world, login_as):
+    side = world.one
+    login_as(side.pm).post(
+        f"/app/clients/{side.client_a.pk}/edit/",
+        {"name": "Renamed client", "website": "", "language": "en", "notes": ""},
+        REMOTE_ADDR="203.0.113.9",
+    )
+
+    event = AuditEvent.objects.get(action="updated", content_type__model="client")
+    assert event.organisation == side.organisation
+    assert event.actor_user == side.pm and event.actor_label == str(side.pm)
+    assert event.ip == "203.0.113.9"
+    assert event.changes["name"][1] == "Renamed client"
+
+
+def test_contact_actions_are_attributed_to_the_contact(world):
+    side = world.one
+    event = audit.record(
+        actor=side.contact_actor(side.contact_a), action="acknowledged", obj=side.project_a
+    )
+    assert event.actor_contact == side.contact_a
+    assert event.organisation == side.organisation
+
+
+def test_admin_browses_and_filters_the_trail(world, login_as):
+    side = world.one
+    clients.client_create(actor=side.actor(side.pm), name="Filter Me")
+    clients.client_create(actor=world.two.actor(world.two.pm), name="Other Org Client")
+    admin = login_as(side.admin)
+
+    page = admin.get("/app/audit/", {"type": "client", "action": "created"}).content.decode()
+
+    assert "Filter Me" in page
+    assert "Other Org Client" not in page
+    assert "Filter Me" not in admin.get("/app/audit/", {"action": "deleted"}).content.decode()
+    assert "Filter Me" in admin.get("/app/audit/", {"who": side.pm.full_name[:6]}).content.decode()
+
+
+def test_pm_cannot_browse_the_trail_but_sees_a_records_history(world, login_as):
+    side = world.one
+    clients.client_update(
+        actor=side.actor(side.admin), client=side.client_a, notes="Call on Fridays"
+    )
+    pm = login_as(side.pm)
+
+    assert pm.get("/app/audit/").status_code == 404
+    detail = pm.get(f"/app/clients/{side.client_a.pk}/").content.decode()
+    assert "Call on Fridays" in detail  # the change, in the record's history
