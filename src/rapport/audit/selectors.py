@@ -43,4 +43,4 @@ def history_for(*, actor: Actor, obj: models.Model) -> QuerySet[AuditEvent]:
     content_type = ContentType.objects.get_for_model(obj, for_concrete_model=True)
     return AuditEvent.objects.filter(
         organisation=actor.organisation, content_type=content_type, object_id=str(obj.pk)
-    )
+    ).select_related("content_type")

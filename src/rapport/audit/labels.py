@@ -1,0 +1,47 @@
+"""Audit events stored in neutral terms (action codes, field names, raw values), shown in
+the reader's language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import gettext_lazy as _
+
+from rapport.audit.models import AuditEvent
+
+ACTION_LABELS = {
+    "created": _("created"),
+    "updated": _("updated"),
+    "deleted": _("deleted"),
+    "published": _("published"),
+    "unpublished": _("unpublished"),
+    "invited": _("invited"),
+    "accepted": _("accepted"),
+    "revoked": _("revoked"),
+    "acknowledged": _("acknowledged"),
+}
+
+
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))
+
+
+def change_rows(event: AuditEvent) -> list[tuple[str, Any, Any]]:
+    """``(field label, old, new)`` with the model's verbose names and choice labels."""
+    model = event.content_type.model_class()
+    rows = []
+    for name, values in (event.changes or {}).items():
+        old, new = [*values, None, None][:2] if isinstance(values, list) else (None, values)
+        label: Any = name
+        if model is not None:
+            try:
+                field = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                field = None
+            if field is not None:
+                label = getattr(field, "verbose_name", name)
+                choices = dict(getattr(field, "flatchoices", None) or [])
+                old, new = choices.get(old, old), choices.get(new, new)
+        rows.append((str(label), old, new))
+    return rows
