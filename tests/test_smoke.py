@@ -20,3 +20,9 @@ def test_pm_sees_their_project_and_contact_sees_it_in_portal(world, login_as):
         login_as(side.contact_a.user).get(f"/portal/projects/{side.project_b.pk}/").status_code
         == 404
     )
+
+
+def test_stylesheet_is_served(client):
+    response = client.get("/static/rapport/rapport.css")
+    assert response.status_code == 200
+    assert b"--accent" in b"".join(response.streaming_content)
