@@ -27,6 +27,14 @@ def action_label(action: str) -> str:
     return str(ACTION_LABELS.get(action, action))
 
 
+def _readable(value: Any) -> Any:
+    if value is True:
+        return _("yes")
+    if value is False:
+        return _("no")
+    return value
+
+
 def change_rows(event: AuditEvent) -> list[tuple[str, Any, Any]]:
     """``(field label, old, new)`` with the model's verbose names and choice labels."""
     model = event.content_type.model_class()
@@ -43,5 +51,5 @@ def change_rows(event: AuditEvent) -> list[tuple[str, Any, Any]]:
                 label = getattr(field, "verbose_name", name)
                 choices = dict(getattr(field, "flatchoices", None) or [])
                 old, new = choices.get(old, old), choices.get(new, new)
-        rows.append((str(label), old, new))
+        rows.append((str(label), _readable(old), _readable(new)))
     return rows

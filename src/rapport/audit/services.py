@@ -24,6 +24,9 @@ def _plain(value: Any) -> Any:
     return value
 
 
+EMPTY = (None, "")
+
+
 def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     """The current values of ``fields``, in a form the audit trail can store."""
     return {name: _plain(getattr(obj, name)) for name in fields}
