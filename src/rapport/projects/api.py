@@ -81,7 +81,10 @@ def _resolve(request: ActorRequest, values: dict[str, object]) -> dict[str, obje
 def projects_list(
     request: ActorRequest, status: StatusText | None = None, client_id: int | None = None
 ) -> QuerySet[Project]:
-    return selectors.project_list(actor=request.actor, status=status or "", client_id=client_id)
+    actor = request.actor
+    if client_id is not None:
+        client_get(actor=actor, client_id=client_id)  # a client outside the caller's scope: 404
+    return selectors.project_list(actor=actor, status=status or "", client_id=client_id)
 
 
 @router.post("/projects", response={201: ProjectOut}, operation_id="projects_create")

@@ -1,0 +1,824 @@
+"""The authorization matrix: every URL pattern and every API operation, requested as every
+role of two organisations and of two clients.
+
+``PAGES`` (keyed by URL name) and ``OPERATIONS`` (keyed by ``(METHOD, path)`` from the OpenAPI
+schema) say, for each route, how to build the request from the owning ``Side`` and which roles
+of the owning organisation get which status. Everything not listed as allowed is a 404. The
+coverage tests fail when a route exists that the table does not cover, or when the table names
+a route that no longer exists: every new view or operation must be added here.
+
+Conventions (owning side: ``world.one``; the other organisation: ``world.two``):
+
+* ``anon`` — a page redirects to ``/accounts/login/?next=<path>``; an API operation is a 401.
+* ``x_<role>`` — the same role in the other organisation. When a case names an object of the
+  owning side (``scoped``), the answer is always 404. When it names none (lists, "new" forms),
+  the other organisation's role gets what the same role of the owning side gets, and a page
+  that succeeds must not mention anything of the owning side.
+* ``owner, admin, pm, member, outsider, contact_a, contact_b`` — roles of the owning side.
+  ``member`` works on ``project_a`` (client A), ``outsider`` on no project, ``pm`` manages all
+  three projects. Contacts have no API token: on the API they are 401 like anonymous callers.
+* A request that is denied (or comes from the other organisation) must change nothing of the
+  owning organisation: every row of it is compared before and after.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import pytest
+from django.conf import settings as django_settings
+from django.db import models, transaction
+from django.test import Client as HttpClient
+from django.test.client import ClientHandler
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from rapport.api import api
+from rapport.audit.models import AuditEvent
+from rapport.clients.models import Client, Contact, PortalInvitation
+from rapport.core.tokens import digest
+from rapport.notify.models import OutboundEmail
+from rapport.projects.models import Project, ProjectMember
+from rapport.tenancy.models import ApiToken, Invitation, Membership, Organisation, Role, User
+from rapport.tenancy.services import api_token_create
+from tests.conftest import Side, World, build_side
+
+# --- roles ----------------------------------------------------------------------------------
+
+MEMBERS = ("owner", "admin", "pm", "member", "outsider")
+CONTACTS = ("contact_a", "contact_b")
+SAME_ORG = MEMBERS + CONTACTS
+FOREIGN = tuple(f"x_{role}" for role in SAME_ORG)
+ROLES = ("anon", *FOREIGN, *SAME_ORG)
+
+ADMINS = ("owner", "admin")
+MANAGERS = ("owner", "admin", "pm")
+ON_PROJECT_A = (*MANAGERS, "member")  # everyone who sees project_a and client_a in the app
+
+LOGIN = "login"  # anonymous page request: redirect to the sign-in page with ?next=<path>
+
+
+def each(status: int, roles: tuple[str, ...]) -> dict[str, int]:
+    return dict.fromkeys(roles, status)
+
+
+# --- the table ------------------------------------------------------------------------------
+
+_serial = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class Case:
+    """One request variant of a route. ``ok`` and ``denied`` map owning-side roles to the
+    status they get; any owning-side role in neither gets 404."""
+
+    label: str = ""  # names the variant when a route has several
+    method: str = "GET"
+    kwargs: Callable[[Side], dict[str, Any]] = lambda side: {}
+    data: Callable[[Side], dict[str, Any]] | None = None
+    query: Callable[[Side], dict[str, Any]] | None = None
+    ok: dict[str, int] = field(default_factory=dict)
+    denied: dict[str, int] = field(default_factory=dict)
+    anon: int | str = LOGIN
+    # The request names an object of the owning side (in the path, body or query string).
+    scoped: bool = True
+    # Explicit statuses for the other organisation's roles (by bare role name; rest 404).
+    foreign: dict[str, int] | None = None
+    public: bool = False
+    api: bool = False
+
+    @property
+    def tag(self) -> str:
+        return self.label or ("" if self.api or self.method == "GET" else self.method.lower())
+
+    def expect(self, role: str) -> int | str:
+        if role == "anon":
+            return self.anon
+        base = role.removeprefix("x_")
+        if self.api and base in CONTACTS:
+            return 401  # contacts have no API token; a session is not an API credential
+        if role.startswith("x_") and not self.public:
+            if self.foreign is not None:
+                return self.foreign.get(base, 404)
+            if self.scoped:
+                return 404
+        return self.ok.get(base, self.denied.get(base, 404))
+
+
+def public(status: int, *, signed_in: int | None = None, **kwargs: Any) -> Case:
+    """A route anyone may request, signed in or not."""
+    statuses = each(signed_in if signed_in is not None else status, SAME_ORG)
+    return Case(public=True, scoped=False, anon=status, ok=statuses, **kwargs)
+
+
+def api_case(**kwargs: Any) -> Case:
+    return Case(api=True, anon=401, **kwargs)
+
+
+# Fresh objects for write requests that consume their target (one per request).
+
+
+def _fresh_user(side: Side) -> User:
+    n = next(_serial)
+    return User.objects.create(
+        email=f"fresh{n}@{side.organisation.slug}.test", full_name=f"Fresh {n}"
+    )
+
+
+def fresh_membership(side: Side) -> dict[str, Any]:
+    membership = Membership.objects.create(
+        organisation=side.organisation, user=_fresh_user(side), role=Role.MEMBER
+    )
+    return {"membership_id": membership.pk}
+
+
+def _member_invitation(side: Side) -> tuple[Invitation, str]:
+    token = f"matrix-invitation-{side.organisation.slug}-{next(_serial)}"
+    invitation = Invitation.objects.create(
+        organisation=side.organisation,
+        email=f"{token}@elsewhere.test",
+        role=Role.MEMBER,
+        token_hash=digest(token),
+        invited_by=side.owner,
+        expires_at=timezone.now() + timedelta(days=3),
+    )
+    return invitation, token
+
+
+def fresh_invitation(side: Side) -> dict[str, Any]:
+    return {"invitation_id": _member_invitation(side)[0].pk}
+
+
+def valid_invitation_token(side: Side) -> dict[str, Any]:
+    return {"token": _member_invitation(side)[1]}
+
+
+def valid_portal_invitation_token(side: Side) -> dict[str, Any]:
+    token = f"matrix-portal-{side.organisation.slug}-{next(_serial)}"
+    contact = Contact.objects.create(
+        organisation=side.organisation,
+        client=side.client_a,
+        full_name="Invited Person",
+        email=f"{token}@client.test",
+    )
+    PortalInvitation.objects.create(
+        contact=contact,
+        token_hash=digest(token),
+        invited_by=side.pm,
+        expires_at=timezone.now() + timedelta(days=3),
+    )
+    return {"token": token}
+
+
+def fresh_pm_token(side: Side) -> dict[str, Any]:
+    token, _secret = api_token_create(actor=side.actor(side.pm), name=f"revoke me {next(_serial)}")
+    return {"token_id": token.pk}
+
+
+def fresh_project_member(side: Side) -> dict[str, Any]:
+    user = _fresh_user(side)
+    Membership.objects.create(organisation=side.organisation, user=user, role=Role.MEMBER)
+    member = ProjectMember.objects.create(project=side.project_a, user=user)
+    return {"project_id": side.project_a.pk, "member_id": member.pk}
+
+
+def client_a(side: Side) -> dict[str, Any]:
+    return {"client_id": side.client_a.pk}
+
+
+def client_b(side: Side) -> dict[str, Any]:
+    return {"client_id": side.client_b.pk}
+
+
+def contact_a(side: Side) -> dict[str, Any]:
+    return {"contact_id": side.contact_a.pk}
+
+
+def contact_b(side: Side) -> dict[str, Any]:
+    return {"contact_id": side.contact_b.pk}
+
+
+def project_a(side: Side) -> dict[str, Any]:
+    return {"project_id": side.project_a.pk}
+
+
+def project_a_draft(side: Side) -> dict[str, Any]:
+    return {"project_id": side.project_a_draft.pk}
+
+
+def project_b(side: Side) -> dict[str, Any]:
+    return {"project_id": side.project_b.pk}
+
+
+def client_form(side: Side) -> dict[str, Any]:
+    return {"name": f"Matrix client {next(_serial)}", "website": "", "language": "en", "notes": ""}
+
+
+def contact_form(side: Side) -> dict[str, Any]:
+    return {
+        "full_name": f"Matrix person {next(_serial)}",
+        "email": "",
+        "phone": "",
+        "job_title": "",
+        "language": "en",
+        "time_zone": "UTC",
+    }
+
+
+def contact_a_form(side: Side) -> dict[str, Any]:
+    # contact_a has a portal login, so its email address must stay the same.
+    return {**contact_form(side), "email": side.contact_a.email}
+
+
+def project_form(side: Side, project: Project | None = None) -> dict[str, Any]:
+    return {
+        "client": side.client_a.pk,
+        "name": f"Matrix project {next(_serial)}",
+        "code": project.code if project else f"MX-{next(_serial)}",
+        "pm": side.pm.pk,
+        "start_date": "2026-01-01",
+        "end_date": "2026-12-31",
+        "status": "active",
+        "currency": "EUR",
+        "description": "",
+    }
+
+
+PAGES: dict[str, list[Case]] = {
+    # --- public ---------------------------------------------------------------------------
+    "home": [Case(public=True, scoped=False, anon=302, ok=each(302, SAME_ORG))],
+    "healthz": [public(200)],
+    "set_language": [public(302, method="POST", data=lambda side: {"language": "en", "next": "/"})],
+    "accounts:login": [public(200, signed_in=302)],
+    "accounts:logout": [public(302, method="POST")],
+    "accounts:signup": [public(200)],
+    # An invitation link is a bearer secret: whoever holds a valid one sees the invitation;
+    # an unknown, used or expired one is 410 for everyone.
+    "accounts:invitation": [
+        public(410, label="bogus", kwargs=lambda side: {"token": "bogus-token"}),
+        public(200, label="valid", kwargs=valid_invitation_token),
+    ],
+    "portal:invitation": [
+        public(410, label="bogus", kwargs=lambda side: {"token": "bogus-token"}),
+        public(200, label="valid", kwargs=valid_portal_invitation_token),
+    ],
+    "api:openapi-json": [public(200)],
+    "api:openapi-view": [public(200)],
+    "api:api-root": [public(404)],
+    # --- any signed-in person ---------------------------------------------------------------
+    "accounts:no_access": [Case(scoped=False, ok=each(200, SAME_ORG))],
+    "accounts:preferences": [Case(scoped=False, ok=each(200, SAME_ORG))],
+    # --- members: personal --------------------------------------------------------------------
+    "accounts:api_tokens": [Case(scoped=False, ok=each(200, MEMBERS))],
+    # A token is personal: only its owner (the pm here) can even see it.
+    "accounts:api_token_revoke": [Case(method="POST", kwargs=fresh_pm_token, ok={"pm": 302})],
+    "app:home": [Case(scoped=False, ok=each(200, MEMBERS))],
+    # --- team -----------------------------------------------------------------------------
+    "team:list": [
+        Case(scoped=False, ok=each(200, MEMBERS)),
+        # team() raises 404 itself for a POST by a non-admin.
+        Case(
+            label="invite",
+            method="POST",
+            data=lambda side: {"email": f"new{next(_serial)}@invitee.test", "role": "member"},
+            scoped=False,
+            ok=each(302, ADMINS),
+        ),
+    ],
+    # Every member sees the team list (and so the membership): a non-admin is refused with 403.
+    "team:role": [
+        Case(
+            method="POST",
+            kwargs=fresh_membership,
+            data=lambda side: {"role": "pm"},
+            ok=each(302, ADMINS),
+            denied=each(403, ("pm", "member", "outsider")),
+        )
+    ],
+    "team:remove": [
+        Case(
+            method="POST",
+            kwargs=fresh_membership,
+            ok=each(302, ADMINS),
+            denied=each(403, ("pm", "member", "outsider")),
+        )
+    ],
+    # Invitations are visible to admins only: anyone else gets 404.
+    "team:invitation_revoke": [Case(method="POST", kwargs=fresh_invitation, ok=each(302, ADMINS))],
+    "team:switch": [
+        Case(
+            method="POST",
+            kwargs=lambda side: {"organisation_id": side.organisation.pk},
+            ok=each(302, MEMBERS),
+        )
+    ],
+    # --- clients and contacts ---------------------------------------------------------------
+    "clients:list": [Case(scoped=False, ok=each(200, MEMBERS))],
+    "clients:create": [
+        # The empty form is shown to every member; only managers may submit it.
+        Case(scoped=False, ok=each(200, MEMBERS)),
+        Case(
+            label="post",
+            method="POST",
+            data=client_form,
+            scoped=False,
+            ok=each(302, MANAGERS),
+            denied=each(403, ("member", "outsider")),
+        ),
+    ],
+    "clients:detail": [
+        Case(label="client_a", kwargs=client_a, ok=each(200, ON_PROJECT_A)),
+        Case(label="client_b", kwargs=client_b, ok=each(200, MANAGERS)),
+    ],
+    "clients:edit": [
+        # A team member who sees the client gets the form, but may not save it (403).
+        Case(kwargs=client_a, ok=each(200, ON_PROJECT_A)),
+        Case(
+            label="post",
+            method="POST",
+            kwargs=client_a,
+            data=client_form,
+            ok=each(302, MANAGERS),
+            denied={"member": 403},
+        ),
+    ],
+    "clients:contact_create": [
+        Case(kwargs=client_a, ok=each(200, ON_PROJECT_A)),
+        Case(
+            label="post",
+            method="POST",
+            kwargs=client_a,
+            data=contact_form,
+            ok=each(302, MANAGERS),
+            denied={"member": 403},
+        ),
+    ],
+    "clients:contact_detail": [
+        Case(label="contact_a", kwargs=contact_a, ok=each(200, ON_PROJECT_A)),
+        Case(label="contact_b", kwargs=contact_b, ok=each(200, MANAGERS)),
+    ],
+    "clients:contact_edit": [
+        Case(kwargs=contact_a, ok=each(200, ON_PROJECT_A)),
+        Case(
+            label="post",
+            method="POST",
+            kwargs=contact_a,
+            data=contact_a_form,
+            ok=each(302, MANAGERS),
+            denied={"member": 403},
+        ),
+    ],
+    "clients:contact_invite": [
+        Case(method="POST", kwargs=contact_a, ok=each(302, MANAGERS), denied={"member": 403})
+    ],
+    "clients:contact_revoke": [
+        Case(method="POST", kwargs=contact_a, ok=each(302, MANAGERS), denied={"member": 403})
+    ],
+    # --- projects ---------------------------------------------------------------------------
+    "projects:list": [Case(scoped=False, ok=each(200, MEMBERS))],
+    "projects:create": [
+        Case(scoped=False, ok=each(200, MEMBERS)),
+        # The client id in the form is resolved through the actor's scope: someone who cannot
+        # see client A gets the form back with "Select a valid choice" (200), nothing created.
+        Case(
+            label="post",
+            method="POST",
+            data=project_form,
+            ok=each(302, MANAGERS),
+            denied={"member": 403, "outsider": 200},
+            foreign=each(200, MEMBERS),
+        ),
+    ],
+    "projects:detail": [
+        Case(label="project_a", kwargs=project_a, ok=each(200, ON_PROJECT_A)),
+        Case(label="project_a_draft", kwargs=project_a_draft, ok=each(200, MANAGERS)),
+        Case(label="project_b", kwargs=project_b, ok=each(200, MANAGERS)),
+    ],
+    # A team member sees project_a but may not edit it: project_edit answers 403.
+    "projects:edit": [
+        Case(kwargs=project_a, ok=each(200, MANAGERS), denied={"member": 403}),
+        Case(
+            label="post",
+            method="POST",
+            kwargs=project_a,
+            data=lambda side: project_form(side, side.project_a),
+            ok=each(302, MANAGERS),
+            denied={"member": 403},
+        ),
+    ],
+    "projects:publish": [
+        Case(
+            method="POST",
+            kwargs=project_a,
+            data=lambda side: {"published": "0"},
+            ok=each(302, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+    "projects:member_add": [
+        Case(
+            method="POST",
+            kwargs=project_a,
+            data=lambda side: {"user": side.outsider.pk},
+            ok=each(302, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+    "projects:member_remove": [
+        Case(
+            method="POST",
+            kwargs=fresh_project_member,
+            ok=each(302, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+    # --- audit trail and outbox: owners and admins only ---------------------------------------
+    "audit:list": [Case(scoped=False, ok=each(200, ADMINS))],
+    "outbox:list": [Case(scoped=False, ok=each(200, ADMINS))],
+    "outbox:detail": [
+        Case(kwargs=lambda side: {"email_id": side.extra["email"].pk}, ok=each(200, ADMINS))
+    ],
+    # --- client portal: contacts only, their own client's published projects ------------------
+    "portal:home": [Case(scoped=False, ok=each(200, CONTACTS))],
+    "portal:project": [
+        Case(label="project_a", kwargs=project_a, ok={"contact_a": 200}),
+        Case(label="project_a_draft", kwargs=project_a_draft),
+        Case(label="project_b", kwargs=project_b, ok={"contact_b": 200}),
+    ],
+}
+
+
+OPERATIONS: dict[tuple[str, str], list[Case]] = {
+    ("GET", "/api/v1/clients"): [api_case(scoped=False, ok=each(200, MEMBERS))],
+    ("POST", "/api/v1/clients"): [
+        api_case(
+            data=lambda side: {"name": f"Matrix API client {next(_serial)}"},
+            scoped=False,
+            ok=each(201, MANAGERS),
+            denied=each(403, ("member", "outsider")),
+        )
+    ],
+    ("GET", "/api/v1/clients/{client_id}"): [
+        api_case(label="client_a", kwargs=client_a, ok=each(200, ON_PROJECT_A)),
+        api_case(label="client_b", kwargs=client_b, ok=each(200, MANAGERS)),
+    ],
+    ("PATCH", "/api/v1/clients/{client_id}"): [
+        api_case(
+            kwargs=client_a,
+            data=lambda side: {"notes": "patched"},
+            ok=each(200, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+    ("GET", "/api/v1/contacts"): [
+        api_case(scoped=False, ok=each(200, MEMBERS)),
+        api_case(label="client_a", query=client_a, ok=each(200, ON_PROJECT_A)),
+    ],
+    ("POST", "/api/v1/contacts"): [
+        api_case(
+            data=lambda side: {"client_id": side.client_a.pk, "full_name": "Matrix API person"},
+            ok=each(201, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+    ("GET", "/api/v1/contacts/{contact_id}"): [
+        api_case(label="contact_a", kwargs=contact_a, ok=each(200, ON_PROJECT_A)),
+        api_case(label="contact_b", kwargs=contact_b, ok=each(200, MANAGERS)),
+    ],
+    ("PATCH", "/api/v1/contacts/{contact_id}"): [
+        api_case(
+            kwargs=contact_a,
+            data=lambda side: {"job_title": "Patched"},
+            ok=each(200, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+    ("GET", "/api/v1/projects"): [
+        api_case(scoped=False, ok=each(200, MEMBERS)),
+        api_case(label="client_a", query=client_a, ok=each(200, ON_PROJECT_A)),
+    ],
+    ("POST", "/api/v1/projects"): [
+        api_case(
+            data=lambda side: {
+                "client_id": side.client_a.pk,
+                "name": "Matrix API project",
+                "code": f"MXA-{next(_serial)}",
+                "start_date": "2026-01-01",
+                "end_date": "2026-12-31",
+            },
+            ok=each(201, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+    ("GET", "/api/v1/projects/{project_id}"): [
+        api_case(label="project_a", kwargs=project_a, ok=each(200, ON_PROJECT_A)),
+        api_case(label="project_a_draft", kwargs=project_a_draft, ok=each(200, MANAGERS)),
+        api_case(label="project_b", kwargs=project_b, ok=each(200, MANAGERS)),
+    ],
+    ("PATCH", "/api/v1/projects/{project_id}"): [
+        api_case(
+            kwargs=project_a,
+            data=lambda side: {"description": "patched"},
+            ok=each(200, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+}
+
+
+# --- what exists --------------------------------------------------------------------------
+
+
+def _walk(
+    patterns: list[URLPattern | URLResolver], prefix: str = "", namespace: str = ""
+) -> Iterator[tuple[str, str, URLPattern]]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = namespace
+            if entry.namespace:
+                inner = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), inner)
+        else:
+            route = prefix + str(entry.pattern)
+            if entry.name:
+                name = f"{namespace}:{entry.name}" if namespace else entry.name
+            else:
+                name = f"<unnamed> /{route}"
+            yield name, route, entry
+
+
+def _is_api_operation(pattern: URLPattern) -> bool:
+    return getattr(pattern.callback, "__module__", "").startswith("ninja.operation")
+
+
+def _schema_operations() -> dict[tuple[str, str], str]:
+    schema = api.get_openapi_schema()
+    return {
+        (method.upper(), path): operation.get("operationId", "")
+        for path, methods in schema["paths"].items()
+        for method, operation in methods.items()
+    }
+
+
+def url_routes() -> dict[str, str]:
+    """Every page URL name (ninja operations excluded: they are API operations)."""
+    return {
+        name: route
+        for name, route, pattern in _walk(get_resolver().url_patterns)
+        if not _is_api_operation(pattern)
+    }
+
+
+def test_every_url_pattern_is_in_the_matrix() -> None:
+    routes = url_routes()
+    missing = sorted(set(routes) - set(PAGES))
+    stale = sorted(set(PAGES) - set(routes))
+    assert not missing, (
+        "URL patterns not covered by the authorization matrix (add them to PAGES in "
+        f"tests/test_authorization_matrix.py): {[f'{n} (/{routes[n]})' for n in missing]}"
+    )
+    assert not stale, f"PAGES names URL patterns that no longer exist: {stale}"
+
+
+def test_every_ninja_route_is_an_operation_in_the_schema() -> None:
+    """A ninja operation hidden from the schema would escape OPERATIONS: it must be listed."""
+    operation_ids = set(_schema_operations().values())
+    hidden = sorted(
+        name
+        for name, _route, pattern in _walk(get_resolver().url_patterns)
+        if _is_api_operation(pattern) and name.split(":")[-1] not in operation_ids
+    )
+    assert not hidden, (
+        f"API routes missing from the OpenAPI schema, so not covered by OPERATIONS: {hidden}"
+    )
+
+
+def test_every_api_operation_is_in_the_matrix() -> None:
+    operations = set(_schema_operations())
+    missing = sorted(operations - set(OPERATIONS))
+    stale = sorted(set(OPERATIONS) - operations)
+    assert not missing, (
+        "API operations not covered by the authorization matrix (add them to OPERATIONS in "
+        f"tests/test_authorization_matrix.py): {missing}"
+    )
+    assert not stale, f"OPERATIONS names API operations that no longer exist: {stale}"
+
+
+def _all_cases() -> Iterator[tuple[str, Case]]:
+    for name, cases in PAGES.items():
+        for case in cases:
+            yield name, case
+    for (method, path), cases in OPERATIONS.items():
+        for case in cases:
+            yield f"{method} {path}", case
+
+
+def test_matrix_is_well_formed() -> None:
+    """Every route has a positive control (someone succeeds), so the matrix cannot pass by
+    denying everything; role names are real."""
+    problems = []
+    for key, cases in [*PAGES.items(), *((f"{m} {p}", c) for (m, p), c in OPERATIONS.items())]:
+        successes = [
+            (case.tag, role)
+            for case in cases
+            for role in ROLES
+            if isinstance(case.expect(role), int) and 200 <= int(case.expect(role)) < 400
+        ]
+        if not successes and key != "api:api-root":
+            problems.append(f"{key}: no role succeeds (add a positive control)")
+        tags = [case.tag for case in cases]
+        if len(tags) != len(set(tags)):
+            problems.append(f"{key}: give each case a distinct label: {tags}")
+        for case in cases:
+            for role in [*case.ok, *case.denied, *(case.foreign or {})]:
+                if role not in SAME_ORG:
+                    problems.append(f"{key}[{case.tag}]: unknown role {role!r}")
+            if overlap := set(case.ok) & set(case.denied):
+                problems.append(f"{key}[{case.tag}]: both allowed and denied: {overlap}")
+    assert not problems, "\n".join(problems)
+
+
+# --- the world, built once for the module --------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def matrix_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
+    """Two organisations, with an API token for each member and an email in each outbox.
+
+    Built once inside a transaction that is rolled back after the module; each test runs in a
+    nested savepoint (pytest-django's ``db``), so writes made by one test are undone."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        world = World(one=build_side("one"), two=build_side("two"))
+        for side in (world.one, world.two):
+            side.extra["tokens"] = {
+                role: api_token_create(actor=side.actor(getattr(side, role)), name="matrix")[1]
+                for role in MEMBERS
+            }
+            side.extra["sessions"] = {
+                role: _client(_user_of(side, role))
+                .cookies[django_settings.SESSION_COOKIE_NAME]
+                .value
+                for role in SAME_ORG
+            }
+            side.extra["email"] = OutboundEmail.objects.create(
+                organisation=side.organisation,
+                to="someone@example.test",
+                subject=f"Hello from {side.organisation.name}",
+                body_text="Hello",
+                language="en",
+                kind="matrix",
+            )
+    try:
+        yield world
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+def _user_of(side: Side, role: str) -> User:
+    if role in CONTACTS:
+        user = getattr(side, role).user
+        assert user is not None
+        return user
+    return getattr(side, role)
+
+
+def _fingerprint(organisation: Organisation) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of the organisation, field by field (volatile bookkeeping fields excepted)."""
+    scoped: list[tuple[type[models.Model], dict[str, Any], set[str]]] = [
+        (Organisation, {"pk": organisation.pk}, set()),
+        (Membership, {"organisation": organisation}, set()),
+        (Invitation, {"organisation": organisation}, set()),
+        (ApiToken, {"organisation": organisation}, {"last_used_at"}),
+        (Client, {"organisation": organisation}, set()),
+        (Contact, {"organisation": organisation}, set()),
+        (PortalInvitation, {"contact__organisation": organisation}, set()),
+        (Project, {"organisation": organisation}, set()),
+        (ProjectMember, {"project__organisation": organisation}, set()),
+        (AuditEvent, {"organisation": organisation}, set()),
+        (OutboundEmail, {"organisation": organisation}, set()),
+    ]
+    result = {}
+    for model, filters, volatile in scoped:
+        fields = [f.attname for f in model._meta.concrete_fields if f.attname not in volatile]
+        rows = model._default_manager.filter(**filters).order_by("pk").values_list(*fields)
+        result[model.__name__] = list(rows)
+    return result
+
+
+def _markers(side: Side) -> list[str]:
+    """Text that identifies the owning side; none of it may reach the other organisation."""
+    return [
+        side.organisation.name,
+        side.client_a.name,
+        side.client_b.name,
+        side.project_a.code,
+        side.project_a_draft.code,
+        side.project_b.code,
+        side.contact_a.email,
+        side.contact_b.email,
+        side.owner.email,
+        side.pm.email,
+    ]
+
+
+# One request handler for every test client: loading the middleware (WhiteNoise scans the
+# static files) once per client would dominate the run time.
+_HANDLER = ClientHandler(enforce_csrf_checks=False)
+
+
+def _client(user: User | None = None, session: str | None = None) -> HttpClient:
+    http = HttpClient()
+    http.handler = _HANDLER
+    if user is not None:
+        http.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    if session is not None:
+        http.cookies[django_settings.SESSION_COOKIE_NAME] = session
+    return http
+
+
+def _params() -> Iterator[Any]:
+    for key, case in _all_cases():
+        for role in ROLES:
+            yield pytest.param(key, case, role, id="|".join(filter(None, [key, case.tag, role])))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("key", "case", "role"), list(_params()))
+def test_matrix(matrix_world: World, settings: Any, key: str, case: Case, role: str) -> None:
+    settings.SIGNUP_OPEN = True  # the sign-up page exists in the default configuration
+    owner = matrix_world.one
+    acting = matrix_world.two if role.startswith("x_") else matrix_world.one
+    base = role.removeprefix("x_")
+
+    headers: dict[str, str] = {}
+    http = _client()
+    if role != "anon":
+        if case.api and base in MEMBERS:
+            headers["Authorization"] = f"Bearer {acting.extra['tokens'][base]}"
+        else:
+            http = _client(session=acting.extra["sessions"][base])  # signed in once per module
+
+    kwargs = case.kwargs(owner)
+    if case.api:
+        method, template = key.split(" ", 1)
+        path = template.format(**kwargs)
+    else:
+        method, path = case.method, reverse(key, kwargs=kwargs)
+    data = case.data(owner) if case.data else None
+    query = case.query(owner) if case.query else None
+
+    expected = case.expect(role)
+    # A write that is denied, or that comes from the other organisation, changes nothing.
+    must_not_write = method != "GET" and (
+        role.startswith("x_") or not (isinstance(expected, int) and 200 <= expected < 400)
+    )
+    before = _fingerprint(owner.organisation) if must_not_write else None
+    if case.api:
+        response = http.generic(
+            method,
+            f"{path}?{urlencode(query)}" if query else path,
+            data=json.dumps(data) if data is not None else "",
+            content_type="application/json",
+            headers=headers,
+        )
+    elif method == "GET":
+        response = http.get(path, query)
+    else:
+        assert method == "POST", f"{key}: pages are requested with GET or POST"
+        response = http.post(path, data or {})
+    after = _fingerprint(owner.organisation) if must_not_write else None
+
+    where = f"{role} {method} {path}{f' {query}' if query else ''}"
+    body = response.content[:500].decode(errors="replace")
+    if expected == LOGIN:
+        assert response.status_code == 302, f"{where}: expected a sign-in redirect, got " + (
+            f"{response.status_code}: {body}"
+        )
+        location = urlsplit(response["Location"])
+        assert location.path == reverse("accounts:login"), f"{where}: redirected to {location}"
+        assert parse_qs(location.query).get("next") == [path], f"{where}: {location}"
+    else:
+        assert response.status_code == expected, (
+            f"{where}: expected {expected}, got {response.status_code}: {body}"
+        )
+        if response.status_code == 302 and not case.public:
+            assert not response["Location"].startswith(reverse("accounts:login")), (
+                f"{where}: expected success but was sent to sign in: {response['Location']}"
+            )
+
+    assert before == after, f"{where}: answered {response.status_code} but changed data"
+
+    if role.startswith("x_") and response.status_code == 200 and not case.public:
+        content = response.content.decode(errors="replace")
+        leaked = [marker for marker in _markers(owner) if marker in content]
+        assert not leaked, f"{where}: the other organisation's page shows {leaked}"

@@ -1,0 +1,200 @@
+"""The query-count guard: a list page or list endpoint runs the same number of queries with 2
+rows as with 50. A count that grows with the data is an N+1: fix it in the selector with
+``select_related``/``prefetch_related``/annotations, never by raising the expectation.
+
+Every list is one line in ``LISTS``: the URL, who asks, and how to add ``n`` rows of what the
+page lists."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test import Client as HttpClient
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from rapport.audit import services as audit
+from rapport.notify.models import OutboundEmail
+from rapport.tenancy.models import Invitation, Membership, Role
+from rapport.tenancy.services import api_token_create
+from tests import factories
+from tests.conftest import Side, World, login
+
+pytestmark = pytest.mark.django_db
+
+_serial = itertools.count(1)
+
+
+# --- row makers: add ``n`` rows of what a page lists --------------------------------------
+
+
+def clients(side: Side, n: int) -> None:
+    """Clients, each with a contact and a project (the list counts both)."""
+    for _ in range(n):
+        client = factories.ClientFactory(organisation=side.organisation)
+        factories.ContactFactory(client=client)
+        factories.ProjectFactory(client=client, pm=side.pm)
+
+
+def projects(side: Side, n: int) -> None:
+    """Published projects of client A, managed by different PMs, with side.pm and side.member
+    on each team (so the pm, the member and contact A all see every one)."""
+    for _ in range(n):
+        pm = factories.UserFactory()
+        Membership.objects.create(organisation=side.organisation, user=pm, role=Role.PM)
+        project = factories.published(factories.ProjectFactory(client=side.client_a, pm=pm))
+        factories.ProjectMemberFactory(project=project, user=side.member)
+        factories.ProjectMemberFactory(project=project, user=side.pm)
+
+
+def contacts(side: Side, n: int) -> None:
+    """Contacts of client A, half of them with a portal login."""
+    for i in range(n):
+        if i % 2:
+            factories.portal_contact(side.client_a)
+        else:
+            factories.ContactFactory(client=side.client_a)
+
+
+def client_a_history(side: Side, n: int) -> None:
+    """Contacts, projects and audit events of client A: everything its page shows."""
+    contacts(side, n)
+    for _ in range(n):
+        factories.ProjectFactory(client=side.client_a, pm=side.pm)
+        audit.record(
+            actor=side.actor(side.pm), action="updated", obj=side.client_a, changes={"x": [1, 2]}
+        )
+
+
+def team(side: Side, n: int) -> None:
+    """Members of the organisation and pending invitations."""
+    for _ in range(n):
+        Membership.objects.create(organisation=side.organisation, user=factories.UserFactory())
+        k = next(_serial)
+        Invitation.objects.create(
+            organisation=side.organisation,
+            email=f"invitee{k}@example.test",
+            role=Role.MEMBER,
+            token_hash=f"query-count-{k}",
+            invited_by=side.owner,
+            expires_at=timezone.now() + timedelta(days=3),
+        )
+
+
+def audit_events(side: Side, n: int) -> None:
+    """Audit events by different people about different kinds of record."""
+    records = [side.client_a, side.contact_a, side.project_a, side.organisation]
+    people = [side.owner, side.admin, side.pm]
+    for i in range(n):
+        audit.record(
+            actor=side.actor(people[i % len(people)]),
+            action="updated",
+            obj=records[i % len(records)],
+            changes={"name": ["old", "new"]},
+        )
+
+
+def emails(side: Side, n: int) -> None:
+    for i in range(n):
+        OutboundEmail.objects.create(
+            organisation=side.organisation,
+            to=f"person{i}@example.test",
+            subject="Hello",
+            body_text="Hello",
+            language="en",
+            kind="test",
+        )
+
+
+def tokens(side: Side, n: int) -> None:
+    for i in range(n):
+        api_token_create(actor=side.actor(side.owner), name=f"token {i}")
+
+
+def project_a_team(side: Side, n: int) -> None:
+    """Team members and history of project A: everything its page shows."""
+    for _ in range(n):
+        user = factories.UserFactory()
+        Membership.objects.create(organisation=side.organisation, user=user, role=Role.MEMBER)
+        factories.ProjectMemberFactory(project=side.project_a, user=user)
+        audit.record(
+            actor=side.actor(side.pm), action="updated", obj=side.project_a, changes={"x": [1, 2]}
+        )
+
+
+# --- the table: one line per list ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ListPage:
+    url: Callable[[Side], str]
+    role: str  # the Side attribute of the person who asks (a member, or a contact_*)
+    rows: Callable[[Side, int], None]
+    api: bool = False
+
+
+LISTS: dict[str, ListPage] = {
+    "clients:list": ListPage(lambda s: "/app/clients/", "owner", clients),
+    "projects:list": ListPage(lambda s: "/app/projects/", "owner", projects),
+    "projects:list as pm": ListPage(lambda s: "/app/projects/", "pm", projects),
+    "team:list": ListPage(lambda s: "/app/team/", "owner", team),
+    "audit:list": ListPage(lambda s: "/app/audit/", "owner", audit_events),
+    "outbox:list": ListPage(lambda s: "/app/outbox/", "admin", emails),
+    "accounts:api_tokens": ListPage(lambda s: "/accounts/tokens/", "owner", tokens),
+    "app:home": ListPage(lambda s: "/app/", "owner", projects),
+    "portal:home": ListPage(lambda s: "/portal/", "contact_a", projects),
+    "clients:detail": ListPage(lambda s: f"/app/clients/{s.client_a.pk}/", "pm", client_a_history),
+    "projects:detail": ListPage(lambda s: f"/app/projects/{s.project_a.pk}/", "pm", project_a_team),
+    "GET /api/v1/clients": ListPage(lambda s: "/api/v1/clients", "owner", clients, api=True),
+    "GET /api/v1/contacts": ListPage(lambda s: "/api/v1/contacts", "owner", contacts, api=True),
+    "GET /api/v1/contacts?client_id": ListPage(
+        lambda s: f"/api/v1/contacts?client_id={s.client_a.pk}", "pm", contacts, api=True
+    ),
+    "GET /api/v1/projects": ListPage(lambda s: "/api/v1/projects", "owner", projects, api=True),
+    "GET /api/v1/projects as pm": ListPage(lambda s: "/api/v1/projects", "pm", projects, api=True),
+}
+
+
+def _http(side: Side, page: ListPage) -> tuple[HttpClient, dict[str, str]]:
+    person = getattr(side, page.role)
+    user = person.user if page.role.startswith("contact") else person
+    if page.api:
+        _token, secret = api_token_create(actor=side.actor(user), name="query count")
+        return HttpClient(), {"Authorization": f"Bearer {secret}"}
+    return login(user), {}
+
+
+def _queries(http: HttpClient, url: str, headers: dict[str, str]) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        response = http.get(url, headers=headers)
+    assert response.status_code == 200, f"GET {url}: {response.status_code}"
+    return [query["sql"] for query in captured.captured_queries]
+
+
+def _listing(sql: list[str]) -> str:
+    return "\n".join(f"  {i:3}. {statement}" for i, statement in enumerate(sql, 1))
+
+
+@pytest.mark.parametrize("name", list(LISTS))
+def test_query_count_does_not_grow_with_rows(world: World, name: str) -> None:
+    page = LISTS[name]
+    side = world.one
+    http, headers = _http(side, page)
+    url = page.url(side)
+
+    page.rows(side, 2)
+    _queries(http, url, headers)  # warm up: caches, a token's first "last used" stamp
+    few = _queries(http, url, headers)
+    page.rows(side, 48)
+    many = _queries(http, url, headers)
+
+    assert len(few) == len(many), (
+        f"{name} (GET {url}) runs {len(few)} queries with 2 rows but {len(many)} with 50: "
+        "an N+1 query. Fix the selector (select_related / prefetch_related).\n"
+        f"With 2 rows:\n{_listing(few)}\nWith 50 rows:\n{_listing(many)}"
+    )
