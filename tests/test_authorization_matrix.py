@@ -321,8 +321,8 @@ PAGES: dict[str, list[Case]] = {
     # --- clients and contacts ---------------------------------------------------------------
     "clients:list": [Case(scoped=False, ok=each(200, MEMBERS))],
     "clients:create": [
-        # The empty form is shown to every member; only managers may submit it.
-        Case(scoped=False, ok=each(200, MEMBERS)),
+        # Only managers get the form; a team member is refused before seeing it.
+        Case(scoped=False, ok=each(200, MANAGERS), denied=each(403, ("member", "outsider"))),
         Case(
             label="post",
             method="POST",
@@ -337,8 +337,8 @@ PAGES: dict[str, list[Case]] = {
         Case(label="client_b", kwargs=client_b, ok=each(200, MANAGERS)),
     ],
     "clients:edit": [
-        # A team member who sees the client gets the form, but may not save it (403).
-        Case(kwargs=client_a, ok=each(200, ON_PROJECT_A)),
+        # A team member who sees the client may neither open nor save the form (403).
+        Case(kwargs=client_a, ok=each(200, MANAGERS), denied={"member": 403}),
         Case(
             label="post",
             method="POST",
@@ -349,7 +349,7 @@ PAGES: dict[str, list[Case]] = {
         ),
     ],
     "clients:contact_create": [
-        Case(kwargs=client_a, ok=each(200, ON_PROJECT_A)),
+        Case(kwargs=client_a, ok=each(200, MANAGERS), denied={"member": 403}),
         Case(
             label="post",
             method="POST",
@@ -364,7 +364,7 @@ PAGES: dict[str, list[Case]] = {
         Case(label="contact_b", kwargs=contact_b, ok=each(200, MANAGERS)),
     ],
     "clients:contact_edit": [
-        Case(kwargs=contact_a, ok=each(200, ON_PROJECT_A)),
+        Case(kwargs=contact_a, ok=each(200, MANAGERS), denied={"member": 403}),
         Case(
             label="post",
             method="POST",
@@ -383,16 +383,17 @@ PAGES: dict[str, list[Case]] = {
     # --- projects ---------------------------------------------------------------------------
     "projects:list": [Case(scoped=False, ok=each(200, MEMBERS))],
     "projects:create": [
-        Case(scoped=False, ok=each(200, MEMBERS)),
-        # The client id in the form is resolved through the actor's scope: someone who cannot
-        # see client A gets the form back with "Select a valid choice" (200), nothing created.
+        Case(scoped=False, ok=each(200, MANAGERS), denied=each(403, ("member", "outsider"))),
+        # Team members are refused first (403). The client id in the form is resolved through
+        # the actor's scope: another organisation's manager gets the form back with "Select a
+        # valid choice" (200), and nothing is created.
         Case(
             label="post",
             method="POST",
             data=project_form,
             ok=each(302, MANAGERS),
-            denied={"member": 403, "outsider": 200},
-            foreign=each(200, MEMBERS),
+            denied=each(403, ("member", "outsider")),
+            foreign={**each(200, MANAGERS), **each(403, ("member", "outsider"))},
         ),
     ],
     "projects:detail": [

@@ -4,12 +4,14 @@ Errors follow RFC 9457 (problem+json), with titles in the caller's language."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csp import csp_override
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -27,6 +29,10 @@ class TokenAuth(HttpBearer):
         return actor
 
 
+DOCS_CSP = {**cast(dict[str, Any], settings.SECURE_CSP), "style-src": ["'self'", "'unsafe-inline'"]}
+
+DOCS_CSP = {**cast(dict[str, Any], settings.SECURE_CSP), "style-src": ["'self'", "'unsafe-inline'"]}
+
 api = NinjaAPI(
     title="Rapport API",
     version="1",
@@ -36,6 +42,8 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
+    # Swagger UI sets inline styles; only its page may, and only styles.
+    docs_decorator=csp_override(DOCS_CSP),
 )
 
 

@@ -7,19 +7,20 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from rapport.audit.models import AuditEvent
 
 ACTION_LABELS = {
-    "created": _("created"),
-    "updated": _("updated"),
-    "deleted": _("deleted"),
-    "published": _("published"),
-    "unpublished": _("unpublished"),
-    "invited": _("invited"),
-    "accepted": _("accepted"),
-    "revoked": _("revoked"),
-    "acknowledged": _("acknowledged"),
+    "created": pgettext_lazy("audit action", "created"),
+    "updated": pgettext_lazy("audit action", "updated"),
+    "deleted": pgettext_lazy("audit action", "deleted"),
+    "published": pgettext_lazy("audit action", "published"),
+    "unpublished": pgettext_lazy("audit action", "unpublished"),
+    "invited": pgettext_lazy("audit action", "invited"),
+    "accepted": pgettext_lazy("audit action", "accepted"),
+    "revoked": pgettext_lazy("audit action", "revoked"),
+    "acknowledged": pgettext_lazy("audit action", "acknowledged"),
 }
 
 

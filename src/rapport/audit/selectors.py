@@ -44,3 +44,10 @@ def history_for(*, actor: Actor, obj: models.Model) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(
         organisation=actor.organisation, content_type=content_type, object_id=str(obj.pk)
     ).select_related("content_type")
+
+
+def audit_record_types(*, actor: Actor) -> QuerySet[ContentType]:
+    """The kinds of record the organisation's trail mentions, for the filter."""
+    return ContentType.objects.filter(
+        pk__in=audit_events_visible_to(actor).values("content_type").distinct()
+    ).order_by("model")

@@ -1,11 +1,9 @@
 from __future__ import annotations
 
-from django.contrib.contenttypes.models import ContentType
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from rapport.audit import selectors
-from rapport.audit.models import AuditEvent
 from rapport.core.pagination import paginate
 from rapport.tenancy import permissions
 from rapport.tenancy.access import member_required
@@ -35,11 +33,7 @@ def audit_list(request: ActorRequest) -> HttpResponse:
         "object_query": request.GET.get("q", "").strip()[:100],
     }
     events = selectors.audit_event_list(actor=actor, **filters)
-    types = ContentType.objects.filter(
-        pk__in=AuditEvent.objects.filter(organisation=actor.organisation)
-        .values("content_type")
-        .distinct()
-    ).order_by("model")
+    types = selectors.audit_record_types(actor=actor)
     return render(
         request,
         "audit/list.html",

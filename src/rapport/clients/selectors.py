@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from rapport.clients.models import Client, Contact
+from rapport.clients.models import Client, Contact, PortalInvitation
 from rapport.tenancy.actors import Actor
 from rapport.tenancy.models import Role
 
@@ -63,3 +63,13 @@ def contact_get(*, actor: Actor, contact_id: int) -> Contact:
 def portal_contacts_of(user_id: int) -> QuerySet[Contact]:
     """The contacts a signed-in person acts as in the portal."""
     return Contact.objects.filter(user_id=user_id, portal_access=True, user__is_active=True)
+
+
+def pending_portal_invitation(*, contact: Contact) -> PortalInvitation | None:
+    return (
+        PortalInvitation.objects.filter(
+            contact=contact, accepted_at__isnull=True, revoked_at__isnull=True
+        )
+        .order_by("-created_at")
+        .first()
+    )

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from rapport.clients import permissions, selectors, services
 from rapport.clients.forms import ClientForm, ContactForm
 from rapport.core.forms import add_service_errors
 from rapport.core.pagination import paginate
+from rapport.notify.selectors import latest_email_to
 from rapport.projects.selectors import project_list
 from rapport.tenancy.access import member_required
 from rapport.tenancy.actors import ActorRequest
@@ -36,6 +37,8 @@ def client_list(request: ActorRequest) -> HttpResponse:
 @member_required
 def client_create(request: ActorRequest) -> HttpResponse:
     actor = request.actor
+    if not permissions.can_create_client(actor):
+        raise PermissionDenied
     form = ClientForm(
         request.POST or None, instance=services.Client(organisation=actor.organisation)
     )
@@ -71,6 +74,8 @@ def client_detail(request: ActorRequest, client_id: int) -> HttpResponse:
 def client_edit(request: ActorRequest, client_id: int) -> HttpResponse:
     actor = request.actor
     client = selectors.client_get(actor=actor, client_id=client_id)
+    if not permissions.can_edit_client(actor, client):
+        raise PermissionDenied
     form = ClientForm(request.POST or None, instance=client)
     if request.method == "POST" and form.is_valid():
         try:
@@ -87,6 +92,8 @@ def client_edit(request: ActorRequest, client_id: int) -> HttpResponse:
 def contact_create(request: ActorRequest, client_id: int) -> HttpResponse:
     actor = request.actor
     client = selectors.client_get(actor=actor, client_id=client_id)
+    if not permissions.can_edit_client(actor, client):
+        raise PermissionDenied
     form = ContactForm(
         request.POST or None,
         instance=services.Contact(client=client, organisation_id=client.organisation_id),
@@ -114,9 +121,12 @@ def contact_detail(request: ActorRequest, contact_id: int) -> HttpResponse:
             "contact": contact,
             "history": history_for(actor=actor, obj=contact)[:20],
             "can_edit": permissions.can_edit_contact(actor, contact),
-            "pending_invitation": contact.invitations.filter(
-                accepted_at__isnull=True, revoked_at__isnull=True
-            ).first(),
+            "pending_invitation": selectors.pending_portal_invitation(contact=contact),
+            "invitation_email": latest_email_to(
+                actor=actor, to=contact.email, kind="portal_invitation"
+            )
+            if contact.email
+            else None,
         },
     )
 
@@ -125,6 +135,8 @@ def contact_detail(request: ActorRequest, contact_id: int) -> HttpResponse:
 def contact_edit(request: ActorRequest, contact_id: int) -> HttpResponse:
     actor = request.actor
     contact = selectors.contact_get(actor=actor, contact_id=contact_id)
+    if not permissions.can_edit_contact(actor, contact):
+        raise PermissionDenied
     form = ContactForm(request.POST or None, instance=contact)
     if request.method == "POST" and form.is_valid():
         try:

@@ -1,5 +1,9 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_noop
+
+# Django 6.1 shows this in every empty <select> but its own Chinese catalogue lacks it.
+gettext_noop("- Select an option -")
 
 
 def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:

@@ -12,3 +12,8 @@ def outbox_visible_to(actor: Actor) -> QuerySet[OutboundEmail]:
     if not actor.is_admin:
         return OutboundEmail.objects.none()
     return OutboundEmail.objects.filter(organisation=actor.organisation)
+
+
+def latest_email_to(*, actor: Actor, to: str, kind: str) -> OutboundEmail | None:
+    """The last email of a kind sent to an address, for the admins who may read the outbox."""
+    return outbox_visible_to(actor).filter(to=to, kind=kind).order_by("-created_at").first()

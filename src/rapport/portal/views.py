@@ -15,6 +15,7 @@ from rapport.portal.access import contact_required
 from rapport.projects.selectors import project_get, project_list
 from rapport.tenancy.actors import ActorRequest, client_ip
 from rapport.tenancy.forms import PasswordPairMixin
+from rapport.tenancy.selectors import account_exists
 
 
 @contact_required
@@ -44,10 +45,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     except ValidationError as error:
         return render(request, "portal/invitation_invalid.html", {"error": error}, status=410)
     user = request.user if request.user.is_authenticated else None
-    existing_account = (
-        user is None
-        and client_services.User.objects.filter(email__iexact=pending.contact.email).exists()
-    )
+    existing_account = user is None and account_exists(pending.contact.email)
     form = PasswordPairMixin(request.POST or None)
     if request.method == "POST" and (user is not None or form.is_valid()):
         try:

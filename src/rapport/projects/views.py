@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -48,6 +48,8 @@ def project_list(request: ActorRequest) -> HttpResponse:
 @member_required
 def project_create(request: ActorRequest) -> HttpResponse:
     actor = request.actor
+    if not permissions.can_create_project(actor):
+        raise PermissionDenied
     initial = {
         "pm": actor.user,
         "currency": actor.organisation.default_currency if actor.organisation else "EUR",
@@ -93,7 +95,7 @@ def project_edit(request: ActorRequest, project_id: int) -> HttpResponse:
     actor = request.actor
     project = selectors.project_get(actor=actor, project_id=project_id)
     if not permissions.can_edit_project(actor, project):
-        raise services.PermissionDenied
+        raise PermissionDenied
     form = ProjectForm(request.POST or None, actor=actor, instance=project)
     if request.method == "POST" and form.is_valid():
         try:

@@ -21,8 +21,15 @@ def time_zone_choices() -> list[tuple[str, str]]:
 
 
 class TimeZoneField(forms.ChoiceField):
-    def __init__(self) -> None:
-        super().__init__(choices=time_zone_choices, label=_("Time zone"), initial="UTC")
+    def __init__(self, *, from_browser: bool = False) -> None:
+        """``from_browser``: a new person's own time zone, preset from the browser's."""
+        attrs = {"data-browser-time-zone": ""} if from_browser else {}
+        super().__init__(
+            choices=time_zone_choices,
+            label=_("Time zone"),
+            initial="UTC",
+            widget=forms.Select(attrs=attrs),
+        )
 
 
 class PasswordPairMixin(forms.Form):
@@ -50,7 +57,7 @@ class SignupForm(PasswordPairMixin):
     full_name = forms.CharField(label=_("Your name"), max_length=150)
     email = forms.EmailField(label=_("Email"), max_length=254)
     language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
-    time_zone = TimeZoneField()
+    time_zone = TimeZoneField(from_browser=True)
 
     field_order = [
         "organisation_name",
@@ -78,7 +85,7 @@ class LoginForm(AuthenticationForm):
 class InvitationSignupForm(PasswordPairMixin):
     full_name = forms.CharField(label=_("Your name"), max_length=150)
     language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
-    time_zone = TimeZoneField()
+    time_zone = TimeZoneField(from_browser=True)
 
     field_order = ["full_name", "password1", "password2", "language", "time_zone"]
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from rapport.tenancy.actors import Actor
 from rapport.tenancy.models import (
@@ -82,3 +83,15 @@ def api_token_get(*, actor: Actor, token_id: int) -> ApiToken:
 
 def organisations_of(user: User) -> QuerySet[Organisation]:
     return Organisation.objects.filter(memberships__user=user).order_by("name")
+
+
+def pending_invitations(*, actor: Actor) -> QuerySet[Invitation]:
+    return invitations_visible_to(actor).filter(
+        accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    )
+
+
+def account_exists(email: str) -> bool:
+    """Whether an invitation's addressee already has a login (then they sign in to accept).
+    Only asked for the address a valid invitation link names."""
+    return User.objects.filter(email__iexact=email).exists()

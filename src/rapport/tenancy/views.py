@@ -74,9 +74,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     except ValidationError as error:
         return render(request, "accounts/invitation_invalid.html", {"error": error}, status=410)
     user = request.user if request.user.is_authenticated else None
-    existing_account = (
-        user is None and services.User.objects.filter(email__iexact=pending.email).exists()
-    )
+    existing_account = user is None and selectors.account_exists(pending.email)
     form = InvitationSignupForm(request.POST or None, initial={"language": _language()})
     if request.method == "POST" and (user is not None or form.is_valid()):
         try:
@@ -193,9 +191,7 @@ def team(request: ActorRequest) -> HttpResponse:
                 )
                 return redirect("team:list")
     page = paginate(request, selectors.members_visible_to(actor))
-    invitations = selectors.invitations_visible_to(actor).filter(
-        pk__in=services.Invitation.objects.pending().values("pk")
-    )[:50]
+    invitations = selectors.pending_invitations(actor=actor)[:50]
     return render(
         request,
         "team/list.html",
