@@ -1,4 +1,7 @@
+from zoneinfo import ZoneInfo
+
 import pytest
+from django.utils import timezone
 
 from rapport.audit import services as audit
 from rapport.audit.models import AuditEvent
@@ -71,3 +74,26 @@ def test_pm_cannot_browse_the_trail_but_sees_a_records_history(world, login_as):
     assert pm.get("/app/audit/").status_code == 404
     detail = pm.get(f"/app/clients/{side.client_a.pk}/").content.decode()
     assert "Call on Fridays" in detail  # the change, in the record's history
+
+
+def test_a_new_record_lists_only_the_fields_it_set(world):
+    side = world.one
+    client = clients.client_create(actor=side.actor(side.pm), name="Sparse", website="", notes="")
+
+    event = AuditEvent.objects.get(object_id=str(client.pk), content_type__model="client")
+
+    assert set(event.changes) == {"name", "language"}
+
+
+def test_history_shows_moments_in_the_readers_time_zone(world, login_as):
+    from rapport.projects import services as projects
+
+    side = world.one
+    side.pm.time_zone = "Asia/Shanghai"
+    side.pm.save()
+    project = projects.project_publish(actor=side.actor(side.pm), project=side.project_a_draft)
+    shown = timezone.localtime(project.published_at, ZoneInfo("Asia/Shanghai"))
+
+    page = login_as(side.pm).get(f"/app/projects/{project.pk}/").content.decode()
+
+    assert f"— → {shown:%Y-%m-%d %H:%M}" in page

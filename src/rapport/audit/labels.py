@@ -3,9 +3,11 @@ the reader's language."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -33,6 +35,12 @@ def _readable(value: Any) -> Any:
         return _("yes")
     if value is False:
         return _("no")
+    if isinstance(value, str) and len(value) > 19 and value[10:11] == "T":
+        try:  # a stored moment, shown in the reader's time zone
+            moment = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment.tzinfo else value
     return value
 
 

@@ -33,11 +33,12 @@ def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
-    """``{field: [old, new]}`` for every field whose value changed."""
+    """``{field: [old, new]}`` for every field whose value changed; going from nothing to an
+    empty value is no change, so a new record lists only the fields it set."""
     return {
         name: [before.get(name), value]
         for name, value in after.items()
-        if before.get(name) != value
+        if before.get(name) != value and not (before.get(name) in EMPTY and value in EMPTY)
     }
 
 
