@@ -4,6 +4,7 @@ Errors follow RFC 9457 (problem+json), with titles in the caller's language."""
 
 from __future__ import annotations
 
+import json
 from typing import Any, cast
 
 from django.conf import settings
@@ -15,10 +16,22 @@ from django.views.decorators.csp import csp_override
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer
 
 from rapport.tenancy.actors import Actor, client_ip
 from rapport.tenancy.services import actor_for_api_token
+
+
+class ObjectBodyParser(Parser):
+    """Request bodies are JSON objects; anything else (a list, a number, broken JSON) is
+    refused with a 400 before it reaches a schema."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = json.loads(request.body)
+        if not isinstance(data, dict):
+            raise ValueError("the body is not a JSON object")
+        return data
 
 
 class TokenAuth(HttpBearer):
@@ -39,6 +52,7 @@ api = NinjaAPI(
     description="Clients, contacts and projects of your organisation. "
     "Authenticate with a personal API token: `Authorization: Bearer rpt_…`.",
     auth=TokenAuth(),
+    parser=ObjectBodyParser(),
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
@@ -137,6 +151,8 @@ def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400:  # ninja's "Cannot parse request body"
+        return problem(request, 400, _("The body must be a JSON object."))
     return problem(request, exc.status_code, str(exc))
 
 

@@ -5,6 +5,7 @@ from django.shortcuts import render
 
 from rapport.audit import selectors
 from rapport.core.pagination import paginate
+from rapport.core.services import search_term
 from rapport.tenancy import permissions
 from rapport.tenancy.access import member_required
 from rapport.tenancy.actors import ActorRequest
@@ -28,9 +29,9 @@ def audit_list(request: ActorRequest) -> HttpResponse:
         raise Http404
     filters = {
         "action": request.GET.get("action", "") if request.GET.get("action") in ACTIONS else "",
-        "object_type": request.GET.get("type", "")[:40],
-        "actor_query": request.GET.get("who", "").strip()[:100],
-        "object_query": request.GET.get("q", "").strip()[:100],
+        "object_type": search_term(request.GET.get("type"), 40),
+        "actor_query": search_term(request.GET.get("who")),
+        "object_query": search_term(request.GET.get("q")),
     }
     events = selectors.audit_event_list(actor=actor, **filters)
     types = selectors.audit_record_types(actor=actor)

@@ -3,11 +3,13 @@ from typing import Annotated
 
 from django.db.models import QuerySet
 from ninja import Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field, StringConstraints
 
 from rapport.clients import selectors, services
 from rapport.clients.models import Client, Contact
+from rapport.core.api_pagination import Pages
+from rapport.core.services import search_term
 from rapport.tenancy.actors import ActorRequest
 from rapport.tenancy.models import Language
 
@@ -82,11 +84,11 @@ def _values(payload: Schema) -> dict[str, object]:
 
 
 @router.get("/clients", response=list[ClientOut], operation_id="clients_list")
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def clients_list(
     request: ActorRequest, q: Annotated[str, Field(max_length=100)] = ""
 ) -> QuerySet[Client]:
-    return selectors.client_list(actor=request.actor, query=q)
+    return selectors.client_list(actor=request.actor, query=search_term(q))
 
 
 @router.post("/clients", response={201: ClientOut}, operation_id="clients_create")
@@ -107,7 +109,7 @@ def clients_update(request: ActorRequest, client_id: int, payload: ClientPatch) 
 
 
 @router.get("/contacts", response=list[ContactOut], operation_id="contacts_list")
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def contacts_list(request: ActorRequest, client_id: int | None = None) -> QuerySet[Contact]:
     actor = request.actor
     client = selectors.client_get(actor=actor, client_id=client_id) if client_id else None

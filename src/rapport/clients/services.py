@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from rapport.audit import services as audit
 from rapport.clients import permissions
 from rapport.clients.models import Client, Contact, PortalInvitation
+from rapport.core.services import assign, require
 from rapport.core.tokens import digest, new_secret
 from rapport.notify.services import email_queue
 from rapport.tenancy.actors import Actor
@@ -24,24 +25,11 @@ CLIENT_FIELDS = ("name", "website", "language", "notes")
 CONTACT_FIELDS = ("full_name", "email", "phone", "job_title", "language", "time_zone")
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
-def _apply(obj: Any, fields: tuple[str, ...], values: dict[str, Any]) -> None:
-    unknown = set(values) - set(fields)
-    if unknown:
-        raise TypeError(f"unknown fields: {sorted(unknown)}")
-    for name, value in values.items():
-        setattr(obj, name, value.strip() if isinstance(value, str) else value)
-
-
 @transaction.atomic
 def client_create(*, actor: Actor, **values: Any) -> Client:
-    _require(permissions.can_create_client(actor))
+    require(permissions.can_create_client(actor))
     client = Client(organisation=actor.organisation)
-    _apply(client, CLIENT_FIELDS, values)
+    assign(client, CLIENT_FIELDS, values)
     client.full_clean()
     client.save()
     audit.record(
@@ -55,11 +43,11 @@ def client_create(*, actor: Actor, **values: Any) -> Client:
 
 @transaction.atomic
 def client_update(*, actor: Actor, client: Client, **values: Any) -> Client:
-    _require(permissions.can_edit_client(actor, client))
+    require(permissions.can_edit_client(actor, client))
     # The stored row, not the caller's instance: a bound ModelForm has already changed that.
     client = Client.objects.select_for_update().get(pk=client.pk)
     before = audit.snapshot(client, CLIENT_FIELDS)
-    _apply(client, CLIENT_FIELDS, values)
+    assign(client, CLIENT_FIELDS, values)
     client.full_clean()
     client.save()
     if changes := audit.diff(before, audit.snapshot(client, CLIENT_FIELDS)):
@@ -73,9 +61,9 @@ def _normalise_contact(contact: Contact) -> None:
 
 @transaction.atomic
 def contact_create(*, actor: Actor, client: Client, **values: Any) -> Contact:
-    _require(permissions.can_edit_client(actor, client))
+    require(permissions.can_edit_client(actor, client))
     contact = Contact(organisation_id=client.organisation_id, client=client)
-    _apply(contact, CONTACT_FIELDS, values)
+    assign(contact, CONTACT_FIELDS, values)
     _normalise_contact(contact)
     contact.full_clean()
     contact.save()
@@ -90,10 +78,10 @@ def contact_create(*, actor: Actor, client: Client, **values: Any) -> Contact:
 
 @transaction.atomic
 def contact_update(*, actor: Actor, contact: Contact, **values: Any) -> Contact:
-    _require(permissions.can_edit_contact(actor, contact))
+    require(permissions.can_edit_contact(actor, contact))
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     before = audit.snapshot(contact, CONTACT_FIELDS)
-    _apply(contact, CONTACT_FIELDS, values)
+    assign(contact, CONTACT_FIELDS, values)
     _normalise_contact(contact)
     if contact.user_id and contact.email != before["email"]:
         raise ValidationError(
@@ -109,7 +97,7 @@ def contact_update(*, actor: Actor, contact: Contact, **values: Any) -> Contact:
 @transaction.atomic
 def contact_invite_to_portal(*, actor: Actor, contact: Contact) -> PortalInvitation:
     """Email the contact a link to set a password; a new invitation replaces a pending one."""
-    _require(permissions.can_manage_portal_access(actor, contact))
+    require(permissions.can_manage_portal_access(actor, contact))
     if not contact.email:
         raise ValidationError(_("Add an email address to this contact before inviting them."))
     now = timezone.now()
@@ -146,7 +134,7 @@ def contact_invite_to_portal(*, actor: Actor, contact: Contact) -> PortalInvitat
 
 @transaction.atomic
 def contact_revoke_portal_access(*, actor: Actor, contact: Contact) -> Contact:
-    _require(permissions.can_manage_portal_access(actor, contact))
+    require(permissions.can_manage_portal_access(actor, contact))
     PortalInvitation.objects.filter(
         contact=contact, accepted_at__isnull=True, revoked_at__isnull=True
     ).update(revoked_at=timezone.now())

@@ -12,6 +12,7 @@ from rapport.clients import permissions, selectors, services
 from rapport.clients.forms import ClientForm, ContactForm
 from rapport.core.forms import add_service_errors
 from rapport.core.pagination import paginate
+from rapport.core.services import search_term
 from rapport.notify.selectors import latest_email_to
 from rapport.projects.selectors import project_list
 from rapport.tenancy.access import member_required
@@ -21,7 +22,7 @@ from rapport.tenancy.actors import ActorRequest
 @member_required
 def client_list(request: ActorRequest) -> HttpResponse:
     actor = request.actor
-    query = request.GET.get("q", "").strip()[:100]
+    query = search_term(request.GET.get("q"))
     page = paginate(request, selectors.client_list(actor=actor, query=query))
     return render(
         request,

@@ -5,10 +5,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import StringConstraints
 
 from rapport.clients.selectors import client_get
+from rapport.core.api_pagination import Pages
 from rapport.projects import selectors, services
 from rapport.projects.models import Project
 from rapport.tenancy.actors import ActorRequest
@@ -77,7 +78,7 @@ def _resolve(request: ActorRequest, values: dict[str, object]) -> dict[str, obje
 
 
 @router.get("/projects", response=list[ProjectOut], operation_id="projects_list")
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def projects_list(
     request: ActorRequest, status: StatusText | None = None, client_id: int | None = None
 ) -> QuerySet[Project]:

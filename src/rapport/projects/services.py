@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rapport.audit import services as audit
 from rapport.clients.selectors import clients_visible_to
+from rapport.core.services import assign, require
 from rapport.projects import permissions
 from rapport.projects.models import Project, ProjectMember
 from rapport.tenancy.actors import Actor
@@ -27,11 +28,6 @@ PROJECT_FIELDS = (
     "status",
     "currency",
 )
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def _check_relations(actor: Actor, project: Project) -> None:
@@ -52,18 +48,14 @@ def _check_relations(actor: Actor, project: Project) -> None:
 
 
 def _apply(project: Project, values: dict[str, Any]) -> None:
-    unknown = set(values) - set(PROJECT_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown fields: {sorted(unknown)}")
-    for name, value in values.items():
-        setattr(project, name, value.strip() if isinstance(value, str) else value)
+    assign(project, PROJECT_FIELDS, values)
     project.code = project.code.upper()
     project.currency = project.currency.upper()
 
 
 @transaction.atomic
 def project_create(*, actor: Actor, **values: Any) -> Project:
-    _require(permissions.can_create_project(actor))
+    require(permissions.can_create_project(actor))
     values.setdefault("pm", actor.user)
     project = Project(organisation=actor.organisation)
     _apply(project, values)
@@ -81,7 +73,7 @@ def project_create(*, actor: Actor, **values: Any) -> Project:
 
 @transaction.atomic
 def project_update(*, actor: Actor, project: Project, **values: Any) -> Project:
-    _require(permissions.can_edit_project(actor, project))
+    require(permissions.can_edit_project(actor, project))
     # The stored row, not the caller's instance: a bound ModelForm has already changed that.
     project = Project.objects.select_for_update().get(pk=project.pk)
     before = audit.snapshot(project, PROJECT_FIELDS)
@@ -97,7 +89,7 @@ def project_update(*, actor: Actor, project: Project, **values: Any) -> Project:
 @transaction.atomic
 def project_publish(*, actor: Actor, project: Project, published: bool = True) -> Project:
     """Show the project in its client's portal (or take it out); who and when stay on record."""
-    _require(permissions.can_edit_project(actor, project))
+    require(permissions.can_edit_project(actor, project))
     if project.is_published == published:
         return project
     before = project.published_at
@@ -118,7 +110,7 @@ def project_publish(*, actor: Actor, project: Project, published: bool = True) -
 
 @transaction.atomic
 def project_member_add(*, actor: Actor, project: Project, user_id: int) -> ProjectMember:
-    _require(permissions.can_edit_project(actor, project))
+    require(permissions.can_edit_project(actor, project))
     user = users_in_organisation(actor).filter(pk=user_id).first()
     if user is None:
         raise ValidationError({"user": _("Choose a member of your organisation.")})
@@ -136,7 +128,7 @@ def project_member_add(*, actor: Actor, project: Project, user_id: int) -> Proje
 
 @transaction.atomic
 def project_member_remove(*, actor: Actor, member: ProjectMember) -> None:
-    _require(permissions.can_edit_project(actor, member.project))
+    require(permissions.can_edit_project(actor, member.project))
     audit.record(
         actor=actor,
         action="deleted",

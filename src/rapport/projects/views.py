@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from rapport.audit.selectors import history_for
 from rapport.core.forms import add_service_errors
 from rapport.core.pagination import paginate
+from rapport.core.services import search_term
 from rapport.projects import permissions, selectors, services
 from rapport.projects.forms import ProjectForm, ProjectMemberForm
 from rapport.projects.models import Project
@@ -30,7 +31,7 @@ def project_list(request: ActorRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in Project.Status.values:
         status = ""
-    query = request.GET.get("q", "").strip()[:100]
+    query = search_term(request.GET.get("q"))
     projects = selectors.project_list(actor=actor, status=status, query=query)
     return render(
         request,
