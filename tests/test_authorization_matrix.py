@@ -258,6 +258,17 @@ PAGES: dict[str, list[Case]] = {
     "accounts:login": [public(200, signed_in=302)],
     "accounts:logout": [public(302, method="POST")],
     "accounts:signup": [public(200)],
+    # Asking for a reset link answers the same whether or not the address has an account.
+    "accounts:password_reset": [
+        public(200),
+        public(302, label="post", method="POST", data=lambda side: {"email": "no@one.test"}),
+    ],
+    "accounts:password_reset_done": [public(200)],
+    "accounts:password_reset_complete": [public(200)],
+    # A forged reset link shows "this link no longer works" to everyone.
+    "accounts:password_reset_confirm": [
+        public(200, kwargs=lambda side: {"uidb64": "MQ", "token": "forged-token"})
+    ],
     # An invitation link is a bearer secret: whoever holds a valid one sees the invitation;
     # an unknown, used or expired one is 410 for everyone.
     "accounts:invitation": [
@@ -274,6 +285,7 @@ PAGES: dict[str, list[Case]] = {
     # --- any signed-in person ---------------------------------------------------------------
     "accounts:no_access": [Case(scoped=False, ok=each(200, SAME_ORG))],
     "accounts:preferences": [Case(scoped=False, ok=each(200, SAME_ORG))],
+    "accounts:password_change": [Case(scoped=False, ok=each(200, SAME_ORG))],
     # --- members: personal --------------------------------------------------------------------
     "accounts:api_tokens": [Case(scoped=False, ok=each(200, MEMBERS))],
     # A token is personal: only its owner (the pm here) can even see it.

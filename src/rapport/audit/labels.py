@@ -23,6 +23,7 @@ ACTION_LABELS = {
     "accepted": pgettext_lazy("audit action", "accepted"),
     "revoked": pgettext_lazy("audit action", "revoked"),
     "acknowledged": pgettext_lazy("audit action", "acknowledged"),
+    "password_changed": pgettext_lazy("audit action", "changed the password"),
 }
 
 

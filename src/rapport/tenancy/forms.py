@@ -2,10 +2,16 @@ from __future__ import annotations
 
 import zoneinfo
 from functools import cache
+from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 from django.utils.translation import gettext_lazy as _
 
 from rapport.tenancy.models import Language, Role, User
@@ -113,3 +119,34 @@ class ApiTokenForm(forms.Form):
         max_length=100,
         help_text=_("What the token is for, e.g. “spreadsheet sync”."),
     )
+
+
+class PasswordResetRequestForm(PasswordResetForm):
+    """Django's reset form, sending through Rapport's outbox and worker."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        from rapport.tenancy.services import password_reset_send
+
+        password_reset_send(user=context["user"], uid=context["uid"], token=context["token"])
+
+
+class AuditedSetPasswordForm(SetPasswordForm):
+    def save(self, commit: bool = True) -> Any:
+        from rapport.tenancy.services import user_set_password
+
+        return user_set_password(user=self.user, password=self.cleaned_data["new_password1"])
+
+
+class AuditedPasswordChangeForm(PasswordChangeForm):
+    def save(self, commit: bool = True) -> Any:
+        from rapport.tenancy.services import user_set_password
+
+        return user_set_password(user=self.user, password=self.cleaned_data["new_password1"])

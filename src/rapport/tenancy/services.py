@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -330,3 +331,37 @@ def actor_for_api_token(secret: str, ip: str | None = None) -> Actor | None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return Actor.member(token.user, token.organisation, membership.role, ip=ip)
+
+
+RESET_THROTTLE_SECONDS = 300
+
+
+def password_reset_send(*, user: User, uid: str, token: str) -> bool:
+    """Email a one-use link to choose a new password, in the person's language. At most one
+    per person every five minutes. The email belongs to no organisation, so no admin can
+    read someone else's reset link in the outbox."""
+    if not cache.add(f"password-reset:{user.pk}", 1, RESET_THROTTLE_SECONDS):
+        return False
+    email_queue(
+        to=user.email,
+        template="password_reset",
+        context={
+            "name": user.full_name,
+            "link": settings.SITE_URL
+            + reverse("accounts:password_reset_confirm", args=[uid, token]),
+        },
+        language=user.language,
+        kind="password_reset",
+    )
+    return True
+
+
+@transaction.atomic
+def user_set_password(*, user: User, password: str, ip: str | None = None) -> User:
+    """A new password (from a reset link or the change form), validated and audited."""
+    validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    actor = Actor(kind="anonymous", user=user, ip=ip)
+    audit.record(actor=actor, action="password_changed", obj=user, organisation_id=None)
+    return user

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -7,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,9 +21,12 @@ from rapport.tenancy.access import SESSION_ORGANISATION, member_actor, member_re
 from rapport.tenancy.actors import Actor, ActorRequest, client_ip
 from rapport.tenancy.forms import (
     ApiTokenForm,
+    AuditedPasswordChangeForm,
+    AuditedSetPasswordForm,
     InvitationSignupForm,
     InviteMemberForm,
     LoginForm,
+    PasswordResetRequestForm,
     PreferencesForm,
     RoleForm,
     SignupForm,
@@ -38,6 +44,48 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        # Closed sign-up still offers the first-run page until the first owner exists.
+        return {**super().get_context_data(**kwargs), "signup_allowed": services.signup_allowed()}
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetRequestForm
+    template_name = "accounts/password_reset.html"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+def password_reset_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/password_reset_sent.html")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = AuditedSetPasswordForm
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+def password_reset_complete(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/password_reset_complete.html")
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = AuditedPasswordChangeForm
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:preferences")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        from rapport.portal.access import contact_actor
+
+        actor = member_actor(self.request) or contact_actor(self.request)
+        base = "portal/base.html" if actor and actor.is_contact else "app/base.html"
+        self.request.actor = actor  # type: ignore[attr-defined]
+        return {**super().get_context_data(**kwargs), "base_template": base}
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        messages.success(self.request, _("Your password was changed."))
+        return super().form_valid(form)
 
 
 def signup(request: HttpRequest) -> HttpResponse:
