@@ -24,6 +24,12 @@ ACTION_LABELS = {
     "revoked": pgettext_lazy("audit action", "revoked"),
     "acknowledged": pgettext_lazy("audit action", "acknowledged"),
     "password_changed": pgettext_lazy("audit action", "changed the password"),
+    "submitted": pgettext_lazy("audit action", "submitted"),
+    "withdrawn": pgettext_lazy("audit action", "withdrawn"),
+    "signed": pgettext_lazy("audit action", "signed"),
+    "returned": pgettext_lazy("audit action", "sent back"),
+    "rebaselined": pgettext_lazy("audit action", "re-baselined"),
+    "rejected": pgettext_lazy("audit action", "rejected"),
 }
 
 

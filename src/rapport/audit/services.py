@@ -49,10 +49,11 @@ def record(
     obj: models.Model,
     changes: dict[str, Any] | None = None,
     organisation_id: int | None = None,
+    contact_id: int | None = None,
 ) -> AuditEvent:
-    contact_id = None
-    if actor.is_contact and actor.contact_ids:
-        contact_id = getattr(obj, "_audit_contact_id", None) or min(actor.contact_ids)
+    """``contact_id``: which of a contact actor's contacts acted (their first, if not said)."""
+    if contact_id is None and actor.is_contact and actor.contact_ids:
+        contact_id = min(actor.contact_ids)
     return AuditEvent.objects.create(
         organisation_id=organisation_id
         if organisation_id is not None

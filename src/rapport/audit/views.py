@@ -4,22 +4,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from rapport.audit import selectors
+from rapport.audit.labels import ACTION_LABELS
 from rapport.core.pagination import paginate
 from rapport.core.services import search_term
 from rapport.tenancy import permissions
 from rapport.tenancy.access import member_required
 from rapport.tenancy.actors import ActorRequest
 
-ACTIONS = [
-    "created",
-    "updated",
-    "deleted",
-    "published",
-    "unpublished",
-    "invited",
-    "accepted",
-    "revoked",
-]
+ACTIONS = list(ACTION_LABELS)
 
 
 @member_required

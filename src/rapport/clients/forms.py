@@ -16,4 +16,12 @@ class ContactForm(forms.ModelForm):
 
     class Meta:
         model = Contact
-        fields = ["full_name", "email", "phone", "job_title", "language", "time_zone"]
+        fields = [
+            "full_name",
+            "email",
+            "phone",
+            "job_title",
+            "language",
+            "time_zone",
+            "is_approver",
+        ]

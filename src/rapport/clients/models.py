@@ -67,6 +67,11 @@ class Contact(TimeStamped):
         verbose_name=_("portal login"),
     )
     portal_access = models.BooleanField(_("portal access"), default=False)
+    is_approver = models.BooleanField(
+        _("approver"),
+        default=False,
+        help_text=_("Signs off baselines and accepts deliverables in the portal."),
+    )
 
     class Meta:
         verbose_name = _("contact")

@@ -22,7 +22,15 @@ from rapport.tenancy.actors import Actor
 from rapport.tenancy.models import User, normalize_email
 
 CLIENT_FIELDS = ("name", "website", "language", "notes")
-CONTACT_FIELDS = ("full_name", "email", "phone", "job_title", "language", "time_zone")
+CONTACT_FIELDS = (
+    "full_name",
+    "email",
+    "phone",
+    "job_title",
+    "language",
+    "time_zone",
+    "is_approver",
+)
 
 
 @transaction.atomic

@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from rapport.projects.models import Project, ProjectMember
+from rapport.projects.models import (
+    BaselineVersion,
+    BudgetLine,
+    CostEntry,
+    Deliverable,
+    Milestone,
+    Objective,
+    Project,
+    ProjectMember,
+    QualityStandard,
+    TimeEntry,
+)
 from rapport.tenancy.actors import Actor
 
 
@@ -56,3 +71,74 @@ def project_member_get(*, actor: Actor, project: Project, member_id: int) -> Pro
         ProjectMember.objects.filter(project__in=projects_visible_to(actor), project=project),
         pk=member_id,
     )
+
+
+# --- baseline -----------------------------------------------------------------------------
+
+
+def baseline_items(*, project: Project) -> dict[str, Any]:
+    """The working baseline of a project, each list fetched once."""
+    return {
+        "objectives": list(project.objectives.select_related("owner").order_by("due_date", "id")),
+        "milestones": list(
+            project.milestones.prefetch_related("deliverables").order_by("baseline_date", "id")
+        ),
+        "budget_lines": list(project.budget_lines.order_by("category", "id")),
+        "quality_standards": list(
+            project.quality_standards.prefetch_related("deliverables").order_by("id")
+        ),
+    }
+
+
+ITEM_MODELS: dict[str, type[models.Model]] = {
+    "objective": Objective,
+    "milestone": Milestone,
+    "deliverable": Deliverable,
+    "budget_line": BudgetLine,
+    "quality_standard": QualityStandard,
+    "cost_entry": CostEntry,
+    "time_entry": TimeEntry,
+}
+
+
+def item_get(*, actor: Actor, project: Project, kind: str, item_id: int) -> Any:
+    """A baseline item or actual of a project the actor can see; anything else is a 404."""
+    model = ITEM_MODELS.get(kind)
+    if model is None:
+        raise Http404
+    return get_object_or_404(
+        model._default_manager.filter(project__in=projects_visible_to(actor), project=project),
+        pk=item_id,
+    )
+
+
+def versions_of(*, project: Project) -> QuerySet[BaselineVersion]:
+    return project.baseline_versions.select_related("submitted_by", "decided_by").order_by(
+        "-number"
+    )
+
+
+def version_get(*, actor: Actor, project: Project, version_id: int) -> BaselineVersion:
+    versions = BaselineVersion.objects.filter(
+        project__in=projects_visible_to(actor), project=project
+    ).select_related("project", "submitted_by", "decided_by")
+    if actor.is_contact:
+        # The client sees what was put to them, never a withdrawn proposal.
+        versions = versions.exclude(status=BaselineVersion.Status.WITHDRAWN)
+    return get_object_or_404(versions, pk=version_id)
+
+
+def client_deliverables(*, project: Project) -> QuerySet[Deliverable]:
+    """Deliverables the client sees: those of client-visible milestones."""
+    return (
+        project.deliverables.filter(milestone__client_visible=True)
+        .select_related("milestone")
+        .order_by("milestone__baseline_date", "id")
+    )
+
+
+def actuals(*, project: Project) -> dict[str, Any]:
+    return {
+        "cost_entries": project.cost_entries.order_by("-date", "-id"),
+        "time_entries": project.time_entries.select_related("person").order_by("-date", "-id"),
+    }

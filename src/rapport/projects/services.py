@@ -47,6 +47,27 @@ def _check_relations(actor: Actor, project: Project) -> None:
         raise ValidationError(errors)
 
 
+def _check_agreed_fields(project: Project, before: dict[str, Any]) -> None:
+    """The schedule is part of the signed baseline; money is kept in one currency."""
+    from rapport.projects.baseline import is_locked
+
+    errors = {}
+    for name in ("start_date", "end_date"):
+        if audit.snapshot(project, [name])[name] != before[name] and is_locked(project):
+            errors[name] = _(
+                "The dates are part of the signed baseline. Change them through a change "
+                "request, or re-baseline with a reason."
+            )
+    if project.currency != before["currency"] and (
+        project.budget_lines.exists() or project.cost_entries.exists()
+    ):
+        errors["currency"] = _(
+            "The budget and costs are kept in %(currency)s; it cannot change."
+        ) % {"currency": before["currency"]}
+    if errors:
+        raise ValidationError(errors)
+
+
 def _apply(project: Project, values: dict[str, Any]) -> None:
     assign(project, PROJECT_FIELDS, values)
     project.code = project.code.upper()
@@ -79,6 +100,7 @@ def project_update(*, actor: Actor, project: Project, **values: Any) -> Project:
     before = audit.snapshot(project, PROJECT_FIELDS)
     _apply(project, values)
     _check_relations(actor, project)
+    _check_agreed_fields(project, before)
     project.full_clean()
     project.save()
     if changes := audit.diff(before, audit.snapshot(project, PROJECT_FIELDS)):

@@ -48,6 +48,9 @@ class Project(TimeStamped):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Set by an explicit re-baseline: unlocks the signed baseline for editing until the next
+    # version is submitted, which carries this reason.
+    rebaseline_reason = models.TextField(_("reason for re-baselining"), blank=True, max_length=2000)
 
     class Meta:
         verbose_name = _("project")
@@ -86,6 +89,11 @@ class ProjectMember(TimeStamped):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="project_memberships"
+    )
+    can_see_financials = models.BooleanField(
+        _("sees budget and actuals"),
+        default=False,
+        help_text=_("Team members see no budgets, costs or rates unless granted."),
     )
 
     class Meta:

@@ -1,0 +1,123 @@
+"""Small server-side SVG charts: the same markup serves the page, the email and the PDF."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+
+PALETTE = {"plan": "#8a94a6", "actual": "#1f5fa8", "forecast": "#c2410c"}
+
+
+@dataclass(frozen=True)
+class Series:
+    label: str
+    points: list[tuple[date, Decimal | float | int]]
+    tone: str = "actual"  # plan | actual | forecast
+    dashed: bool = False
+
+
+def step_chart(
+    series: list[Series], *, title: str, width: int = 640, height: int = 240, unit: str = ""
+) -> SafeString:
+    """Cumulative step lines over dates, with a legend; an accessible title and description."""
+    pad_left, pad_right, pad_top, pad_bottom = 56, 16, 16, 44
+    points = [p for s in series for p in s.points]
+    if not points:
+        return mark_safe("")
+    x_min = min(d for d, _ in points).toordinal()
+    x_max = max(max(d for d, _ in points).toordinal(), x_min + 1)
+    y_max = float(max(max(float(v) for _, v in points), 1))
+    plot_w, plot_h = width - pad_left - pad_right, height - pad_top - pad_bottom
+
+    def x(d: date) -> float:
+        return pad_left + (d.toordinal() - x_min) / (x_max - x_min) * plot_w
+
+    def y(v: float) -> float:
+        return pad_top + plot_h - v / y_max * plot_h
+
+    parts = [
+        format_html(
+            '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" role="img" '
+            'class="chart" aria-labelledby="t"><title>{}</title>',
+            width,
+            height,
+            title,
+        ),
+        format_html(
+            '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#c9ced6"/>',
+            pad_left,
+            pad_top + plot_h,
+            pad_left + plot_w,
+            pad_top + plot_h,
+        ),
+        format_html(
+            '<text x="{}" y="{}" font-size="11" text-anchor="end" fill="#5f6b7a">{} {}</text>',
+            pad_left - 6,
+            pad_top + 10,
+            _short(y_max),
+            unit,
+        ),
+        format_html(
+            '<text x="{}" y="{}" font-size="11" text-anchor="end" fill="#5f6b7a">0</text>',
+            pad_left - 6,
+            pad_top + plot_h,
+        ),
+        format_html(
+            '<text x="{}" y="{}" font-size="11" fill="#5f6b7a">{}</text>',
+            pad_left,
+            height - 26,
+            date.fromordinal(x_min).isoformat(),
+        ),
+        format_html(
+            '<text x="{}" y="{}" font-size="11" text-anchor="end" fill="#5f6b7a">{}</text>',
+            pad_left + plot_w,
+            height - 26,
+            date.fromordinal(x_max).isoformat(),
+        ),
+    ]
+    legend_x = pad_left
+    for s in series:
+        if not s.points:
+            continue
+        ordered = sorted(s.points)
+        path = [f"M{x(ordered[0][0]):.1f},{y(0):.1f}"]
+        previous = 0.0
+        for d, v in ordered:
+            path.append(f"L{x(d):.1f},{y(previous):.1f} L{x(d):.1f},{y(float(v)):.1f}")
+            previous = float(v)
+        colour = PALETTE.get(s.tone, PALETTE["actual"])
+        parts.append(
+            format_html(
+                '<path d="{}" fill="none" stroke="{}" stroke-width="2"{}/>',
+                " ".join(path),
+                colour,
+                mark_safe(' stroke-dasharray="5 4"') if s.dashed else "",
+            )
+        )
+        parts.append(
+            format_html(
+                '<rect x="{}" y="{}" width="12" height="3" fill="{}"/>'
+                '<text x="{}" y="{}" font-size="11" fill="#5f6b7a">{}</text>',
+                legend_x,
+                height - 10,
+                colour,
+                legend_x + 16,
+                height - 6,
+                s.label,
+            )
+        )
+        legend_x += 24 + 7 * len(s.label) + 10 * sum(1 for ch in s.label if ord(ch) > 0x2E80)
+    parts.append(mark_safe("</svg>"))
+    return mark_safe("".join(str(part) for part in parts))  # noqa: S308 - parts are escaped
+
+
+def _short(value: float) -> str:
+    if value >= 1_000_000:
+        return f"{value / 1_000_000:.1f}M"
+    if value >= 10_000:
+        return f"{value / 1000:.0f}k"
+    return escape(f"{value:,.0f}")
