@@ -53,11 +53,12 @@ class Side:
     outsider: User  # a team member on no project
     client_a: Client
     client_b: Client
-    contact_a: Contact  # portal contact of client_a
-    contact_b: Contact  # portal contact of client_b
+    contact_a: Contact  # portal contact of client_a, its approver
+    contact_b: Contact  # portal contact of client_b, its approver
     project_a: Project  # client_a, published, managed by pm, member on it
     project_a_draft: Project  # client_a, not published
     project_b: Project  # client_b, published
+    baseline: dict[str, Any] = field(default_factory=dict)  # project_a's baseline items
     extra: dict[str, Any] = field(default_factory=dict)
 
     def actor(self, user: User) -> Actor:
@@ -84,8 +85,8 @@ def build_side(label: str) -> Side:
     outsider = member(Role.MEMBER, "outsider")
     client_a = factories.ClientFactory(organisation=organisation, name=f"Client A {label}")
     client_b = factories.ClientFactory(organisation=organisation, name=f"Client B {label}")
-    contact_a = factories.portal_contact(client_a)
-    contact_b = factories.portal_contact(client_b)
+    contact_a = factories.portal_contact(client_a, is_approver=True)
+    contact_b = factories.portal_contact(client_b, is_approver=True)
     project_a = factories.published(
         factories.ProjectFactory(client=client_a, pm=pm, code=f"{label}-A")
     )
@@ -94,6 +95,7 @@ def build_side(label: str) -> Side:
     project_b = factories.published(
         factories.ProjectFactory(client=client_b, pm=pm, code=f"{label}-B")
     )
+    baseline = factories.baseline_for(project_a, pm=pm)
     return Side(
         organisation=organisation,
         owner=owner,
@@ -108,6 +110,7 @@ def build_side(label: str) -> Side:
         project_a=project_a,
         project_a_draft=project_a_draft,
         project_b=project_b,
+        baseline=baseline,
     )
 
 
