@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "rapport.notify",
     "rapport.clients",
     "rapport.projects",
+    "rapport.changes",
     "rapport.portal",
     "rapport.jobs",
 ]

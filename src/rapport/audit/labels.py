@@ -30,6 +30,16 @@ ACTION_LABELS = {
     "returned": pgettext_lazy("audit action", "sent back"),
     "rebaselined": pgettext_lazy("audit action", "re-baselined"),
     "rejected": pgettext_lazy("audit action", "rejected"),
+    "evaluated": pgettext_lazy("audit action", "evaluated"),
+    "cr_submitted": pgettext_lazy("audit action", "submitted the change request"),
+    "cr_under_evaluation": pgettext_lazy("audit action", "started the evaluation"),
+    "cr_internal_approval": pgettext_lazy("audit action", "asked for internal approval"),
+    "cr_awaiting_approval": pgettext_lazy("audit action", "sent to the client for approval"),
+    "cr_needs_information": pgettext_lazy("audit action", "asked for more information"),
+    "cr_approved": pgettext_lazy("audit action", "approved the change"),
+    "cr_rejected": pgettext_lazy("audit action", "rejected the change"),
+    "cr_implemented": pgettext_lazy("audit action", "implemented the change"),
+    "cr_withdrawn": pgettext_lazy("audit action", "withdrew the change request"),
 }
 
 

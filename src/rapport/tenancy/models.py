@@ -96,6 +96,17 @@ class Organisation(TimeStamped):
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="UTC", validators=[validate_time_zone]
     )
+    change_approval_threshold = models.DecimalField(
+        _("internal approval above"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_(
+            "Change requests whose cost impact exceeds this amount need an owner's or "
+            "admin's approval before they go to the client. Empty: never."
+        ),
+    )
 
     class Meta:
         verbose_name = _("organisation")

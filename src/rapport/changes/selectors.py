@@ -1,0 +1,63 @@
+"""Every read of change requests starts from the projects the actor can see."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from rapport.audit.models import AuditEvent
+from rapport.changes.models import ChangeRequest, State
+from rapport.projects.models import Project
+from rapport.projects.selectors import projects_visible_to
+from rapport.tenancy.actors import Actor
+
+
+def change_requests_visible_to(actor: Actor) -> QuerySet[ChangeRequest]:
+    """Members: the change requests of projects they see. Contacts: their clients' published
+    projects' requests once they left the PM's drafts."""
+    requests = ChangeRequest.objects.filter(project__in=projects_visible_to(actor))
+    if actor.is_contact:
+        requests = requests.exclude(state=State.DRAFT)
+    return requests
+
+
+def change_request_list(
+    *, actor: Actor, project: Project, state: str = ""
+) -> QuerySet[ChangeRequest]:
+    requests = (
+        change_requests_visible_to(actor)
+        .filter(project=project)
+        .select_related("requested_by_user", "requested_by_contact")
+        .prefetch_related("cost_impacts")
+    )
+    if state:
+        requests = requests.filter(state=state)
+    return requests.order_by("-number")
+
+
+def change_request_get(*, actor: Actor, project: Project, number: int) -> ChangeRequest:
+    return get_object_or_404(
+        change_requests_visible_to(actor)
+        .filter(project=project)
+        .select_related(
+            "project__client",
+            "project__pm",
+            "requested_by_user",
+            "requested_by_contact",
+            "evaluated_by",
+            "baseline_version",
+        ),
+        number=number,
+    )
+
+
+def timeline(*, change_request: ChangeRequest) -> list[AuditEvent]:
+    """Every recorded step of one change request, oldest first."""
+    from django.contrib.contenttypes.models import ContentType
+
+    content_type = ContentType.objects.get_for_model(ChangeRequest)
+    return list(
+        AuditEvent.objects.filter(content_type=content_type, object_id=str(change_request.pk))
+        .select_related("content_type")
+        .order_by("created_at", "id")
+    )
