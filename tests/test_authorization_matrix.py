@@ -28,6 +28,7 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -41,6 +42,8 @@ from django.utils import timezone
 
 from rapport.api import api
 from rapport.audit.models import AuditEvent
+from rapport.changes import services as cr_services
+from rapport.changes.models import ChangeRequest, CostImpact, Decision
 from rapport.clients.models import Client, Contact, PortalInvitation
 from rapport.core.tokens import digest
 from rapport.notify.models import OutboundEmail
@@ -250,6 +253,60 @@ def project_form(side: Side, project: Project | None = None) -> dict[str, Any]:
     }
 
 
+# --- change requests (project_a) ---------------------------------------------------------
+
+
+def _change_request(side: Side, state: str, *, by_contact: bool = False) -> ChangeRequest:
+    """A change request on project_a, walked through the real workflow up to ``state``."""
+    pm = side.actor(side.pm)
+    raiser = side.contact_actor(side.contact_a) if by_contact else pm
+    cr = cr_services.change_request_create(
+        actor=raiser,
+        project=side.project_a,
+        title=f"Matrix change {next(_serial)}",
+        description="Add an export",
+        submit=True,
+    )
+    if state == "submitted":
+        return cr
+    cr = cr_services.change_request_evaluate(
+        actor=pm,
+        change_request=cr,
+        schedule_days=3,
+        recommendation="approve",
+        costs={"labour": "1000.00"},
+    )
+    if state == "under_evaluation":
+        return cr
+    if state == "internal_approval":
+        Organisation.objects.filter(pk=side.organisation.pk).update(
+            change_approval_threshold=Decimal("10.00")
+        )
+        cr.project.organisation.refresh_from_db()
+    cr = cr_services.change_request_send_for_approval(actor=pm, change_request=cr)
+    if state in ("awaiting_approval", "internal_approval"):
+        return cr
+    cr_services.change_request_decide(
+        actor=side.contact_actor(side.contact_a), change_request=cr, decision="approve"
+    )
+    return cr
+
+
+def change_request_at(state: str, **options: Any) -> Callable[[Side], dict[str, Any]]:
+    def build(side: Side) -> dict[str, Any]:
+        cr = _change_request(side, state, **options)
+        return {"project_id": side.project_a.pk, "number": cr.number}
+
+    return build
+
+
+def change_request_action(state: str, action: str) -> Callable[[Side], dict[str, Any]]:
+    def build(side: Side) -> dict[str, Any]:
+        return {**change_request_at(state)(side), "action": action}
+
+    return build
+
+
 PAGES: dict[str, list[Case]] = {
     # --- public ---------------------------------------------------------------------------
     "home": [Case(public=True, scoped=False, anon=302, ok=each(302, SAME_ORG))],
@@ -449,6 +506,103 @@ PAGES: dict[str, list[Case]] = {
             kwargs=fresh_project_member,
             ok=each(302, MANAGERS),
             denied={"member": 403},
+        )
+    ],
+    # --- change requests ------------------------------------------------------------------
+    "changes:list": [Case(kwargs=project_a, ok=each(200, ON_PROJECT_A))],
+    "changes:create": [
+        Case(kwargs=project_a, ok=each(200, MANAGERS), denied={"member": 403}),
+        Case(
+            label="post",
+            method="POST",
+            kwargs=project_a,
+            data=lambda side: {
+                "title": "Matrix change",
+                "description": "More reports",
+                "priority": "medium",
+                "submit_now": "on",
+            },
+            ok=each(302, MANAGERS),
+            denied={"member": 403},
+        ),
+    ],
+    "changes:detail": [Case(kwargs=change_request_at("submitted"), ok=each(200, ON_PROJECT_A))],
+    # The PM may delegate the evaluation to the project's team.
+    "changes:evaluate": [
+        Case(kwargs=change_request_at("submitted"), ok=each(200, ON_PROJECT_A)),
+        Case(
+            label="post",
+            method="POST",
+            kwargs=change_request_at("submitted"),
+            data=lambda side: {"schedule_days": "4", "recommendation": "approve"},
+            ok=each(302, ON_PROJECT_A),
+        ),
+    ],
+    "changes:action": [
+        Case(
+            label="withdraw",
+            method="POST",
+            kwargs=change_request_action("submitted", "withdraw"),
+            ok=each(302, MANAGERS),
+            denied={"member": 403},
+        ),
+        Case(
+            label="send",
+            method="POST",
+            kwargs=change_request_action("under_evaluation", "send"),
+            ok=each(302, MANAGERS),
+            denied={"member": 403},
+        ),
+        Case(
+            label="internal_approve",
+            method="POST",
+            kwargs=change_request_action("internal_approval", "internal_approve"),
+            ok=each(302, ADMINS),
+            denied={"pm": 403, "member": 403},
+        ),
+        Case(
+            label="implement",
+            method="POST",
+            kwargs=change_request_action("approved", "implement"),
+            ok=each(302, MANAGERS),
+            denied={"member": 403},
+        ),
+        Case(
+            label="unknown",
+            method="POST",
+            kwargs=change_request_action("submitted", "explode"),
+            ok={},
+        ),
+    ],
+    "portal_changes:list": [Case(kwargs=project_a, ok={"contact_a": 200})],
+    "portal_changes:create": [
+        Case(kwargs=project_a, ok={"contact_a": 200}),
+        Case(
+            label="post",
+            method="POST",
+            kwargs=project_a,
+            data=lambda side: {
+                "title": "Client change",
+                "description": "A new report",
+                "priority": "high",
+            },
+            ok={"contact_a": 302},
+        ),
+    ],
+    "portal_changes:detail": [Case(kwargs=change_request_at("submitted"), ok={"contact_a": 200})],
+    "portal_changes:decide": [
+        Case(
+            method="POST",
+            kwargs=change_request_at("awaiting_approval"),
+            data=lambda side: {"decision": "approve"},
+            ok={"contact_a": 302},
+        )
+    ],
+    "portal_changes:withdraw": [
+        Case(
+            method="POST",
+            kwargs=change_request_at("submitted", by_contact=True),
+            ok={"contact_a": 302},
         )
     ],
     # --- audit trail and outbox: owners and admins only ---------------------------------------
@@ -719,6 +873,9 @@ def _fingerprint(organisation: Organisation) -> dict[str, list[tuple[Any, ...]]]
         (ProjectMember, {"project__organisation": organisation}, set()),
         (AuditEvent, {"organisation": organisation}, set()),
         (OutboundEmail, {"organisation": organisation}, set()),
+        (ChangeRequest, {"project__organisation": organisation}, set()),
+        (CostImpact, {"change_request__project__organisation": organisation}, set()),
+        (Decision, {"change_request__project__organisation": organisation}, set()),
     ]
     result = {}
     for model, filters, volatile in scoped:

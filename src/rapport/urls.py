@@ -19,8 +19,10 @@ urlpatterns = [
     path("app/team/", include("rapport.tenancy.team_urls")),
     path("app/clients/", include("rapport.clients.urls")),
     path("app/projects/", include("rapport.projects.urls")),
+    path("app/projects/<int:project_id>/changes/", include("rapport.changes.urls")),
     path("app/audit/", include("rapport.audit.urls")),
     path("app/outbox/", include("rapport.notify.urls")),
     path("portal/", include("rapport.portal.urls")),
+    path("portal/projects/<int:project_id>/changes/", include("rapport.changes.portal_urls")),
     path("api/", api.urls),
 ]

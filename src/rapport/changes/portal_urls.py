@@ -1,0 +1,12 @@
+from django.urls import path
+
+from rapport.changes import portal_views
+
+app_name = "portal_changes"
+urlpatterns = [
+    path("", portal_views.change_list, name="list"),
+    path("new/", portal_views.change_request_create, name="create"),
+    path("<int:number>/", portal_views.change_request_detail, name="detail"),
+    path("<int:number>/decide/", portal_views.change_request_decide, name="decide"),
+    path("<int:number>/withdraw/", portal_views.change_request_withdraw, name="withdraw"),
+]
