@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import models, transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -79,6 +80,15 @@ def kind_of(item: models.Model) -> ItemKind:
     return next(kind for kind in KINDS.values() if isinstance(item, kind.model))
 
 
+def _reason(value: str) -> str:
+    """A free-text reason, trimmed; NUL characters refused (PostgreSQL cannot store them)."""
+    try:
+        ProhibitNullCharactersValidator()(value)
+    except ValidationError as error:
+        raise ValidationError({"reason": error.messages}) from None
+    return value.strip()
+
+
 def _locked_error() -> ValidationError:
     return ValidationError(
         _(
@@ -139,6 +149,7 @@ def item_create(*, actor: Actor, project: Project, kind: str, **values: Any) -> 
     _require_edit(actor, project, spec)
     if baseline.is_locked(project):
         raise _locked_error()
+    _check_currency(project, values.pop("currency", None))
     deliverables = values.pop("deliverables", None)
     item = spec.model(project=project)
     assign(item, _fields(spec), values)
@@ -165,6 +176,7 @@ def item_update(*, actor: Actor, item: models.Model, **values: Any) -> models.Mo
     project: Project = item.project  # type: ignore[attr-defined]
     fields = _fields(spec)
     before = audit.snapshot(item, fields)
+    currency = values.pop("currency", None)
     deliverables = values.pop("deliverables", None)
     assign(item, fields, values)
     changed = set(audit.diff(before, audit.snapshot(item, fields)))
@@ -179,6 +191,7 @@ def item_update(*, actor: Actor, item: models.Model, **values: Any) -> models.Mo
             raise _locked_error()
     elif changed:
         require(permissions.can_track(actor, project))
+    _check_currency(project, currency)
     _check_item(actor, project, item)
     item.full_clean(exclude=["project"])
     item.save()
@@ -279,7 +292,7 @@ def baseline_submit(*, actor: Actor, project: Project, reason: str = "") -> Base
     if latest is not None and latest.status == BaselineVersion.Status.SUBMITTED:
         raise ValidationError(_("A version is already awaiting sign-off."), code="pending")
     signed = baseline.signed_version(project)
-    reason = (reason or project.rebaseline_reason).strip()
+    reason = _reason(reason or project.rebaseline_reason)
     if signed is not None and not reason:
         raise ValidationError({"reason": _("Say why the signed baseline changes.")})
     if not project.objectives.exists() and not project.milestones.exists():
@@ -444,9 +457,9 @@ def project_rebaseline(*, actor: Actor, project: Project, reason: str) -> Projec
         raise ValidationError(_("Only a signed baseline can be re-baselined."), code="not_signed")
     if project.rebaseline_reason:
         raise ValidationError(_("A re-baseline is already in progress."), code="in_progress")
-    if not reason.strip():
+    if not _reason(reason):
         raise ValidationError({"reason": _("Say why the signed baseline changes.")})
-    project.rebaseline_reason = reason.strip()
+    project.rebaseline_reason = _reason(reason)
     project.save(update_fields=["rebaseline_reason", "updated_at"])
     audit.record(
         actor=actor,

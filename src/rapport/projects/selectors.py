@@ -101,6 +101,22 @@ ITEM_MODELS: dict[str, type[models.Model]] = {
 }
 
 
+def item_list(*, project: Project, kind: str) -> QuerySet[Any]:
+    """One kind of baseline item (or actual) of a project, in its usual order, with what its
+    listing shows fetched in a fixed number of queries. An unknown kind is a 404."""
+    model = ITEM_MODELS.get(kind)
+    if model is None:
+        raise Http404
+    items = model._default_manager.filter(project=project)
+    if model is Objective:
+        items = items.select_related("project")  # the SMART checks read the project's dates
+    elif model is QualityStandard:
+        items = items.prefetch_related("deliverables")
+    elif model is TimeEntry:
+        items = items.select_related("person")
+    return items.order_by(*(model._meta.ordering or ["pk"]))
+
+
 def item_get(*, actor: Actor, project: Project, kind: str, item_id: int) -> Any:
     """A baseline item or actual of a project the actor can see; anything else is a 404."""
     model = ITEM_MODELS.get(kind)
