@@ -621,6 +621,96 @@ PAGES: dict[str, list[Case]] = {
 }
 
 
+# --- baseline API: the objects its operations act on ---------------------------------------
+
+_BASELINE_PARAMS = {
+    "objective": "objective_id",
+    "milestone": "milestone_id",
+    "deliverable": "deliverable_id",
+    "budget_line": "line_id",
+    "quality_standard": "standard_id",
+    "cost_entry": "entry_id",
+    "time_entry": "entry_id",
+}
+
+
+def baseline_item(kind: str) -> Callable[[Side], dict[str, Any]]:
+    """project_a and one of its baseline items (or actuals), as path parameters."""
+    return lambda side: {
+        "project_id": side.project_a.pk,
+        _BASELINE_PARAMS[kind]: side.baseline[kind].pk,
+    }
+
+
+def fresh_milestone(side: Side) -> dict[str, Any]:
+    """A milestone without deliverables (one with deliverables cannot be deleted)."""
+    from rapport.projects.models import Milestone
+
+    milestone = Milestone.objects.create(
+        project=side.project_a,
+        name=f"Matrix milestone {next(_serial)}",
+        baseline_date=side.project_a.start_date,
+    )
+    return {"project_id": side.project_a.pk, "milestone_id": milestone.pk}
+
+
+def _baseline_version(side: Side, status: str) -> Any:
+    """A version of project_a's working baseline, in the given state."""
+    from rapport.projects import baseline
+    from rapport.projects.models import BaselineVersion
+
+    project = side.project_a
+    snapshot = baseline.build_snapshot(project)
+    shown = baseline.client_projection(snapshot)
+    return BaselineVersion.objects.create(
+        project=project,
+        number=max(project.baseline_versions.values_list("number", flat=True), default=0) + 1,
+        status=status,
+        snapshot=snapshot,
+        client_snapshot=shown,
+        client_snapshot_sha256=baseline.fingerprint(shown),
+        submitted_by=side.pm,
+    )
+
+
+def baseline_version(status: str) -> Callable[[Side], dict[str, Any]]:
+    return lambda side: {
+        "project_id": side.project_a.pk,
+        "version_id": _baseline_version(side, status).pk,
+    }
+
+
+def two_baseline_versions(side: Side) -> dict[str, Any]:
+    return {
+        "a": _baseline_version(side, "superseded").pk,
+        "b": _baseline_version(side, "signed").pk,
+    }
+
+
+def signed_project_a(side: Side) -> dict[str, Any]:
+    _baseline_version(side, "signed")
+    return project_a(side)
+
+
+def _drafting(
+    data: Callable[[Side], dict[str, Any]] | None, status: int = 201, **kwargs: Any
+) -> list[Case]:
+    """A write of the baseline's agreed part: the project's managers; a team member on the
+    project sees it but may not (403)."""
+    return [api_case(data=data, ok=each(status, MANAGERS), denied={"member": 403}, **kwargs)]
+
+
+def _reading(**kwargs: Any) -> list[Case]:
+    """A read of the baseline: everyone on project_a."""
+    return [api_case(ok=each(200, ON_PROJECT_A), **kwargs)]
+
+
+def _financial(status: int = 200, **kwargs: Any) -> list[Case]:
+    """Budgets and actuals: the project's managers; a team member without the financial grant
+    is refused (403)."""
+    return [api_case(ok=each(status, MANAGERS), denied={"member": 403}, **kwargs)]
+
+
 OPERATIONS: dict[tuple[str, str], list[Case]] = {
     ("GET", "/api/v1/clients"): [api_case(scoped=False, ok=each(200, MEMBERS))],
     ("POST", "/api/v1/clients"): [
@@ -696,6 +786,165 @@ OPERATIONS: dict[tuple[str, str], list[Case]] = {
             denied={"member": 403},
         )
     ],
+    # --- baseline ---------------------------------------------------------------------------
+    ("GET", "/api/v1/projects/{project_id}/objectives"): _reading(kwargs=project_a),
+    ("POST", "/api/v1/projects/{project_id}/objectives"): _drafting(
+        lambda side: {
+            "statement": f"Matrix objective number {next(_serial)} for the client",
+            "metric": "tickets",
+            "target_value": "10.5",
+            "due_date": "2026-06-01",
+        },
+        kwargs=project_a,
+    ),
+    ("GET", "/api/v1/projects/{project_id}/objectives/{objective_id}"): _reading(
+        kwargs=baseline_item("objective")
+    ),
+    ("PATCH", "/api/v1/projects/{project_id}/objectives/{objective_id}"): [
+        *_drafting(
+            lambda side: {"statement": "Matrix patched objective statement here"},
+            200,
+            kwargs=baseline_item("objective"),
+        ),
+        # Tracking its current value is the team's.
+        api_case(
+            label="tracking",
+            kwargs=baseline_item("objective"),
+            data=lambda side: {"current_value": "2.5"},
+            ok=each(200, ON_PROJECT_A),
+        ),
+    ],
+    ("DELETE", "/api/v1/projects/{project_id}/objectives/{objective_id}"): _drafting(
+        None, 204, kwargs=baseline_item("objective")
+    ),
+    ("GET", "/api/v1/projects/{project_id}/milestones"): _reading(kwargs=project_a),
+    ("POST", "/api/v1/projects/{project_id}/milestones"): _drafting(
+        lambda side: {"name": f"Matrix milestone {next(_serial)}", "baseline_date": "2026-05-01"},
+        kwargs=project_a,
+    ),
+    ("GET", "/api/v1/projects/{project_id}/milestones/{milestone_id}"): _reading(
+        kwargs=baseline_item("milestone")
+    ),
+    ("PATCH", "/api/v1/projects/{project_id}/milestones/{milestone_id}"): [
+        *_drafting(
+            lambda side: {"name": "Matrix renamed milestone"},
+            200,
+            kwargs=baseline_item("milestone"),
+        ),
+        # Forecast and done dates are the team's.
+        api_case(
+            label="tracking",
+            kwargs=baseline_item("milestone"),
+            data=lambda side: {"forecast_date": "2026-03-20"},
+            ok=each(200, ON_PROJECT_A),
+        ),
+    ],
+    ("DELETE", "/api/v1/projects/{project_id}/milestones/{milestone_id}"): _drafting(
+        None, 204, kwargs=fresh_milestone
+    ),
+    ("GET", "/api/v1/projects/{project_id}/deliverables"): _reading(kwargs=project_a),
+    ("POST", "/api/v1/projects/{project_id}/deliverables"): _drafting(
+        lambda side: {
+            "milestone_id": side.baseline["milestone"].pk,
+            "name": f"Matrix deliverable {next(_serial)}",
+            "acceptance_criteria": "It works",
+        },
+        kwargs=project_a,
+    ),
+    ("GET", "/api/v1/projects/{project_id}/deliverables/{deliverable_id}"): _reading(
+        kwargs=baseline_item("deliverable")
+    ),
+    ("PATCH", "/api/v1/projects/{project_id}/deliverables/{deliverable_id}"): _drafting(
+        lambda side: {"name": "Matrix renamed deliverable"},
+        200,
+        kwargs=baseline_item("deliverable"),
+    ),
+    ("DELETE", "/api/v1/projects/{project_id}/deliverables/{deliverable_id}"): _drafting(
+        None, 204, kwargs=baseline_item("deliverable")
+    ),
+    ("POST", "/api/v1/projects/{project_id}/deliverables/{deliverable_id}/submit"): _drafting(
+        None, 200, kwargs=baseline_item("deliverable")
+    ),
+    ("GET", "/api/v1/projects/{project_id}/budget-lines"): _financial(kwargs=project_a),
+    ("POST", "/api/v1/projects/{project_id}/budget-lines"): _financial(
+        201,
+        kwargs=project_a,
+        data=lambda side: {"category": "travel", "amount": "100.10", "currency": "EUR"},
+    ),
+    ("GET", "/api/v1/projects/{project_id}/budget-lines/{line_id}"): _financial(
+        kwargs=baseline_item("budget_line")
+    ),
+    ("PATCH", "/api/v1/projects/{project_id}/budget-lines/{line_id}"): _financial(
+        kwargs=baseline_item("budget_line"), data=lambda side: {"amount": "49000.00"}
+    ),
+    ("DELETE", "/api/v1/projects/{project_id}/budget-lines/{line_id}"): _financial(
+        204, kwargs=baseline_item("budget_line")
+    ),
+    ("GET", "/api/v1/projects/{project_id}/quality-standards"): _reading(kwargs=project_a),
+    ("POST", "/api/v1/projects/{project_id}/quality-standards"): _drafting(
+        lambda side: {
+            "title": f"Matrix standard {next(_serial)}",
+            "criteria": "Checked by the client",
+            "deliverable_ids": [side.baseline["deliverable"].pk],
+        },
+        kwargs=project_a,
+    ),
+    ("GET", "/api/v1/projects/{project_id}/quality-standards/{standard_id}"): _reading(
+        kwargs=baseline_item("quality_standard")
+    ),
+    ("PATCH", "/api/v1/projects/{project_id}/quality-standards/{standard_id}"): _drafting(
+        lambda side: {"title": "Matrix renamed standard", "deliverable_ids": []},
+        200,
+        kwargs=baseline_item("quality_standard"),
+    ),
+    ("DELETE", "/api/v1/projects/{project_id}/quality-standards/{standard_id}"): _drafting(
+        None, 204, kwargs=baseline_item("quality_standard")
+    ),
+    ("GET", "/api/v1/projects/{project_id}/cost-entries"): _financial(kwargs=project_a),
+    ("POST", "/api/v1/projects/{project_id}/cost-entries"): _financial(
+        201,
+        kwargs=project_a,
+        data=lambda side: {
+            "category": "travel",
+            "date": "2026-02-01",
+            "amount": "10.20",
+            "currency": "EUR",
+        },
+    ),
+    ("DELETE", "/api/v1/projects/{project_id}/cost-entries/{entry_id}"): _financial(
+        204, kwargs=baseline_item("cost_entry")
+    ),
+    ("GET", "/api/v1/projects/{project_id}/time-entries"): _financial(kwargs=project_a),
+    ("POST", "/api/v1/projects/{project_id}/time-entries"): _financial(
+        201,
+        kwargs=project_a,
+        data=lambda side: {
+            "person_id": side.pm.pk,
+            "date": "2026-02-01",
+            "hours": "2.5",
+            "rate": "80.00",
+        },
+    ),
+    ("DELETE", "/api/v1/projects/{project_id}/time-entries/{entry_id}"): _financial(
+        204, kwargs=baseline_item("time_entry")
+    ),
+    ("GET", "/api/v1/projects/{project_id}/baseline-versions"): _reading(kwargs=project_a),
+    ("POST", "/api/v1/projects/{project_id}/baseline-versions"): _drafting(
+        lambda side: {"reason": "Matrix submission"}, kwargs=project_a
+    ),
+    ("GET", "/api/v1/projects/{project_id}/baseline-versions/{version_id}"): _reading(
+        kwargs=baseline_version("signed")
+    ),
+    ("GET", "/api/v1/projects/{project_id}/baseline-versions/compare"): _reading(
+        kwargs=project_a, query=two_baseline_versions
+    ),
+    ("POST", "/api/v1/projects/{project_id}/baseline-versions/{version_id}/withdraw"): _drafting(
+        None, 200, kwargs=baseline_version("submitted")
+    ),
+    ("POST", "/api/v1/projects/{project_id}/rebaseline"): _drafting(
+        lambda side: {"reason": "Matrix re-baseline"}, 200, kwargs=signed_project_a
+    ),
+    ("GET", "/api/v1/projects/{project_id}/progress"): _reading(kwargs=project_a),
 }
 
 

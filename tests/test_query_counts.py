@@ -138,6 +138,67 @@ class ListPage:
     api: bool = False
 
 
+def baseline_rows(side: Side, n: int) -> None:
+    """Of each kind, on project A: objectives (with owners), milestones with deliverables
+    under quality standards, budget lines, cost and time entries (by different people), and
+    baseline versions."""
+    from decimal import Decimal
+
+    from rapport.projects import baseline
+    from rapport.projects.models import (
+        BaselineVersion,
+        BudgetLine,
+        CostEntry,
+        Deliverable,
+        Milestone,
+        Objective,
+        QualityStandard,
+        TimeEntry,
+    )
+
+    project = side.project_a
+    for i in range(n):
+        day = project.start_date + timedelta(days=i % 300)
+        person = factories.UserFactory()
+        Membership.objects.create(organisation=side.organisation, user=person, role=Role.MEMBER)
+        Objective.objects.create(
+            project=project, statement=f"Objective {i} for the client", due_date=day, owner=person
+        )
+        milestone = Milestone.objects.create(
+            project=project, name=f"Milestone {i}", baseline_date=day, done_date=day
+        )
+        deliverable = Deliverable.objects.create(
+            project=project, milestone=milestone, name=f"Deliverable {i}", acceptance_criteria="x"
+        )
+        standard = QualityStandard.objects.create(project=project, title=f"Standard {i}")
+        standard.deliverables.set([deliverable])
+        category = ("labour", "travel", "licences", "other")[i % 4]
+        BudgetLine.objects.create(project=project, category=category, amount=Decimal("10.10"))
+        CostEntry.objects.create(project=project, category=category, date=day, amount=Decimal("1"))
+        TimeEntry.objects.create(
+            project=project, person=person, date=day, hours=Decimal("1"), rate=Decimal("9.99")
+        )
+    snapshot = baseline.build_snapshot(project)
+    start = max(project.baseline_versions.values_list("number", flat=True), default=0) + 1
+    for number in range(start, start + n):
+        BaselineVersion.objects.create(
+            project=project,
+            number=number,
+            status=BaselineVersion.Status.SUPERSEDED,
+            snapshot=snapshot,
+            client_snapshot=snapshot,
+            client_snapshot_sha256="-",
+            submitted_by=side.pm,
+        )
+
+
+def baseline_list(resource: str) -> ListPage:
+    """An API list of project A's baseline, as its PM."""
+    return ListPage(
+        lambda s: f"/api/v1/projects/{s.project_a.pk}/{resource}", "pm", baseline_rows, api=True
+    )
+
+
 LISTS: dict[str, ListPage] = {
     "clients:list": ListPage(lambda s: "/app/clients/", "owner", clients),
     "projects:list": ListPage(lambda s: "/app/projects/", "owner", projects),
@@ -157,6 +218,15 @@ LISTS: dict[str, ListPage] = {
     ),
     "GET /api/v1/projects": ListPage(lambda s: "/api/v1/projects", "owner", projects, api=True),
     "GET /api/v1/projects as pm": ListPage(lambda s: "/api/v1/projects", "pm", projects, api=True),
+    "GET /api/v1/projects/A/objectives": baseline_list("objectives"),
+    "GET /api/v1/projects/A/milestones": baseline_list("milestones"),
+    "GET /api/v1/projects/A/deliverables": baseline_list("deliverables"),
+    "GET /api/v1/projects/A/budget-lines": baseline_list("budget-lines"),
+    "GET /api/v1/projects/A/quality-standards": baseline_list("quality-standards"),
+    "GET /api/v1/projects/A/cost-entries": baseline_list("cost-entries"),
+    "GET /api/v1/projects/A/time-entries": baseline_list("time-entries"),
+    "GET /api/v1/projects/A/baseline-versions": baseline_list("baseline-versions"),
+    "GET /api/v1/projects/A/progress": baseline_list("progress"),
 }
 
 

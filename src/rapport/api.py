@@ -83,6 +83,7 @@ PYDANTIC_MESSAGES = {
     "date_from_datetime_parsing": lambda ctx: _("Enter a valid date (YYYY-MM-DD)."),
     "date_parsing": lambda ctx: _("Enter a valid date (YYYY-MM-DD)."),
     "date_type": lambda ctx: _("Enter a valid date (YYYY-MM-DD)."),
+    "int_from_float": lambda ctx: _("Enter a whole number."),
     "enum": lambda ctx: _("Choose one of: %(choices)s.") % {"choices": ctx.get("expected")},
     "literal_error": lambda ctx: (
         _("Choose one of: %(choices)s.") % {"choices": ctx.get("expected")}
@@ -92,6 +93,9 @@ PYDANTIC_MESSAGES = {
     "dict_type": lambda ctx: _("The body must be a JSON object."),
     "extra_forbidden": lambda ctx: _("This field is not allowed."),
     "value_error": lambda ctx: _("Enter a valid value."),
+    "decimal_parsing": lambda ctx: _("Enter a number."),
+    "decimal_type": lambda ctx: _("Enter a number."),
+    "finite_number": lambda ctx: _("Enter a number."),
 }
 
 
@@ -159,9 +163,11 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _register() -> None:
     from rapport.clients.api import router as clients_router
     from rapport.projects.api import router as projects_router
+    from rapport.projects.api_baseline import router as baseline_router
 
     api.add_router("/v1/", clients_router)
     api.add_router("/v1/", projects_router)
+    api.add_router("/v1/", baseline_router)
 
 
 _register()
