@@ -93,9 +93,26 @@ PYDANTIC_MESSAGES = {
     "dict_type": lambda ctx: _("The body must be a JSON object."),
     "extra_forbidden": lambda ctx: _("This field is not allowed."),
     "value_error": lambda ctx: _("Enter a valid value."),
+    "greater_than_equal": lambda ctx: (
+        _("Ensure this value is at least %(min)s.") % {"min": ctx.get("ge")}
+    ),
+    "greater_than": lambda ctx: (
+        _("Ensure this value is greater than %(min)s.") % {"min": ctx.get("gt")}
+    ),
+    "less_than_equal": lambda ctx: (
+        _("Ensure this value is at most %(max)s.") % {"max": ctx.get("le")}
+    ),
     "decimal_parsing": lambda ctx: _("Enter a number."),
     "decimal_type": lambda ctx: _("Enter a number."),
     "finite_number": lambda ctx: _("Enter a number."),
+    "decimal_max_digits": lambda ctx: _("Enter a smaller number."),
+    "decimal_max_places": lambda ctx: (
+        _("Use at most %(places)s decimal places.") % {"places": ctx.get("decimal_places")}
+    ),
+    "bool_parsing": lambda ctx: _("Enter true or false."),
+    "bool_type": lambda ctx: _("Enter true or false."),
+    "list_type": lambda ctx: _("Enter a list."),
+    "too_long": lambda ctx: _("Too many items."),
 }
 
 
@@ -161,12 +178,14 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 def _register() -> None:
+    from rapport.changes.api import router as changes_router
     from rapport.clients.api import router as clients_router
     from rapport.projects.api import router as projects_router
     from rapport.projects.api_baseline import router as baseline_router
 
     api.add_router("/v1/", clients_router)
     api.add_router("/v1/", projects_router)
+    api.add_router("/v1/", changes_router)
     api.add_router("/v1/", baseline_router)
 
 

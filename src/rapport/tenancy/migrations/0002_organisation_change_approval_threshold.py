@@ -4,15 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tenancy', '0001_initial'),
+        ("tenancy", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='organisation',
-            name='change_approval_threshold',
-            field=models.DecimalField(blank=True, decimal_places=2, help_text="Change requests whose cost impact exceeds this amount need an owner's or admin's approval before they go to the client. Empty: never.", max_digits=14, null=True, verbose_name='internal approval above'),
+            model_name="organisation",
+            name="change_approval_threshold",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                help_text="Change requests whose cost impact exceeds this amount need an owner's or admin's approval before they go to the client. Empty: never.",
+                max_digits=14,
+                null=True,
+                verbose_name="internal approval above",
+            ),
         ),
     ]
