@@ -47,7 +47,20 @@ from rapport.changes.models import ChangeRequest, CostImpact, Decision
 from rapport.clients.models import Client, Contact, PortalInvitation
 from rapport.core.tokens import digest
 from rapport.notify.models import OutboundEmail
-from rapport.projects.models import Project, ProjectMember
+from rapport.projects import baseline_services as bl_services
+from rapport.projects.models import (
+    BaselineVersion,
+    BudgetLine,
+    CostEntry,
+    Deliverable,
+    DeliverableDecision,
+    Milestone,
+    Objective,
+    Project,
+    ProjectMember,
+    QualityStandard,
+    TimeEntry,
+)
 from rapport.tenancy.models import ApiToken, Invitation, Membership, Organisation, Role, User
 from rapport.tenancy.services import api_token_create
 from tests.conftest import Side, World, build_side
@@ -305,6 +318,109 @@ def change_request_action(state: str, action: str) -> Callable[[Side], dict[str,
         return {**change_request_at(state)(side), "action": action}
 
     return build
+
+
+# --- baseline pages (project_a) -------------------------------------------------------------
+
+
+def _submitted_version(side: Side) -> BaselineVersion:
+    """project_a's working baseline, submitted to client A: a version awaiting sign-off. A test
+    that builds its target again gets the same version, whatever became of it."""
+    latest = side.project_a.baseline_versions.order_by("-number").first()
+    return latest or bl_services.baseline_submit(actor=side.actor(side.pm), project=side.project_a)
+
+
+def _signed_version(side: Side) -> BaselineVersion:
+    signed = side.project_a.baseline_versions.filter(status="signed").first()
+    return signed or bl_services.baseline_sign(
+        actor=side.contact_actor(side.contact_a), version=_submitted_version(side)
+    )
+
+
+def page_version(state: str) -> Callable[[Side], dict[str, Any]]:
+    def build(side: Side) -> dict[str, Any]:
+        version = _signed_version(side) if state == "signed" else _submitted_version(side)
+        return {"project_id": side.project_a.pk, "version_id": version.pk}
+
+    return build
+
+
+def page_signed_project_a(side: Side) -> dict[str, Any]:
+    _signed_version(side)
+    return project_a(side)
+
+
+def page_two_versions(side: Side) -> dict[str, Any]:
+    """Signed version 1 and version 2 (a milestone moved) awaiting sign-off, as ?a=&b=."""
+    first = _signed_version(side)
+    pm = side.actor(side.pm)
+    bl_services.project_rebaseline(actor=pm, project=side.project_a, reason="Matrix re-baseline")
+    bl_services.item_update(
+        actor=pm,
+        item=side.baseline["milestone"],
+        baseline_date=side.project_a.start_date + timedelta(days=90),
+    )
+    second = bl_services.baseline_submit(actor=pm, project=side.project_a)
+    return {"a": first.pk, "b": second.pk}
+
+
+def page_item(kind: str) -> Callable[[Side], dict[str, Any]]:
+    return lambda side: {
+        "project_id": side.project_a.pk,
+        "kind": kind,
+        "item_id": side.baseline[kind].pk,
+    }
+
+
+def page_actual(kind: str) -> Callable[[Side], dict[str, Any]]:
+    return lambda side: {
+        "project_id": side.project_a.pk,
+        "kind": kind,
+        "entry_id": side.baseline[kind].pk,
+    }
+
+
+def page_deliverable(side: Side) -> dict[str, Any]:
+    return {"project_id": side.project_a.pk, "deliverable_id": side.baseline["deliverable"].pk}
+
+
+def page_submitted_deliverable(side: Side) -> dict[str, Any]:
+    deliverable = Deliverable.objects.get(pk=side.baseline["deliverable"].pk)
+    if deliverable.status == Deliverable.Status.OPEN:
+        bl_services.deliverable_submit(actor=side.actor(side.pm), deliverable=deliverable)
+    return page_deliverable(side)
+
+
+def page_team_member(side: Side) -> dict[str, Any]:
+    member = ProjectMember.objects.get(project=side.project_a, user=side.member)
+    return {"project_id": side.project_a.pk, "member_id": member.pk}
+
+
+def milestone_form(side: Side) -> dict[str, Any]:
+    """project_a's visible milestone as agreed, with a new forecast date (tracking only)."""
+    milestone = side.baseline["milestone"]
+    return {
+        "name": milestone.name,
+        "baseline_date": milestone.baseline_date.isoformat(),
+        "client_visible": "on",
+        "weight": "1",
+        "forecast_date": "2026-03-20",
+        "done_date": "",
+    }
+
+
+def objective_form(side: Side) -> dict[str, Any]:
+    return {
+        "statement": f"Matrix objective number {next(_serial)} for the client",
+        "metric": "tickets closed",
+        "target_value": "10",
+        "unit": "per day",
+        "due_date": "2026-06-01",
+        "relevance": "The client asked for it",
+        "achievability": "",
+        "owner": "",
+        "current_value": "",
+    }
 
 
 PAGES: dict[str, list[Case]] = {
@@ -617,6 +733,188 @@ PAGES: dict[str, list[Case]] = {
         Case(label="project_a", kwargs=project_a, ok={"contact_a": 200}),
         Case(label="project_a_draft", kwargs=project_a_draft),
         Case(label="project_b", kwargs=project_b, ok={"contact_b": 200}),
+    ],
+    # The client's approver decides; the version (or deliverable) is built fresh each time.
+    "portal:baseline_sign": [
+        Case(
+            method="POST",
+            kwargs=page_version("submitted"),
+            data=lambda side: {"comment": "Agreed"},
+            ok={"contact_a": 302},
+        )
+    ],
+    "portal:baseline_return": [
+        Case(
+            method="POST",
+            kwargs=page_version("submitted"),
+            data=lambda side: {"comment": "Move the design milestone"},
+            ok={"contact_a": 302},
+        )
+    ],
+    "portal:deliverable_decide": [
+        Case(
+            method="POST",
+            kwargs=page_submitted_deliverable,
+            data=lambda side: {"decision": "reject", "comment": "Two journeys are missing"},
+            ok={"contact_a": 302},
+        )
+    ],
+    "portal:version": [
+        Case(label="submitted", kwargs=page_version("submitted"), ok={"contact_a": 200}),
+        Case(label="signed", kwargs=page_version("signed"), ok={"contact_a": 200}),
+    ],
+    "portal:compare": [Case(kwargs=project_a, query=page_two_versions, ok={"contact_a": 200})],
+    # --- baseline in the app: everyone on project_a reads it and tracks progress; the PM (and
+    # admins) change what is agreed; money only for financial readers. A team member who sees
+    # the project but may not do the thing gets 403. ------------------------------------------
+    "projects:baseline": [
+        Case(label="project_a", kwargs=project_a, ok=each(200, ON_PROJECT_A)),
+        Case(label="project_b", kwargs=project_b, ok=each(200, MANAGERS)),
+    ],
+    "projects:item_create": [
+        Case(
+            kwargs=lambda side: {"project_id": side.project_a.pk, "kind": "objective"},
+            ok=each(200, MANAGERS),
+            denied={"member": 403},
+        ),
+        Case(
+            label="budget_line",
+            kwargs=lambda side: {"project_id": side.project_a.pk, "kind": "budget_line"},
+            ok=each(200, MANAGERS),
+            denied={"member": 403},
+        ),
+        Case(
+            label="unknown_kind",
+            kwargs=lambda side: {"project_id": side.project_a.pk, "kind": "cost_entry"},
+            ok={},
+            denied={},
+        ),
+        Case(
+            label="post",
+            method="POST",
+            kwargs=lambda side: {"project_id": side.project_a.pk, "kind": "objective"},
+            data=objective_form,
+            ok=each(302, MANAGERS),
+            denied={"member": 403},
+        ),
+    ],
+    "projects:item_edit": [
+        Case(kwargs=page_item("milestone"), ok=each(200, ON_PROJECT_A)),
+        # Forecast dates are tracking: the whole team may set them.
+        Case(
+            label="post",
+            method="POST",
+            kwargs=page_item("milestone"),
+            data=milestone_form,
+            ok=each(302, ON_PROJECT_A),
+        ),
+        Case(
+            label="budget_line",
+            kwargs=page_item("budget_line"),
+            ok=each(200, MANAGERS),
+            denied={"member": 403},
+        ),
+    ],
+    "projects:item_delete": [
+        Case(
+            method="POST",
+            kwargs=page_item("objective"),
+            ok=each(302, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+    "projects:smart_check": [
+        Case(method="POST", kwargs=project_a, data=objective_form, ok=each(200, ON_PROJECT_A))
+    ],
+    "projects:baseline_submit": [
+        Case(
+            method="POST",
+            kwargs=project_a,
+            data=lambda side: {"reason": ""},
+            ok=each(302, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+    "projects:baseline_withdraw": [
+        Case(
+            method="POST",
+            kwargs=page_version("submitted"),
+            ok=each(302, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+    "projects:rebaseline": [
+        Case(
+            method="POST",
+            kwargs=page_signed_project_a,
+            data=lambda side: {"reason": "The client asked for a second market"},
+            ok=each(302, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+    "projects:deliverable_submit": [
+        Case(method="POST", kwargs=page_deliverable, ok=each(302, MANAGERS), denied={"member": 403})
+    ],
+    "projects:version": [Case(kwargs=page_version("submitted"), ok=each(200, ON_PROJECT_A))],
+    "projects:compare": [
+        Case(kwargs=project_a, query=page_two_versions, ok=each(200, ON_PROJECT_A)),
+        Case(label="choose", kwargs=project_a, ok=each(200, ON_PROJECT_A)),
+    ],
+    # --- actuals: financial readers (managers here); the team member is refused -------------
+    "projects:actuals": [Case(kwargs=project_a, ok=each(200, MANAGERS), denied={"member": 403})],
+    "projects:actual_create": [
+        Case(
+            label="cost_entry",
+            method="POST",
+            kwargs=lambda side: {"project_id": side.project_a.pk, "kind": "cost_entry"},
+            data=lambda side: {
+                "cost-category": "travel",
+                "cost-date": "2026-02-01",
+                "cost-amount": "10.20",
+                "cost-description": "Train",
+            },
+            ok=each(302, MANAGERS),
+            denied={"member": 403},
+        ),
+        Case(
+            label="time_entry",
+            method="POST",
+            kwargs=lambda side: {"project_id": side.project_a.pk, "kind": "time_entry"},
+            data=lambda side: {
+                "time-person": side.member.pk,
+                "time-date": "2026-02-01",
+                "time-hours": "2.5",
+                "time-rate": "80.00",
+                "time-description": "",
+            },
+            ok=each(302, MANAGERS),
+            denied={"member": 403},
+        ),
+    ],
+    "projects:actual_delete": [
+        Case(
+            label="cost_entry",
+            method="POST",
+            kwargs=page_actual("cost_entry"),
+            ok=each(302, MANAGERS),
+            denied={"member": 403},
+        ),
+        Case(
+            label="time_entry",
+            method="POST",
+            kwargs=page_actual("time_entry"),
+            ok=each(302, MANAGERS),
+            denied={"member": 403},
+        ),
+    ],
+    "projects:member_financials": [
+        Case(
+            method="POST",
+            kwargs=page_team_member,
+            data=lambda side: {"allowed": "1"},
+            ok=each(302, MANAGERS),
+            denied={"member": 403},
+        )
     ],
 }
 
@@ -1125,6 +1423,15 @@ def _fingerprint(organisation: Organisation) -> dict[str, list[tuple[Any, ...]]]
         (ChangeRequest, {"project__organisation": organisation}, set()),
         (CostImpact, {"change_request__project__organisation": organisation}, set()),
         (Decision, {"change_request__project__organisation": organisation}, set()),
+        (Objective, {"project__organisation": organisation}, set()),
+        (Milestone, {"project__organisation": organisation}, set()),
+        (Deliverable, {"project__organisation": organisation}, set()),
+        (DeliverableDecision, {"deliverable__project__organisation": organisation}, set()),
+        (BudgetLine, {"project__organisation": organisation}, set()),
+        (QualityStandard, {"project__organisation": organisation}, set()),
+        (BaselineVersion, {"project__organisation": organisation}, set()),
+        (CostEntry, {"project__organisation": organisation}, set()),
+        (TimeEntry, {"project__organisation": organisation}, set()),
     ]
     result = {}
     for model, filters, volatile in scoped:
@@ -1225,7 +1532,8 @@ def test_matrix(matrix_world: World, settings: Any, key: str, case: Case, role: 
         )
         location = urlsplit(response["Location"])
         assert location.path == reverse("accounts:login"), f"{where}: redirected to {location}"
-        assert parse_qs(location.query).get("next") == [path], f"{where}: {location}"
+        wanted = f"{path}?{urlencode(query)}" if query else path
+        assert parse_qs(location.query).get("next") == [wanted], f"{where}: {location}"
     else:
         assert response.status_code == expected, (
             f"{where}: expected {expected}, got {response.status_code}: {body}"

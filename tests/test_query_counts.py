@@ -127,6 +127,108 @@ def project_a_team(side: Side, n: int) -> None:
         )
 
 
+def baseline_page_rows(side: Side, n: int) -> None:
+    """Project A's baseline as its pages show it: objectives with owners, milestones (some
+    done) with deliverables decided by the client and under quality standards, budget lines,
+    versions; and costs and hours by different people."""
+    from decimal import Decimal
+
+    from rapport.projects import baseline
+    from rapport.projects.models import (
+        BaselineVersion,
+        BudgetLine,
+        CostEntry,
+        Deliverable,
+        DeliverableDecision,
+        Milestone,
+        Objective,
+        QualityStandard,
+        TimeEntry,
+    )
+
+    project = side.project_a
+    for i in range(n):
+        day = project.start_date + timedelta(days=i % 300)
+        person = factories.UserFactory()
+        Membership.objects.create(organisation=side.organisation, user=person, role=Role.MEMBER)
+        Objective.objects.create(
+            project=project,
+            statement=f"Page objective {i} for the client",
+            due_date=day,
+            owner=person,
+        )
+        milestone = Milestone.objects.create(
+            project=project,
+            name=f"Page milestone {i}",
+            baseline_date=day,
+            done_date=day if i % 2 else None,
+            client_visible=bool(i % 3),
+        )
+        deliverable = Deliverable.objects.create(
+            project=project,
+            milestone=milestone,
+            name=f"Page deliverable {i}",
+            acceptance_criteria="x",
+        )
+        DeliverableDecision.objects.create(
+            deliverable=deliverable, contact=side.contact_a, decision="rejected", criteria_shown="x"
+        )
+        QualityStandard.objects.create(
+            project=project, title=f"Page standard {i}"
+        ).deliverables.set([deliverable])
+        category = ("labour", "travel", "licences", "other")[i % 4]
+        BudgetLine.objects.create(project=project, category=category, amount=Decimal("10.10"))
+        CostEntry.objects.create(project=project, category=category, date=day, amount=Decimal("1"))
+        TimeEntry.objects.create(
+            project=project, person=person, date=day, hours=Decimal("1"), rate=Decimal("9.99")
+        )
+    snapshot = baseline.build_snapshot(project)
+    start = max(project.baseline_versions.values_list("number", flat=True), default=0) + 1
+    for number in range(start, start + n):
+        BaselineVersion.objects.create(
+            project=project,
+            number=number,
+            status=BaselineVersion.Status.SUPERSEDED,
+            snapshot=snapshot,
+            client_snapshot=baseline.client_projection(snapshot),
+            client_snapshot_sha256="-",
+            submitted_by=side.pm,
+            decided_by=side.contact_a,
+        )
+
+
+def portal_baseline_rows(side: Side, n: int) -> None:
+    """Client-visible milestones of project A with deliverables awaiting acceptance, in a
+    baseline version the client signed, and one more awaiting sign-off."""
+    from rapport.projects import baseline_services
+    from rapport.projects.models import Deliverable, Milestone
+
+    project, pm = side.project_a, side.actor(side.pm)
+    for i in range(n):
+        milestone = Milestone.objects.create(
+            project=project,
+            name=f"Portal milestone {i}",
+            baseline_date=project.start_date + timedelta(days=i % 300),
+        )
+        Deliverable.objects.create(
+            project=project,
+            milestone=milestone,
+            name=f"Portal deliverable {i}",
+            acceptance_criteria="x",
+            status=Deliverable.Status.SUBMITTED,
+        )
+    pending = project.baseline_versions.filter(status="submitted").first()
+    if pending is not None:
+        baseline_services.baseline_withdraw(actor=pm, version=pending)
+    version = baseline_services.baseline_submit(actor=pm, project=project, reason="More")
+    baseline_services.baseline_sign(actor=side.contact_actor(side.contact_a), version=version)
+    baseline_services.project_rebaseline(actor=pm, project=project, reason="Even more")
+    baseline_services.item_update(
+        actor=pm, item=side.baseline["milestone"], name=f"Design approved {n}"
+    )
+    baseline_services.baseline_submit(actor=pm, project=project)
+
+
 # --- the table: one line per list ---------------------------------------------------------
 
 
@@ -211,6 +313,21 @@ LISTS: dict[str, ListPage] = {
     "portal:home": ListPage(lambda s: "/portal/", "contact_a", projects),
     "clients:detail": ListPage(lambda s: f"/app/clients/{s.client_a.pk}/", "pm", client_a_history),
     "projects:detail": ListPage(lambda s: f"/app/projects/{s.project_a.pk}/", "pm", project_a_team),
+    "projects:detail progress": ListPage(
+        lambda s: f"/app/projects/{s.project_a.pk}/", "pm", baseline_page_rows
+    ),
+    "projects:baseline": ListPage(
+        lambda s: f"/app/projects/{s.project_a.pk}/baseline/", "pm", baseline_page_rows
+    ),
+    "projects:baseline as member": ListPage(
+        lambda s: f"/app/projects/{s.project_a.pk}/baseline/", "member", baseline_page_rows
+    ),
+    "projects:actuals": ListPage(
+        lambda s: f"/app/projects/{s.project_a.pk}/actuals/", "pm", baseline_page_rows
+    ),
+    "portal:project baseline": ListPage(
+        lambda s: f"/portal/projects/{s.project_a.pk}/", "contact_a", portal_baseline_rows
+    ),
     "GET /api/v1/clients": ListPage(lambda s: "/api/v1/clients", "owner", clients, api=True),
     "GET /api/v1/contacts": ListPage(lambda s: "/api/v1/contacts", "owner", contacts, api=True),
     "GET /api/v1/contacts?client_id": ListPage(

@@ -6,12 +6,18 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from rapport.clients import services as client_services
 from rapport.clients.selectors import clients_visible_to
 from rapport.core.forms import add_service_errors
 from rapport.core.pagination import paginate
 from rapport.portal.access import contact_required
+from rapport.projects import baseline_services, permissions
+from rapport.projects import selectors as project_selectors
+from rapport.projects.baseline_display import comparison, readable
+from rapport.projects.baseline_forms import DecisionForm
+from rapport.projects.models import BaselineVersion, Deliverable
 from rapport.projects.selectors import project_get, project_list
 from rapport.tenancy.actors import ActorRequest, client_ip
 from rapport.tenancy.forms import PasswordPairMixin
@@ -33,9 +39,166 @@ def home(request: ActorRequest) -> HttpResponse:
 
 @contact_required
 def project_detail(request: ActorRequest, project_id: int) -> HttpResponse:
+    """The project as agreed with the client: the signed baseline, a version awaiting
+    sign-off, milestone progress and deliverables awaiting acceptance. Only what the client
+    was shown: internal milestones, notes, actuals and rates never reach this page."""
     actor = request.actor
     project = project_get(actor=actor, project_id=project_id)
-    return render(request, "portal/project.html", {"project": project})
+    versions = list(project_selectors.versions_of(project=project, for_client=True))
+    signed = next((v for v in versions if v.status == BaselineVersion.Status.SIGNED), None)
+    pending = next((v for v in versions if v.status == BaselineVersion.Status.SUBMITTED), None)
+    agreed = signed.client_snapshot if signed else None
+    can_decide = permissions.can_decide_for_client(actor, project)
+    return render(
+        request,
+        "portal/project.html",
+        {
+            "project": project,
+            "signed": signed,
+            "agreed": readable(agreed) if agreed else None,
+            "pending": pending,
+            "proposed": readable(pending.client_snapshot) if pending else None,
+            "milestones": project_selectors.client_milestones(
+                project=project, ids=[m["id"] for m in agreed["milestones"]] if agreed else []
+            ),
+            "awaiting": project_selectors.client_deliverables(
+                project=project, status=Deliverable.Status.SUBMITTED
+            ),
+            "versions": versions,
+            "can_decide": can_decide,
+            "approvers": [] if can_decide else project_selectors.client_approvers(project=project),
+            "decision_form": DecisionForm(),
+        },
+    )
+
+
+def _decision(request: ActorRequest) -> DecisionForm | None:
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        return form
+    messages.error(request, " ".join(str(m) for ms in form.errors.values() for m in ms))
+    return None
+
+
+@require_POST
+@contact_required
+def baseline_sign(request: ActorRequest, project_id: int, version_id: int) -> HttpResponse:
+    actor = request.actor
+    project = project_get(actor=actor, project_id=project_id)
+    version = project_selectors.version_get(actor=actor, project=project, version_id=version_id)
+    if (form := _decision(request)) is not None:
+        try:
+            baseline_services.baseline_sign(
+                actor=actor, version=version, comment=form.cleaned_data["comment"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("You signed off version %(number)s of the baseline.")
+                % {"number": version.number},
+            )
+    return redirect("portal:project", project.pk)
+
+
+@require_POST
+@contact_required
+def baseline_return(request: ActorRequest, project_id: int, version_id: int) -> HttpResponse:
+    actor = request.actor
+    project = project_get(actor=actor, project_id=project_id)
+    version = project_selectors.version_get(actor=actor, project=project, version_id=version_id)
+    if (form := _decision(request)) is not None:
+        try:
+            baseline_services.baseline_return(
+                actor=actor, version=version, comment=form.cleaned_data["comment"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("You sent version %(number)s back to the project manager.")
+                % {"number": version.number},
+            )
+    return redirect("portal:project", project.pk)
+
+
+@require_POST
+@contact_required
+def deliverable_decide(request: ActorRequest, project_id: int, deliverable_id: int) -> HttpResponse:
+    actor = request.actor
+    project = project_get(actor=actor, project_id=project_id)
+    deliverable = project_selectors.client_deliverable_get(
+        actor=actor, project=project, deliverable_id=deliverable_id
+    )
+    decision = request.POST.get("decision")
+    if decision not in ("accept", "reject"):
+        messages.error(request, _("Choose to accept or to reject the deliverable."))
+    elif (form := _decision(request)) is not None:
+        try:
+            baseline_services.deliverable_decide(
+                actor=actor,
+                deliverable=deliverable,
+                accept=decision == "accept",
+                reason=form.cleaned_data["comment"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            if decision == "accept":
+                message = _("You accepted “%(name)s”.")
+            else:
+                message = _("You rejected “%(name)s”; the project manager has your reasons.")
+            messages.success(request, message % {"name": deliverable.name})
+    return redirect("portal:project", project.pk)
+
+
+@contact_required
+def version_detail(request: ActorRequest, project_id: int, version_id: int) -> HttpResponse:
+    actor = request.actor
+    project = project_get(actor=actor, project_id=project_id)
+    version = project_selectors.version_get(actor=actor, project=project, version_id=version_id)
+    versions = list(project_selectors.versions_of(project=project, for_client=True))
+    return render(
+        request,
+        "portal/version.html",
+        {
+            "project": project,
+            "version": version,
+            "previous": next((v for v in versions if v.number < version.number), None),
+            "snapshot": readable(version.client_snapshot),
+        },
+    )
+
+
+@contact_required
+def version_compare(request: ActorRequest, project_id: int) -> HttpResponse:
+    """Two versions the client was shown, side by side (?a=<id>&b=<id>)."""
+    actor = request.actor
+    project = project_get(actor=actor, project_id=project_id)
+    versions = list(project_selectors.versions_of(project=project, for_client=True))
+    a, b = _int_or_none(request.GET.get("a")), _int_or_none(request.GET.get("b"))
+    context: dict[str, object] = {"project": project, "versions": versions, "a": a, "b": b}
+    if a is not None and b is not None:
+        old = project_selectors.version_get(actor=actor, project=project, version_id=a)
+        new = project_selectors.version_get(actor=actor, project=project, version_id=b)
+        if old.number > new.number:
+            old, new = new, old
+        context |= {
+            "old": old,
+            "new": new,
+            "comparison": comparison(old.client_snapshot, new.client_snapshot),
+            "currency": new.client_snapshot.get("currency", project.currency),
+        }
+    return render(request, "portal/compare.html", context)
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
 
 
 def invitation(request: HttpRequest, token: str) -> HttpResponse:

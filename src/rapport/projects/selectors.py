@@ -81,7 +81,9 @@ def baseline_items(*, project: Project) -> dict[str, Any]:
     return {
         "objectives": list(project.objectives.select_related("owner").order_by("due_date", "id")),
         "milestones": list(
-            project.milestones.prefetch_related("deliverables").order_by("baseline_date", "id")
+            project.milestones.prefetch_related(
+                "deliverables__decisions__contact", "deliverables__quality_standards"
+            ).order_by("baseline_date", "id")
         ),
         "budget_lines": list(project.budget_lines.order_by("category", "id")),
         "quality_standards": list(
@@ -128,10 +130,12 @@ def item_get(*, actor: Actor, project: Project, kind: str, item_id: int) -> Any:
     )
 
 
-def versions_of(*, project: Project) -> QuerySet[BaselineVersion]:
-    return project.baseline_versions.select_related("submitted_by", "decided_by").order_by(
-        "-number"
-    )
+def versions_of(*, project: Project, for_client: bool = False) -> QuerySet[BaselineVersion]:
+    """``for_client``: what was put to the client, never a withdrawn proposal."""
+    versions = project.baseline_versions.select_related("submitted_by", "decided_by")
+    if for_client:
+        versions = versions.exclude(status=BaselineVersion.Status.WITHDRAWN)
+    return versions.order_by("-number")
 
 
 def version_get(*, actor: Actor, project: Project, version_id: int) -> BaselineVersion:
@@ -144,13 +148,34 @@ def version_get(*, actor: Actor, project: Project, version_id: int) -> BaselineV
     return get_object_or_404(versions, pk=version_id)
 
 
-def client_deliverables(*, project: Project) -> QuerySet[Deliverable]:
+def client_deliverables(*, project: Project, status: str = "") -> QuerySet[Deliverable]:
     """Deliverables the client sees: those of client-visible milestones."""
-    return (
-        project.deliverables.filter(milestone__client_visible=True)
-        .select_related("milestone")
-        .order_by("milestone__baseline_date", "id")
+    deliverables = project.deliverables.filter(milestone__client_visible=True)
+    if status:
+        deliverables = deliverables.filter(status=status)
+    return deliverables.select_related("milestone").order_by("milestone__baseline_date", "id")
+
+
+def client_deliverable_get(*, actor: Actor, project: Project, deliverable_id: int) -> Deliverable:
+    """A deliverable the client may see; an internal milestone's is a 404 like a foreign one."""
+    project = get_object_or_404(projects_visible_to(actor), pk=project.pk)
+    return get_object_or_404(client_deliverables(project=project), pk=deliverable_id)
+
+
+def client_milestones(*, project: Project, ids: list[int]) -> QuerySet[Milestone]:
+    """The client-visible milestones among ``ids`` (those of a version the client saw)."""
+    return project.milestones.filter(client_visible=True, pk__in=ids).order_by(
+        "baseline_date", "id"
     )
+
+
+def client_approvers(*, project: Project) -> QuerySet[Any]:
+    """Who may sign off and accept for the client: its approvers with portal access."""
+    from rapport.clients.models import Contact
+
+    return Contact.objects.filter(
+        client_id=project.client_id, portal_access=True, is_approver=True
+    ).order_by("full_name", "id")
 
 
 def actuals(*, project: Project) -> dict[str, Any]:

@@ -159,3 +159,24 @@ def project_member_remove(*, actor: Actor, member: ProjectMember) -> None:
         changes={"user": [str(member.user), None]},
     )
     member.delete()
+
+
+@transaction.atomic
+def project_member_set_financials(
+    *, actor: Actor, member: ProjectMember, allowed: bool
+) -> ProjectMember:
+    """Team members see no budgets, costs or rates unless the PM grants it; on record."""
+    require(permissions.can_edit_project(actor, member.project))
+    member = ProjectMember.objects.select_for_update().select_related("user").get(pk=member.pk)
+    if member.can_see_financials == allowed:
+        return member
+    member.can_see_financials = allowed
+    member.save(update_fields=["can_see_financials", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="updated",
+        obj=member,
+        organisation_id=member.project.organisation_id,
+        changes={"can_see_financials": [not allowed, allowed]},
+    )
+    return member

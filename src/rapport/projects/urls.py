@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rapport.projects import views
+from rapport.projects import actuals_views, baseline_views, views
 
 app_name = "projects"
 urlpatterns = [
@@ -14,5 +14,58 @@ urlpatterns = [
         "<int:project_id>/members/<int:member_id>/remove/",
         views.project_member_remove,
         name="member_remove",
+    ),
+    path(
+        "<int:project_id>/members/<int:member_id>/financials/",
+        views.project_member_financials,
+        name="member_financials",
+    ),
+    # --- baseline ---------------------------------------------------------------------------
+    path("<int:project_id>/baseline/", baseline_views.baseline_page, name="baseline"),
+    path(
+        "<int:project_id>/baseline/submit/", baseline_views.baseline_submit, name="baseline_submit"
+    ),
+    path("<int:project_id>/baseline/rebaseline/", baseline_views.rebaseline, name="rebaseline"),
+    path("<int:project_id>/baseline/smart/", baseline_views.smart_check, name="smart_check"),
+    path("<int:project_id>/baseline/compare/", baseline_views.version_compare, name="compare"),
+    path(
+        "<int:project_id>/baseline/versions/<int:version_id>/",
+        baseline_views.version_detail,
+        name="version",
+    ),
+    path(
+        "<int:project_id>/baseline/versions/<int:version_id>/withdraw/",
+        baseline_views.baseline_withdraw,
+        name="baseline_withdraw",
+    ),
+    path(
+        "<int:project_id>/baseline/deliverables/<int:deliverable_id>/submit/",
+        baseline_views.deliverable_submit,
+        name="deliverable_submit",
+    ),
+    path(
+        "<int:project_id>/baseline/<str:kind>/new/", baseline_views.item_create, name="item_create"
+    ),
+    path(
+        "<int:project_id>/baseline/<str:kind>/<int:item_id>/edit/",
+        baseline_views.item_edit,
+        name="item_edit",
+    ),
+    path(
+        "<int:project_id>/baseline/<str:kind>/<int:item_id>/delete/",
+        baseline_views.item_delete,
+        name="item_delete",
+    ),
+    # --- actuals ----------------------------------------------------------------------------
+    path("<int:project_id>/actuals/", actuals_views.actuals, name="actuals"),
+    path(
+        "<int:project_id>/actuals/<str:kind>/new/",
+        actuals_views.actual_create,
+        name="actual_create",
+    ),
+    path(
+        "<int:project_id>/actuals/<str:kind>/<int:entry_id>/delete/",
+        actuals_views.actual_delete,
+        name="actual_delete",
     ),
 ]

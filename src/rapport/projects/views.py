@@ -11,7 +11,7 @@ from rapport.audit.selectors import history_for
 from rapport.core.forms import add_service_errors
 from rapport.core.pagination import paginate
 from rapport.core.services import search_term
-from rapport.projects import permissions, selectors, services
+from rapport.projects import baseline, permissions, progress, progress_charts, selectors, services
 from rapport.projects.forms import ProjectForm, ProjectMemberForm
 from rapport.projects.models import Project
 from rapport.tenancy.access import member_required
@@ -78,6 +78,11 @@ def project_detail(request: ActorRequest, project_id: int) -> HttpResponse:
     actor = request.actor
     project = selectors.project_get(actor=actor, project_id=project_id)
     can_edit = permissions.can_edit_project(actor, project)
+    financials = permissions.can_view_financials(actor, project)
+    computed = progress.compute(project)
+    charts = {"milestones": progress_charts.milestone_burnup(computed)}
+    if financials:
+        charts["budget"] = progress_charts.budget_burn(computed, project.currency)
     return render(
         request,
         "projects/detail.html",
@@ -87,6 +92,10 @@ def project_detail(request: ActorRequest, project_id: int) -> HttpResponse:
             "member_form": ProjectMemberForm(actor=actor) if can_edit else None,
             "history": history_for(actor=actor, obj=project)[:20],
             "can_edit": can_edit,
+            "financials": financials,
+            "progress": computed,
+            "charts": charts,
+            "baseline_version": baseline.latest_version(project),
         },
     )
 
@@ -151,4 +160,28 @@ def project_member_remove(request: ActorRequest, project_id: int, member_id: int
     member = selectors.project_member_get(actor=actor, project=project, member_id=member_id)
     services.project_member_remove(actor=actor, member=member)
     messages.success(request, _("%(name)s left the project.") % {"name": member.user})
+    return redirect("projects:detail", project.pk)
+
+
+@require_POST
+@member_required
+def project_member_financials(
+    request: ActorRequest, project_id: int, member_id: int
+) -> HttpResponse:
+    """Grant or withdraw a team member's sight of budgets, costs and rates."""
+    actor = request.actor
+    project = selectors.project_get(actor=actor, project_id=project_id)
+    member = selectors.project_member_get(actor=actor, project=project, member_id=member_id)
+    if not permissions.can_edit_project(actor, project):
+        raise PermissionDenied
+    allowed = request.POST.get("allowed") == "1"
+    member = services.project_member_set_financials(actor=actor, member=member, allowed=allowed)
+    if allowed:
+        messages.success(
+            request, _("%(name)s now sees budget and actuals.") % {"name": member.user}
+        )
+    else:
+        messages.success(
+            request, _("%(name)s no longer sees budget and actuals.") % {"name": member.user}
+        )
     return redirect("projects:detail", project.pk)
