@@ -6,8 +6,10 @@ what a reader may see is decided by which snapshot they pass (full or client) an
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from rapport.projects import baseline
@@ -95,9 +97,24 @@ def _shown(name: str, value: Any) -> str:
         return str(_("yes") if value else _("no"))
     if name == "category":
         return str(CATEGORY_LABELS.get(value, value))
+    if name == "amount":
+        try:
+            return number_format(Decimal(value), 2, force_grouping=True)
+        except InvalidOperation:
+            return str(value)
     if name == "deliverables" and isinstance(value, list):
         return ", ".join(sorted(d["name"] for d in value)) or "—"
     return str(value)
+
+
+def _label(section: str, row: baseline.Row) -> str:
+    """A budget line by its category (in the reader's language) and description."""
+    item = row.new or row.old or {}
+    if section != "budget":
+        return row.label
+    code = str(item.get("category") or "")
+    category = str(CATEGORY_LABELS.get(code, code))
+    return f"{category} · {item['description']}" if item.get("description") else category
 
 
 def _fields(section: str) -> tuple[str, ...]:
@@ -127,7 +144,7 @@ def comparison(
                 for name in _fields(key)
                 if name in before or name in after
             ]
-            lines.append(Line(row.status, row.label, cells))
+            lines.append(Line(row.status, _label(key, row), cells))
         sections.append(Section(key, str(SECTION_LABELS[key]), lines))
     total = result["budget_total"] if financials else None
     changed = any(line.status != "same" for section in sections for line in section.lines) or bool(

@@ -15,8 +15,12 @@ ONE = Decimal("1")
 Points = list[tuple[date, Decimal | float | int]]
 
 
-def _points(values: list[tuple[date, Decimal]]) -> Points:
-    return list(values)
+def _points(values: list[tuple[date, Decimal]], until: date | None = None) -> Points:
+    """The steps, held level to ``until`` so that a line does not stop at its last change."""
+    points: Points = list(values)
+    if until is not None and values and values[-1][0] < until:
+        points.append((until, values[-1][1]))
+    return points
 
 
 def milestone_burnup(progress: Progress) -> SafeString:
@@ -27,8 +31,8 @@ def milestone_burnup(progress: Progress) -> SafeString:
     )
     return step_chart(
         [
-            Series(_("Planned"), _points(planned), tone="plan", dashed=True),
-            Series(_("Done"), _points(done), tone="actual"),
+            Series(_("Planned"), _points(planned, progress.baseline_end), tone="plan", dashed=True),
+            Series(_("Done"), _points(done, progress.as_of), tone="actual"),
         ],
         title=_("Milestone burn-up: planned and done"),
     )
@@ -49,8 +53,17 @@ def budget_burn(progress: Progress, currency: str) -> SafeString:
     planned = [(day, value.quantize(CENT)) for day, value in planned]
     return step_chart(
         [
-            Series(_("Planned value"), _points(planned), tone="plan", dashed=True),
-            Series(_("Actual cost"), _points(cumulative(progress.cost_by_date)), tone="actual"),
+            Series(
+                _("Planned value"),
+                _points(planned, progress.baseline_end),
+                tone="plan",
+                dashed=True,
+            ),
+            Series(
+                _("Actual cost"),
+                _points(cumulative(progress.cost_by_date), progress.as_of),
+                tone="actual",
+            ),
         ],
         title=_("Budget burn: actual cost against planned value"),
         unit=currency,
