@@ -99,6 +99,15 @@ def _locked_error() -> ValidationError:
     )
 
 
+def _unlocked(project: Project) -> Project:
+    """The project as stored, its row locked so that no submission freezes the baseline
+    meanwhile; refused if its baseline is locked."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if baseline.is_locked(project):
+        raise _locked_error()
+    return project
+
+
 def _check_item(actor: Actor, project: Project, item: models.Model) -> None:
     """Rules beyond the model's own: relations inside the project, dates inside the project."""
     errors: dict[str, str] = {}
@@ -126,7 +135,10 @@ def _check_item(actor: Actor, project: Project, item: models.Model) -> None:
 
 
 def _deliverables_of(project: Project, ids: Any) -> list[Deliverable]:
-    wanted = {int(pk) for pk in (ids or [])}
+    try:
+        wanted = {int(pk) for pk in (ids or [])}
+    except (TypeError, ValueError):
+        raise ValidationError({"deliverables": _("Choose deliverables of this project.")}) from None
     found = list(project.deliverables.filter(pk__in=wanted))
     if len(found) != len(wanted):
         raise ValidationError({"deliverables": _("Choose deliverables of this project.")})
@@ -143,27 +155,47 @@ def _fields(kind: ItemKind) -> tuple[str, ...]:
     return tuple(f for f in (*kind.agreed, *kind.tracking) if f != "deliverables")
 
 
+def _values(item: models.Model, fields: tuple[str, ...]) -> dict[str, Any]:
+    """The fields' values as stored (relations by id): 4 and 4.0000, or a date and its ISO
+    text, are the same value; two milestones with the same name are not."""
+    values = {}
+    for name in fields:
+        field = item._meta.get_field(name)
+        value = getattr(item, field.attname)  # type: ignore[union-attr]
+        try:
+            values[name] = field.to_python(value)  # type: ignore[union-attr]
+        except ValidationError:
+            values[name] = value
+    return values
+
+
+def _deliverable_names(item: models.Model) -> str:
+    return ", ".join(sorted(d.name for d in item.deliverables.all()))  # type: ignore[attr-defined]
+
+
 @transaction.atomic
 def item_create(*, actor: Actor, project: Project, kind: str, **values: Any) -> models.Model:
     spec = KINDS[kind]
     _require_edit(actor, project, spec)
-    if baseline.is_locked(project):
-        raise _locked_error()
+    project = _unlocked(project)
     _check_currency(project, values.pop("currency", None))
     deliverables = values.pop("deliverables", None)
     item = spec.model(project=project)
     assign(item, _fields(spec), values)
+    item.full_clean(exclude=["project"])  # first: it turns text into dates and numbers
     _check_item(actor, project, item)
-    item.full_clean(exclude=["project"])
     item.save()
+    changes = audit.diff({}, audit.snapshot(item, _fields(spec)))
     if deliverables is not None:
         item.deliverables.set(_deliverables_of(project, deliverables))  # type: ignore[attr-defined]
+        if names := _deliverable_names(item):
+            changes["deliverables"] = [None, names]
     audit.record(
         actor=actor,
         action="created",
         obj=item,
         organisation_id=project.organisation_id,
-        changes=audit.diff({}, audit.snapshot(item, _fields(spec))),
+        changes=changes,
     )
     return item
 
@@ -175,11 +207,12 @@ def item_update(*, actor: Actor, item: models.Model, **values: Any) -> models.Mo
     item = spec.model._default_manager.select_for_update().select_related("project").get(pk=item.pk)
     project: Project = item.project  # type: ignore[attr-defined]
     fields = _fields(spec)
-    before = audit.snapshot(item, fields)
+    before, stored = audit.snapshot(item, fields), _values(item, fields)
     currency = values.pop("currency", None)
     deliverables = values.pop("deliverables", None)
     assign(item, fields, values)
-    changed = set(audit.diff(before, audit.snapshot(item, fields)))
+    given = _values(item, fields)
+    changed = {name for name in fields if given[name] != stored[name]}
     if deliverables is not None:
         new = {d.pk for d in _deliverables_of(project, deliverables)}
         if new != set(item.deliverables.values_list("pk", flat=True)):  # type: ignore[attr-defined]
@@ -187,17 +220,26 @@ def item_update(*, actor: Actor, item: models.Model, **values: Any) -> models.Mo
     agreed_changed = changed & set(spec.agreed)
     if agreed_changed:
         _require_edit(actor, project, spec)
-        if baseline.is_locked(project):
-            raise _locked_error()
-    elif changed:
+        project = _unlocked(project)
+    else:  # tracking fields, or nothing: still only for those on the project
         require(permissions.can_track(actor, project))
+        if spec.financial:
+            require(permissions.can_view_financials(actor, project))
     _check_currency(project, currency)
+    item.full_clean(exclude=["project"])  # first: it turns text into dates and numbers
     _check_item(actor, project, item)
-    item.full_clean(exclude=["project"])
     item.save()
+    changes = {
+        name: change
+        for name, change in audit.diff(before, audit.snapshot(item, fields)).items()
+        if name in changed
+    }
     if deliverables is not None:
+        old_names = _deliverable_names(item)
         item.deliverables.set(_deliverables_of(project, deliverables))  # type: ignore[attr-defined]
-    if changes := audit.diff(before, audit.snapshot(item, fields)):
+        if "deliverables" in changed:
+            changes["deliverables"] = [old_names or None, _deliverable_names(item) or None]
+    if changes:
         audit.record(
             actor=actor,
             action="updated",
@@ -213,8 +255,7 @@ def item_delete(*, actor: Actor, item: models.Model) -> None:
     spec = kind_of(item)
     project: Project = item.project  # type: ignore[attr-defined]
     _require_edit(actor, project, spec)
-    if baseline.is_locked(project):
-        raise _locked_error()
+    _unlocked(project)
     if isinstance(item, Milestone) and item.deliverables.exists():
         raise ValidationError(_("Move or delete this milestone's deliverables first."))
     audit.record(

@@ -1,6 +1,6 @@
-"""Progress is computed, not typed. The basis, stated once:
+"""Progress is computed, not typed, as of a day (today unless given). The basis, stated once:
 
-* Milestone completion: milestones with a done date, out of all milestones.
+* Milestone completion: milestones done (a done date on or before that day), out of all.
 * Schedule variance: per milestone, its expected date (done, else forecast, else baseline)
   minus its baseline date, in days; for the project, the latest expected milestone date (or
   the planned end, if later) minus the baseline end.
@@ -108,19 +108,17 @@ def compute(project: Project, as_of: date | None = None) -> Progress:
     rows = []
     for milestone in milestones:
         expected = milestone.expected_date
-        done = milestone.done_date is not None
+        done = milestone.done_date is not None and milestone.done_date <= today
         late = (done and milestone.done_date > milestone.baseline_date) or (  # type: ignore[operator]
             not done and (expected > milestone.baseline_date or milestone.baseline_date < today)
         )
         rows.append(MilestoneRow(milestone, (expected - milestone.baseline_date).days, done, late))
     baseline_end = project.end_date
-    forecast_end = max(
-        [baseline_end, *(m.expected_date for m in milestones if m.done_date is None)]
-    )
+    forecast_end = max([baseline_end, *(m.expected_date for m in milestones)])
 
     budget: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for line in project.budget_lines.values("category").annotate(total=Sum("amount")):
-        budget[line["category"]] = line["total"]
+        budget[line["category"]] = line["total"].quantize(CENT)
     actual: dict[str, Decimal] = defaultdict(lambda: ZERO)
     by_date: dict[date, Decimal] = defaultdict(lambda: ZERO)
     for entry in (
@@ -128,8 +126,9 @@ def compute(project: Project, as_of: date | None = None) -> Progress:
         .values("category", "date")
         .annotate(total=Sum("amount"))
     ):
-        actual[entry["category"]] += entry["total"]
-        by_date[entry["date"]] += entry["total"]
+        total = entry["total"].quantize(CENT)  # SQLite sums carry spurious places
+        actual[entry["category"]] += total
+        by_date[entry["date"]] += total
     for labour in (
         TimeEntry.objects.filter(project=project).values("date").annotate(total=Sum(labour_cost()))
     ):
@@ -160,7 +159,7 @@ def compute(project: Project, as_of: date | None = None) -> Progress:
         bac=bac,
         ac=ac,
         pv=share([m for m in milestones if m.baseline_date <= today]),
-        ev=share([m for m in milestones if m.done_date is not None]),
+        ev=share([row.milestone for row in rows if row.done]),
         cost_by_date=sorted(by_date.items()),
     )
 

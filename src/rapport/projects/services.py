@@ -59,7 +59,9 @@ def _check_agreed_fields(project: Project, before: dict[str, Any]) -> None:
                 "request, or re-baseline with a reason."
             )
     if project.currency != before["currency"] and (
-        project.budget_lines.exists() or project.cost_entries.exists()
+        project.budget_lines.exists()
+        or project.cost_entries.exists()
+        or project.time_entries.exists()
     ):
         errors["currency"] = _(
             "The budget and costs are kept in %(currency)s; it cannot change."
