@@ -1,12 +1,17 @@
+import re
+
 import pytest
 from django.core.management import CommandError, call_command
 
 from rapport.audit.models import AuditEvent
 from rapport.clients.models import Contact
-from rapport.projects.models import Project
+from rapport.projects import baseline, progress
+from rapport.projects.models import BaselineVersion, Deliverable, DeliverableDecision, Project
 from rapport.tenancy.models import Membership, Organisation
 
 pytestmark = pytest.mark.django_db
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def test_demo_loads_a_bilingual_organisation_once(capsys):
@@ -16,11 +21,95 @@ def test_demo_loads_a_bilingual_organisation_once(capsys):
     assert Organisation.objects.count() == 1
     assert Membership.objects.count() == 3
     assert Contact.objects.filter(portal_access=True).count() == 2
-    assert Project.objects.filter(published_at__isnull=False).count() == 2
+    assert set(Contact.objects.filter(is_approver=True).values_list("email", flat=True)) == {
+        "sarah@northwind.demo",
+        "zhangwei@huachen.demo",
+    }
+    assert Project.objects.count() == 6
+    assert Project.objects.filter(published_at__isnull=False).count() == 5
     assert {p.currency for p in Project.objects.all()} == {"EUR", "CNY"}
-    assert AuditEvent.objects.filter(action="published").count() == 2
+    assert AuditEvent.objects.filter(action="published").count() == 5
+    assert BaselineVersion.objects.count() == 6
     out = capsys.readouterr().out
     assert "owner@lumen.demo" in out and "zhangwei@huachen.demo" in out
+
+
+def versions(code):
+    return list(
+        BaselineVersion.objects.filter(project__code=code)
+        .order_by("number")
+        .values_list("status", flat=True)
+    )
+
+
+def test_demo_shows_every_baseline_state():
+    call_command("demo")
+
+    assert versions("NWL-02") == []  # a draft, not published
+    assert versions("NWL-04") == ["submitted"]  # awaiting the client's sign-off
+    for code in ("NWL-01", "NWL-03", "HCM-01"):
+        assert versions(code) == ["signed"]
+    assert versions("HCM-02") == ["superseded", "signed"]  # re-baselined
+    assert AuditEvent.objects.filter(action="signed").count() == 5
+    assert AuditEvent.objects.filter(action="rebaselined").count() == 1
+    signed = BaselineVersion.objects.filter(status="signed")
+    assert {v.decided_by.email for v in signed} == {"sarah@northwind.demo", "zhangwei@huachen.demo"}
+    assert {v.decision_ip for v in signed} == {"127.0.0.1"}
+
+
+def test_demo_progress_is_on_track_late_and_over_budget():
+    call_command("demo")
+    computed = {p.code: progress.compute(p) for p in Project.objects.all()}
+
+    on_track = computed["NWL-01"]
+    assert on_track.milestones_done >= 2
+    assert not any(row.late for row in on_track.milestones)
+    assert on_track.spi == 1 and on_track.cpi is not None and on_track.cpi >= 1
+    assert all(row.actual <= row.budget for row in on_track.budget_rows)
+
+    late = computed["HCM-01"]
+    assert any(row.late and not row.done for row in late.milestones)  # a missed milestone
+    assert any(row.slip_days > 0 and row.done for row in late.milestones)  # done late
+    assert late.forecast_end > late.baseline_end
+    assert late.spi is not None and late.spi < 1
+
+    over = computed["NWL-03"]
+    assert over.ac > over.bac
+    assert over.cpi is not None and over.cpi < 1
+    assert any(row.actual > row.budget for row in over.budget_rows)
+
+
+def test_demo_rebaselined_versions_differ():
+    call_command("demo")
+    first, second = BaselineVersion.objects.filter(project__code="HCM-02").order_by("number")
+
+    comparison = baseline.compare(first.snapshot, second.snapshot)
+
+    assert second.reason and CJK.search(second.reason)
+    assert comparison["changed"] and comparison["schedule"]["end"]
+    assert comparison["budget_total"][0] != comparison["budget_total"][1]
+    milestone_rows = comparison["sections"]["milestones"]
+    assert {row.status for row in milestone_rows} >= {"changed", "added"}
+
+
+def test_demo_deliverables_await_acceptance_and_are_accepted_and_rejected():
+    call_command("demo")
+
+    assert Deliverable.objects.filter(status="submitted").exists()
+    assert Deliverable.objects.filter(status="accepted").count() >= 2
+    rejected = DeliverableDecision.objects.filter(decision="rejected")
+    assert rejected.count() >= 2
+    assert all(d.reason and d.deliverable.status == "open" for d in rejected)
+
+
+def test_demo_speaks_each_clients_language():
+    call_command("demo")
+
+    for project in Project.objects.prefetch_related("milestones", "objectives"):
+        texts = [project.name, *(m.name for m in project.milestones.all())]
+        texts += [o.statement for o in project.objectives.all()]
+        chinese = project.client.language == "zh-hans"
+        assert all(bool(CJK.search(text)) == chinese for text in texts), project.code
 
 
 def test_demo_logins_work(client):
