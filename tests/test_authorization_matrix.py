@@ -1010,6 +1010,52 @@ def _financial(status: int = 200, **kwargs: Any) -> list[Case]:
 
 
 OPERATIONS: dict[tuple[str, str], list[Case]] = {
+    # --- change requests ------------------------------------------------------------------
+    ("GET", "/api/v1/projects/{project_id}/change-requests"): [
+        api_case(kwargs=project_a, ok=each(200, ON_PROJECT_A))
+    ],
+    ("POST", "/api/v1/projects/{project_id}/change-requests"): [
+        api_case(
+            kwargs=project_a,
+            data=lambda side: {"title": "API change", "description": "More seats"},
+            ok=each(201, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+    ("GET", "/api/v1/projects/{project_id}/change-requests/{number}"): [
+        api_case(kwargs=change_request_at("submitted"), ok=each(200, ON_PROJECT_A))
+    ],
+    ("POST", "/api/v1/projects/{project_id}/change-requests/{number}/evaluate"): [
+        api_case(
+            kwargs=change_request_at("submitted"),
+            data=lambda side: {"schedule_days": 2, "recommendation": "approve"},
+            ok=each(200, ON_PROJECT_A),
+        )
+    ],
+    ("POST", "/api/v1/projects/{project_id}/change-requests/{number}/{step}"): [
+        api_case(
+            label="withdraw",
+            kwargs=lambda side: {**change_request_at("submitted")(side), "step": "withdraw"},
+            data=lambda side: {},
+            ok=each(200, MANAGERS),
+            denied={"member": 403},
+        ),
+        api_case(
+            label="implement",
+            kwargs=lambda side: {**change_request_at("approved")(side), "step": "implement"},
+            data=lambda side: {},
+            ok=each(200, MANAGERS),
+            denied={"member": 403},
+        ),
+    ],
+    ("POST", "/api/v1/projects/{project_id}/change-requests/{number}/internal-decision"): [
+        api_case(
+            kwargs=change_request_at("internal_approval"),
+            data=lambda side: {"approve": True},
+            ok=each(200, ADMINS),
+            denied={"pm": 403, "member": 403},
+        )
+    ],
     ("GET", "/api/v1/clients"): [api_case(scoped=False, ok=each(200, MEMBERS))],
     ("POST", "/api/v1/clients"): [
         api_case(
