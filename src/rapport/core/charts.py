@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -15,7 +16,7 @@ PALETTE = {"plan": "#8a94a6", "actual": "#1f5fa8", "forecast": "#c2410c"}
 @dataclass(frozen=True)
 class Series:
     label: str
-    points: list[tuple[date, Decimal | float | int]]
+    points: Sequence[tuple[date, Decimal | float | int]]
     tone: str = "actual"  # plan | actual | forecast
     dashed: bool = False
 
@@ -42,9 +43,10 @@ def step_chart(
     parts = [
         format_html(
             '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" role="img" '
-            'class="chart" aria-labelledby="t"><title>{}</title>',
+            'class="chart" aria-label="{}"><title>{}</title>',
             width,
             height,
+            title,
             title,
         ),
         format_html(
