@@ -301,6 +301,31 @@ def baseline_list(resource: str) -> ListPage:
     )
 
 
+def change_requests(side: Side, n: int) -> None:
+    """Change requests in several states, raised by the PM and by the client, with costs."""
+    from rapport.changes import services as cr
+
+    pm = side.actor(side.pm)
+    for i in range(n):
+        raiser = side.contact_actor(side.contact_a) if i % 2 else pm
+        request = cr.change_request_create(
+            actor=raiser,
+            project=side.project_a,
+            title=f"Change {next(_serial)}",
+            description="More",
+            submit=True,
+            milestones=[side.baseline["milestone"].pk],
+        )
+        if i % 3 == 0:
+            cr.change_request_evaluate(
+                actor=pm,
+                change_request=request,
+                schedule_days=2,
+                recommendation="approve",
+                costs={"labour": "100", "travel": "20"},
+            )
+
+
 LISTS: dict[str, ListPage] = {
     "clients:list": ListPage(lambda s: "/app/clients/", "owner", clients),
     "projects:list": ListPage(lambda s: "/app/projects/", "owner", projects),
@@ -344,6 +369,18 @@ LISTS: dict[str, ListPage] = {
     "GET /api/v1/projects/A/time-entries": baseline_list("time-entries"),
     "GET /api/v1/projects/A/baseline-versions": baseline_list("baseline-versions"),
     "GET /api/v1/projects/A/progress": baseline_list("progress"),
+    "changes:list": ListPage(
+        lambda s: f"/app/projects/{s.project_a.pk}/changes/", "pm", change_requests
+    ),
+    "portal_changes:list": ListPage(
+        lambda s: f"/portal/projects/{s.project_a.pk}/changes/", "contact_a", change_requests
+    ),
+    "GET /api/v1/projects/A/change-requests": ListPage(
+        lambda s: f"/api/v1/projects/{s.project_a.pk}/change-requests",
+        "pm",
+        change_requests,
+        api=True,
+    ),
 }
 
 
