@@ -29,7 +29,7 @@ def test_demo_loads_a_bilingual_organisation_once(capsys):
     assert Project.objects.filter(published_at__isnull=False).count() == 5
     assert {p.currency for p in Project.objects.all()} == {"EUR", "CNY"}
     assert AuditEvent.objects.filter(action="published").count() == 5
-    assert BaselineVersion.objects.count() == 6
+    assert BaselineVersion.objects.count() == 8  # six baselines, one re-baseline, two changes
     out = capsys.readouterr().out
     assert "owner@lumen.demo" in out and "zhangwei@huachen.demo" in out
 
@@ -47,9 +47,11 @@ def test_demo_shows_every_baseline_state():
 
     assert versions("NWL-02") == []  # a draft, not published
     assert versions("NWL-04") == ["submitted"]  # awaiting the client's sign-off
-    for code in ("NWL-01", "NWL-03", "HCM-01"):
+    for code in ("NWL-03", "HCM-01"):
         assert versions(code) == ["signed"]
-    assert versions("HCM-02") == ["superseded", "signed"]  # re-baselined
+    assert versions("NWL-01") == ["superseded", "signed"]  # moved by an implemented change
+    # re-baselined, then moved by an implemented change
+    assert versions("HCM-02") == ["superseded", "superseded", "signed"]
     assert AuditEvent.objects.filter(action="signed").count() == 5
     assert AuditEvent.objects.filter(action="rebaselined").count() == 1
     signed = BaselineVersion.objects.filter(status="signed")
@@ -81,7 +83,7 @@ def test_demo_progress_is_on_track_late_and_over_budget():
 
 def test_demo_rebaselined_versions_differ():
     call_command("demo")
-    first, second = BaselineVersion.objects.filter(project__code="HCM-02").order_by("number")
+    first, second = BaselineVersion.objects.filter(project__code="HCM-02").order_by("number")[:2]
 
     comparison = baseline.compare(first.snapshot, second.snapshot)
 
@@ -146,3 +148,14 @@ def test_createowner_refuses_a_weak_password():
             password="123",
         )
     assert not Organisation.objects.exists()
+
+
+def test_demo_has_change_requests_in_every_state():
+    from rapport.changes.models import ChangeRequest, State
+
+    call_command("demo")
+
+    assert set(ChangeRequest.objects.values_list("state", flat=True)) == set(State.values)
+    implemented = ChangeRequest.objects.filter(state=State.IMPLEMENTED)
+    assert all(request.baseline_version is not None for request in implemented)
+    assert ChangeRequest.objects.filter(project__code="HCM-02", title__contains="短信").exists()

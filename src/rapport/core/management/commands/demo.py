@@ -13,6 +13,7 @@ from django.utils import timezone
 from rapport.audit import services as audit
 from rapport.clients import services as clients
 from rapport.clients.models import Contact
+from rapport.core.demo_changes import tell_changes
 from rapport.projects import baseline_services as baselines
 from rapport.projects import services as projects
 from rapport.projects.models import BaselineVersion, Deliverable, Project
@@ -573,6 +574,9 @@ class Command(BaseCommand):
                 actor=owner, action="created", obj=membership, changes={"role": [None, role]}
             )
             users[role] = user
+        # Changes costing more than this need an owner's approval before the client's.
+        organisation.change_approval_threshold = Decimal("20000")
+        organisation.save(update_fields=["change_approval_threshold"])
         today = timezone.localdate()  # the day the services judge "the future" by
         pm = Actor.member(users[Role.PM], organisation, Role.PM)
         for spec in CLIENTS:
@@ -616,6 +620,12 @@ class Command(BaseCommand):
                     projects.project_publish(actor=owner, project=project)
                 story = Story(project, pm=pm, client=contact, people=users, today=today)
                 story.tell(BASELINES[code])
+                tell_changes(
+                    project,
+                    pm=pm,
+                    client=story.client,
+                    admin=Actor.member(users[Role.OWNER], organisation, Role.OWNER),
+                )
 
     def _grant_portal(self, owner: Actor, contact: Contact) -> None:
         """The demo skips the emailed link: its contacts can sign in straight away."""
