@@ -465,6 +465,21 @@ PAGES: dict[str, list[Case]] = {
     "accounts:api_token_revoke": [Case(method="POST", kwargs=fresh_pm_token, ok={"pm": 302})],
     "app:home": [Case(scoped=False, ok=each(200, MEMBERS))],
     # --- team -----------------------------------------------------------------------------
+    "team:organisation": [
+        Case(scoped=False, ok=each(200, ADMINS)),
+        Case(
+            label="post",
+            method="POST",
+            scoped=False,
+            data=lambda side: {
+                "name": side.organisation.name,
+                "default_currency": "EUR",
+                "time_zone": "UTC",
+                "change_approval_threshold": "5000",
+            },
+            ok=each(302, ADMINS),
+        ),
+    ],
     "team:list": [
         Case(scoped=False, ok=each(200, MEMBERS)),
         # team() raises 404 itself for a POST by a non-admin.

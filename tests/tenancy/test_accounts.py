@@ -285,3 +285,42 @@ def test_preferences_refuse_unknown_time_zone(world, login_as):
     assert response.status_code == 200
     world.one.pm.refresh_from_db()
     assert world.one.pm.time_zone == "UTC"
+
+
+def test_admin_sets_the_change_approval_threshold(world, login_as):
+    side = world.one
+    response = login_as(side.admin).post(
+        "/app/team/organisation/",
+        {
+            "name": "Renamed agency",
+            "default_currency": "usd",
+            "time_zone": "Europe/Paris",
+            "change_approval_threshold": "15000.00",
+        },
+    )
+    assert response.status_code == 302
+    side.organisation.refresh_from_db()
+    assert (side.organisation.name, side.organisation.default_currency) == ("Renamed agency", "USD")
+    assert str(side.organisation.change_approval_threshold) == "15000.00"
+    event = AuditEvent.objects.get(content_type__model="organisation", action="updated")
+    assert event.changes["change_approval_threshold"] == [None, "15000.00"]
+
+
+def test_negative_threshold_is_refused(world, login_as):
+    side = world.one
+    response = login_as(side.admin).post(
+        "/app/team/organisation/",
+        {
+            "name": "Org",
+            "default_currency": "EUR",
+            "time_zone": "UTC",
+            "change_approval_threshold": "-1",
+        },
+    )
+    assert response.status_code == 200
+    side.organisation.refresh_from_db()
+    assert side.organisation.change_approval_threshold is None
+
+
+def test_pm_has_no_organisation_settings(world, login_as):
+    assert login_as(world.one.pm).get("/app/team/organisation/").status_code == 404

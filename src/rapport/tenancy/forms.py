@@ -14,7 +14,7 @@ from django.contrib.auth.forms import (
 )
 from django.utils.translation import gettext_lazy as _
 
-from rapport.tenancy.models import Language, Role, User
+from rapport.tenancy.models import Language, Organisation, Role, User
 
 
 @cache
@@ -150,3 +150,11 @@ class AuditedPasswordChangeForm(PasswordChangeForm):
         from rapport.tenancy.services import user_set_password
 
         return user_set_password(user=self.user, password=self.cleaned_data["new_password1"])
+
+
+class OrganisationSettingsForm(forms.ModelForm):
+    time_zone = TimeZoneField()
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "default_currency", "time_zone", "change_approval_threshold"]

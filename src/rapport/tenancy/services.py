@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from rapport.audit import services as audit
+from rapport.core.services import assign
 from rapport.core.tokens import digest, new_secret
 from rapport.notify.services import email_queue
 from rapport.tenancy import permissions
@@ -365,3 +366,24 @@ def user_set_password(*, user: User, password: str, ip: str | None = None) -> Us
     actor = Actor(kind="anonymous", user=user, ip=ip)
     audit.record(actor=actor, action="password_changed", obj=user, organisation_id=None)
     return user
+
+
+ORGANISATION_FIELDS = ("name", "default_currency", "time_zone", "change_approval_threshold")
+
+
+@transaction.atomic
+def organisation_update(*, actor: Actor, **values: object) -> Organisation:
+    """Owners and admins set the organisation's name, defaults and approval threshold."""
+    permissions.require(permissions.can_manage_team(actor))
+    assert actor.organisation is not None
+    organisation = Organisation.objects.select_for_update().get(pk=actor.organisation.pk)
+    before = audit.snapshot(organisation, ORGANISATION_FIELDS)
+    assign(organisation, ORGANISATION_FIELDS, dict(values))
+    organisation.default_currency = organisation.default_currency.upper()
+    if (threshold := organisation.change_approval_threshold) is not None and threshold < 0:
+        raise ValidationError({"change_approval_threshold": _("Enter zero or more.")})
+    organisation.full_clean()
+    organisation.save()
+    if changes := audit.diff(before, audit.snapshot(organisation, ORGANISATION_FIELDS)):
+        audit.record(actor=actor, action="updated", obj=organisation, changes=changes)
+    return organisation

@@ -5,6 +5,7 @@ from rapport.tenancy import views
 app_name = "team"
 urlpatterns = [
     path("", views.team, name="list"),
+    path("organisation/", views.organisation_settings, name="organisation"),
     path("<int:membership_id>/role/", views.member_role, name="role"),
     path("<int:membership_id>/remove/", views.member_remove, name="remove"),
     path(

@@ -26,6 +26,7 @@ from rapport.tenancy.forms import (
     InvitationSignupForm,
     InviteMemberForm,
     LoginForm,
+    OrganisationSettingsForm,
     PasswordResetRequestForm,
     PreferencesForm,
     RoleForm,
@@ -306,3 +307,20 @@ def organisation_switch(request: ActorRequest, organisation_id: int) -> HttpResp
         raise Http404
     request.session[SESSION_ORGANISATION] = organisation_id
     return redirect("app:home")
+
+
+@member_required
+def organisation_settings(request: ActorRequest) -> HttpResponse:
+    actor = request.actor
+    if not actor.is_admin:
+        raise Http404
+    form = OrganisationSettingsForm(request.POST or None, instance=actor.organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_update(actor=actor, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The organisation's settings were saved."))
+            return redirect("team:organisation")
+    return render(request, "team/organisation.html", {"form": form})
