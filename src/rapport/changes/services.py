@@ -481,12 +481,27 @@ def change_request_implement(*, actor: Actor, change_request: ChangeRequest) -> 
         change_request.decisions.filter(kind=Decision.Kind.APPROVE).order_by("-decided_at").first()
     )
     proposed = impact.proposal(change_request)
+    because = {"change_request": [None, change_request.reference]}
     for move in proposed.moves:
         move.milestone.baseline_date = move.new
         move.milestone.save(update_fields=["baseline_date", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="updated",
+            obj=move.milestone,
+            organisation_id=project.organisation_id,
+            changes={"baseline_date": [move.old.isoformat(), move.new.isoformat()], **because},
+        )
     if change_request.schedule_days:
+        old_end = project.end_date
         project.end_date = proposed.new_end
         project.save(update_fields=["end_date", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="updated",
+            obj=project,
+            changes={"end_date": [old_end.isoformat(), project.end_date.isoformat()], **because},
+        )
     label = f"{change_request.reference}: {change_request.title}"[:200]
     for category, amount in proposed.costs_by_category.items():
         if amount > 0:
