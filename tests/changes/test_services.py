@@ -385,3 +385,28 @@ def test_approve_and_withdraw_at_once_end_in_one_state(world):
     assert Decision.objects.filter(change_request=request).count() == (
         1 if final == State.APPROVED else 0
     )
+
+
+def test_implementing_records_the_moves_on_the_project_and_milestones(world):
+    side = world.one
+    _signed_baseline(side)
+    request = _approved(side)
+    cr.change_request_implement(actor=side.actor(side.pm), change_request=request)
+    project_event = AuditEvent.objects.get(
+        content_type__model="project", action="updated", object_id=str(side.project_a.pk)
+    )
+    assert project_event.changes["change_request"] == [None, "CR-001"]
+    assert (
+        project_event.changes["end_date"][1]
+        == side.project_a.end_date.replace(
+            year=side.project_a.end_date.year + 1, month=1, day=10
+        ).isoformat()
+    )
+    assert (
+        AuditEvent.objects.filter(
+            content_type__model="milestone",
+            action="updated",
+            changes__change_request=[None, "CR-001"],
+        ).count()
+        == 2
+    )
