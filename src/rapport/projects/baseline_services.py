@@ -405,87 +405,66 @@ def baseline_withdraw(*, actor: Actor, version: BaselineVersion) -> BaselineVers
     return version
 
 
-@transaction.atomic
-def baseline_sign(*, actor: Actor, version: BaselineVersion, comment: str = "") -> BaselineVersion:
-    """The client's approver signs exactly the version shown; earlier signed ones are
-    superseded. Who, when and from where stay on record with the version."""
+def _decide_version(
+    *, actor: Actor, version: BaselineVersion, signed: bool, comment: str
+) -> BaselineVersion:
+    """The client's approver signs a version or sends it back: the decision, who, when and
+    from where are recorded on the version, audited, and the PM is told."""
     project = version.project
     if not permissions.can_decide_for_client(actor, project):
         raise PermissionDenied
-    version = _open_version(version)
-    contact = permissions.deciding_contact(actor, project)
-    assert contact is not None  # can_decide_for_client found one
-    project.baseline_versions.filter(status=BaselineVersion.Status.SIGNED).update(
-        status=BaselineVersion.Status.SUPERSEDED
-    )
-    version.status = BaselineVersion.Status.SIGNED
-    version.decided_by, version.decided_at = contact, timezone.now()
-    version.decision_comment, version.decision_ip = comment.strip(), actor.ip
-    version.save(
-        update_fields=["status", "decided_by", "decided_at", "decision_comment", "decision_ip"]
-    )
-    audit.record(
-        actor=actor,
-        contact_id=contact.pk,
-        action="signed",
-        obj=version,
-        organisation_id=project.organisation_id,
-        changes={
-            "status": [BaselineVersion.Status.SUBMITTED, version.status],
-            "fingerprint": [None, version.client_snapshot_sha256],
-        },
-    )
-    _tell_pm(
-        project,
-        "baseline_decided",
-        {
-            "version": version.number,
-            "signed": True,
-            "contact": str(contact),
-            "comment": version.decision_comment,
-        },
-    )
-    return version
-
-
-@transaction.atomic
-def baseline_return(*, actor: Actor, version: BaselineVersion, comment: str) -> BaselineVersion:
-    project = version.project
-    if not permissions.can_decide_for_client(actor, project):
-        raise PermissionDenied
-    if not comment.strip():
+    if not signed and not comment.strip():
         raise ValidationError({"comment": _("Say what should change.")})
     version = _open_version(version)
     contact = permissions.deciding_contact(actor, project)
     assert contact is not None  # can_decide_for_client found one
-    version.status = BaselineVersion.Status.RETURNED
+    if signed:
+        project.baseline_versions.filter(status=BaselineVersion.Status.SIGNED).update(
+            status=BaselineVersion.Status.SUPERSEDED
+        )
+    version.status = BaselineVersion.Status.SIGNED if signed else BaselineVersion.Status.RETURNED
     version.decided_by, version.decided_at = contact, timezone.now()
     version.decision_comment, version.decision_ip = comment.strip(), actor.ip
     version.save(
         update_fields=["status", "decided_by", "decided_at", "decision_comment", "decision_ip"]
     )
+    evidence = (
+        {"fingerprint": [None, version.client_snapshot_sha256]}
+        if signed
+        else {"comment": [None, version.decision_comment]}
+    )
     audit.record(
         actor=actor,
         contact_id=contact.pk,
-        action="returned",
+        action="signed" if signed else "returned",
         obj=version,
         organisation_id=project.organisation_id,
-        changes={
-            "status": [BaselineVersion.Status.SUBMITTED, version.status],
-            "comment": [None, version.decision_comment],
-        },
+        changes={"status": [BaselineVersion.Status.SUBMITTED, version.status], **evidence},
     )
     _tell_pm(
         project,
         "baseline_decided",
         {
             "version": version.number,
-            "signed": False,
+            "signed": signed,
             "contact": str(contact),
             "comment": version.decision_comment,
         },
     )
     return version
+
+
+@transaction.atomic
+def baseline_sign(*, actor: Actor, version: BaselineVersion, comment: str = "") -> BaselineVersion:
+    """The client's approver signs exactly the version shown; earlier signed ones are
+    superseded. Who, when and from where stay on record with the version."""
+    return _decide_version(actor=actor, version=version, signed=True, comment=comment)
+
+
+@transaction.atomic
+def baseline_return(*, actor: Actor, version: BaselineVersion, comment: str) -> BaselineVersion:
+    """The client's approver sends a version back with what should change."""
+    return _decide_version(actor=actor, version=version, signed=False, comment=comment)
 
 
 @transaction.atomic
