@@ -16,7 +16,10 @@ Conventions (owning side: ``world.one``; the other organisation: ``world.two``):
   that succeeds must not mention anything of the owning side.
 * ``owner, admin, pm, member, outsider, contact_a, contact_b`` — roles of the owning side.
   ``member`` works on ``project_a`` (client A), ``outsider`` on no project, ``pm`` manages all
-  three projects. Contacts have no API token: on the API they are 401 like anonymous callers.
+  three projects. On the member API contacts send no token (a session is not an API
+  credential): they are 401 like anonymous callers.
+* Client portal API cases (``portal_api_case``): contacts send their own portal API token and
+  members send their member token, which is refused there (401).
 * A request that is denied (or comes from the other organisation) must change nothing of the
   owning organisation: every row of it is compared before and after.
 """
@@ -62,7 +65,7 @@ from rapport.projects.models import (
     TimeEntry,
 )
 from rapport.tenancy.models import ApiToken, Invitation, Membership, Organisation, Role, User
-from rapport.tenancy.services import api_token_create
+from rapport.tenancy.services import api_token_create, contact_api_token_create
 from tests.conftest import Side, World, build_side
 
 # --- roles ----------------------------------------------------------------------------------
@@ -108,6 +111,9 @@ class Case:
     foreign: dict[str, int] | None = None
     public: bool = False
     api: bool = False
+    # An operation of the client portal API: contacts send their portal token, members their
+    # member token (refused there with a 401).
+    portal_api: bool = False
 
     @property
     def tag(self) -> str:
@@ -117,8 +123,10 @@ class Case:
         if role == "anon":
             return self.anon
         base = role.removeprefix("x_")
-        if self.api and base in CONTACTS:
-            return 401  # contacts have no API token; a session is not an API credential
+        if self.api and not self.portal_api and base in CONTACTS:
+            return 401  # no token on the member API; a session is not an API credential
+        if self.portal_api and base in MEMBERS:
+            return 401  # a member's token is not a client portal token
         if role.startswith("x_") and not self.public:
             if self.foreign is not None:
                 return self.foreign.get(base, 404)
@@ -135,6 +143,10 @@ def public(status: int, *, signed_in: int | None = None, **kwargs: Any) -> Case:
 
 def api_case(**kwargs: Any) -> Case:
     return Case(api=True, anon=401, **kwargs)
+
+
+def portal_api_case(**kwargs: Any) -> Case:
+    return Case(api=True, portal_api=True, anon=401, **kwargs)
 
 
 # Fresh objects for write requests that consume their target (one per request).
@@ -194,6 +206,13 @@ def valid_portal_invitation_token(side: Side) -> dict[str, Any]:
 
 def fresh_pm_token(side: Side) -> dict[str, Any]:
     token, _secret = api_token_create(actor=side.actor(side.pm), name=f"revoke me {next(_serial)}")
+    return {"token_id": token.pk}
+
+
+def fresh_contact_token(side: Side) -> dict[str, Any]:
+    token, _secret = contact_api_token_create(
+        actor=side.contact_actor(side.contact_a), name=f"revoke me {next(_serial)}"
+    )
     return {"token_id": token.pk}
 
 
@@ -779,6 +798,20 @@ PAGES: dict[str, list[Case]] = {
         Case(label="signed", kwargs=page_version("signed"), ok={"contact_a": 200}),
     ],
     "portal:compare": [Case(kwargs=project_a, query=page_two_versions, ok={"contact_a": 200})],
+    # A contact's own tokens for the client portal API.
+    "portal:api_tokens": [
+        Case(scoped=False, ok=each(200, CONTACTS)),
+        Case(
+            label="post",
+            method="POST",
+            data=lambda side: {"name": f"Matrix portal token {next(_serial)}"},
+            scoped=False,
+            ok=each(200, CONTACTS),
+        ),
+    ],
+    "portal:api_token_revoke": [
+        Case(method="POST", kwargs=fresh_contact_token, ok={"contact_a": 302})
+    ],
     # --- baseline in the app: everyone on project_a reads it and tracks progress; the PM (and
     # admins) change what is agreed; money only for financial readers. A team member who sees
     # the project but may not do the thing gets 403. ------------------------------------------
@@ -1025,6 +1058,30 @@ def _financial(status: int = 200, **kwargs: Any) -> list[Case]:
 
 
 OPERATIONS: dict[tuple[str, str], list[Case]] = {
+    # --- client portal API: contacts with their portal token, their own client's projects --
+    ("GET", "/api/v1/portal/projects"): [portal_api_case(scoped=False, ok=each(200, CONTACTS))],
+    ("GET", "/api/v1/portal/projects/{project_id}/change-requests"): [
+        portal_api_case(label="project_a", kwargs=project_a, ok={"contact_a": 200}),
+        portal_api_case(label="project_a_draft", kwargs=project_a_draft),
+        portal_api_case(label="project_b", kwargs=project_b, ok={"contact_b": 200}),
+    ],
+    ("POST", "/api/v1/portal/projects/{project_id}/change-requests"): [
+        portal_api_case(
+            kwargs=project_a,
+            data=lambda side: {"title": "Portal API change", "description": "More seats"},
+            ok={"contact_a": 201},
+        )
+    ],
+    ("GET", "/api/v1/portal/projects/{project_id}/change-requests/{number}"): [
+        portal_api_case(kwargs=change_request_at("submitted"), ok={"contact_a": 200})
+    ],
+    ("POST", "/api/v1/portal/projects/{project_id}/change-requests/{number}/decision"): [
+        portal_api_case(
+            kwargs=change_request_at("awaiting_approval"),
+            data=lambda side: {"decision": "approve"},
+            ok={"contact_a": 200},
+        )
+    ],
     # --- change requests ------------------------------------------------------------------
     ("GET", "/api/v1/projects/{project_id}/change-requests"): [
         api_case(kwargs=project_a, ok=each(200, ON_PROJECT_A))
@@ -1424,7 +1481,8 @@ def test_matrix_is_well_formed() -> None:
 
 @pytest.fixture(scope="module")
 def matrix_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
-    """Two organisations, with an API token for each member and an email in each outbox.
+    """Two organisations, with an API token for each member (and a portal API token for each
+    contact) and an email in each outbox.
 
     Built once inside a transaction that is rolled back after the module; each test runs in a
     nested savepoint (pytest-django's ``db``), so writes made by one test are undone."""
@@ -1436,6 +1494,11 @@ def matrix_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[Worl
             side.extra["tokens"] = {
                 role: api_token_create(actor=side.actor(getattr(side, role)), name="matrix")[1]
                 for role in MEMBERS
+            } | {
+                role: contact_api_token_create(
+                    actor=side.contact_actor(getattr(side, role)), name="matrix"
+                )[1]
+                for role in CONTACTS
             }
             side.extra["sessions"] = {
                 role: _client(_user_of(side, role))
@@ -1550,7 +1613,7 @@ def test_matrix(matrix_world: World, settings: Any, key: str, case: Case, role: 
     headers: dict[str, str] = {}
     http = _client()
     if role != "anon":
-        if case.api and base in MEMBERS:
+        if case.api and (base in MEMBERS or case.portal_api):
             headers["Authorization"] = f"Bearer {acting.extra['tokens'][base]}"
         else:
             http = _client(session=acting.extra["sessions"][base])  # signed in once per module

@@ -73,7 +73,8 @@ def _get_cases() -> list[Any]:
 
 def _acting_role(case: Case) -> str:
     """The owner where the owner may act; otherwise the first role that may (a portal
-    contact for the portal's forms), so hostile values reach the code that handles them."""
+    contact for the portal's forms and the portal API, sending their portal API token), so
+    hostile values reach the code that handles them."""
     if "owner" in case.ok or not case.ok:
         return "owner"
     return next(iter(case.ok))
@@ -117,6 +118,7 @@ def test_hostile_writes_get_a_clear_answer(matrix_world, key: str, case: Case) -
         before = _fingerprint(owner.organisation)
         response = _request(owner, key, case, payload, kwargs=kwargs)
         assert response.status_code < 500, f"{key} with {value!r:.40}: {response.status_code}"
+        assert response.status_code != 401, f"{key}: the acting role's token was refused"
         if response.status_code >= 400:
             assert _fingerprint(owner.organisation) == before, f"{key}: a refusal wrote data"
             if case.api:
@@ -137,3 +139,4 @@ def test_hostile_query_strings_are_harmless(matrix_world, key: str, case: Case) 
     for query in QUERY_FUZZ:
         response = _request(owner, key, case, None, query=query)
         assert response.status_code < 500, f"{key}?{query}: {response.status_code}"
+        assert response.status_code != 401, f"{key}: the acting role's token was refused"

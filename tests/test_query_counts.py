@@ -21,7 +21,7 @@ from django.utils import timezone
 from rapport.audit import services as audit
 from rapport.notify.models import OutboundEmail
 from rapport.tenancy.models import Invitation, Membership, Role
-from rapport.tenancy.services import api_token_create
+from rapport.tenancy.services import api_token_create, contact_api_token_create
 from tests import factories
 from tests.conftest import Side, World, login
 
@@ -317,13 +317,15 @@ def change_requests(side: Side, n: int) -> None:
             milestones=[side.baseline["milestone"].pk],
         )
         if i % 3 == 0:
-            cr.change_request_evaluate(
+            request = cr.change_request_evaluate(
                 actor=pm,
                 change_request=request,
                 schedule_days=2,
                 recommendation="approve",
                 costs={"labour": "100", "travel": "20"},
             )
+        if i % 6 == 0:  # the client sees its impact
+            cr.change_request_send_for_approval(actor=pm, change_request=request)
 
 
 LISTS: dict[str, ListPage] = {
@@ -381,12 +383,26 @@ LISTS: dict[str, ListPage] = {
         change_requests,
         api=True,
     ),
+    "GET /api/v1/portal/projects": ListPage(
+        lambda s: "/api/v1/portal/projects", "contact_a", projects, api=True
+    ),
+    "GET /api/v1/portal/projects/A/change-requests": ListPage(
+        lambda s: f"/api/v1/portal/projects/{s.project_a.pk}/change-requests",
+        "contact_a",
+        change_requests,
+        api=True,
+    ),
 }
 
 
 def _http(side: Side, page: ListPage) -> tuple[HttpClient, dict[str, str]]:
     person = getattr(side, page.role)
     user = person.user if page.role.startswith("contact") else person
+    if page.api and page.role.startswith("contact"):
+        _token, secret = contact_api_token_create(
+            actor=side.contact_actor(person), name="query count"
+        )
+        return HttpClient(), {"Authorization": f"Bearer {secret}"}
     if page.api:
         _token, secret = api_token_create(actor=side.actor(user), name="query count")
         return HttpClient(), {"Authorization": f"Bearer {secret}"}

@@ -50,7 +50,9 @@ api = NinjaAPI(
     title="Rapport API",
     version="1",
     description="Clients, contacts and projects of your organisation. "
-    "Authenticate with a personal API token: `Authorization: Bearer rpt_…`.",
+    "Authenticate with a personal API token: `Authorization: Bearer rpt_…`. "
+    "Client contacts use the *client portal* operations (`/api/v1/portal/…`) with a token "
+    "created in the portal.",
     auth=TokenAuth(),
     parser=ObjectBodyParser(),
     urls_namespace="api",
@@ -180,6 +182,7 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _register() -> None:
     from rapport.changes.api import router as changes_router
     from rapport.clients.api import router as clients_router
+    from rapport.portal.api import router as portal_router
     from rapport.projects.api import router as projects_router
     from rapport.projects.api_baseline import router as baseline_router
 
@@ -187,6 +190,7 @@ def _register() -> None:
     api.add_router("/v1/", projects_router)
     api.add_router("/v1/", changes_router)
     api.add_router("/v1/", baseline_router)
+    api.add_router("/v1/portal/", portal_router)
 
 
 _register()

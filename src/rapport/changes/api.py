@@ -1,5 +1,6 @@
 """Change requests through the API: list with filters, raise, evaluate, send for approval,
-internal approval, implement, withdraw. (The client's own decision is taken in the portal.)"""
+internal approval, implement, withdraw. (The client's own decision is taken in the portal, or
+through the client portal API: rapport.portal.api.)"""
 
 from datetime import date, datetime, timedelta
 from decimal import Decimal

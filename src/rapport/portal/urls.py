@@ -27,5 +27,7 @@ urlpatterns = [
         views.deliverable_decide,
         name="deliverable_decide",
     ),
+    path("tokens/", views.api_tokens, name="api_tokens"),
+    path("tokens/<int:token_id>/revoke/", views.api_token_revoke, name="api_token_revoke"),
     path("invitation/<str:token>/", views.invitation, name="invitation"),
 ]

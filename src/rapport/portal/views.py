@@ -19,8 +19,10 @@ from rapport.projects.baseline_display import comparison, readable
 from rapport.projects.baseline_forms import DecisionForm
 from rapport.projects.models import BaselineVersion, Deliverable
 from rapport.projects.selectors import project_get, project_list
+from rapport.tenancy import selectors as tenancy_selectors
+from rapport.tenancy import services as tenancy_services
 from rapport.tenancy.actors import ActorRequest, client_ip
-from rapport.tenancy.forms import PasswordPairMixin
+from rapport.tenancy.forms import ApiTokenForm, PasswordPairMixin
 from rapport.tenancy.selectors import account_exists
 
 
@@ -237,3 +239,32 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             "existing_account": existing_account,
         },
     )
+
+
+@contact_required
+def api_tokens(request: ActorRequest) -> HttpResponse:
+    """A contact's own tokens for the portal API; a new token's secret is shown once."""
+    actor = request.actor
+    form = ApiTokenForm(request.POST or None)
+    secret = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, secret = tenancy_services.contact_api_token_create(
+                actor=actor, name=form.cleaned_data["name"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            form = ApiTokenForm()
+    page = paginate(request, tenancy_selectors.contact_api_tokens_of(actor))
+    return render(request, "portal/api_tokens.html", {"form": form, "page": page, "secret": secret})
+
+
+@require_POST
+@contact_required
+def api_token_revoke(request: ActorRequest, token_id: int) -> HttpResponse:
+    actor = request.actor
+    token = tenancy_selectors.contact_api_token_get(actor=actor, token_id=token_id)
+    tenancy_services.api_token_revoke(actor=actor, token=token)
+    messages.success(request, _("The token was revoked; it no longer works."))
+    return redirect("portal:api_tokens")

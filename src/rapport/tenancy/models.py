@@ -179,13 +179,23 @@ class Invitation(TimeStamped):
 
 
 class ApiToken(TimeStamped):
-    """A personal API token: acts as its user within one organisation; only its hash is kept."""
+    """A personal API token: acts as its user within one organisation (or, with a contact, as
+    that client contact on the portal API); only its hash is kept."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
     )
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    # A client contact's token for the portal API; empty for a member's token.
+    contact = models.ForeignKey(
+        "clients.Contact",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="api_tokens",
+        verbose_name=_("contact"),
     )
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(_("prefix"), max_length=16)

@@ -74,11 +74,26 @@ def invitation_get(*, actor: Actor, invitation_id: int) -> Invitation:
 def api_tokens_of(actor: Actor) -> QuerySet[ApiToken]:
     if not actor.is_member:
         return ApiToken.objects.none()
-    return ApiToken.objects.filter(user=actor.user, organisation_id=actor.organisation_id)
+    return ApiToken.objects.filter(
+        user=actor.user, organisation_id=actor.organisation_id, contact__isnull=True
+    )
 
 
 def api_token_get(*, actor: Actor, token_id: int) -> ApiToken:
     return get_object_or_404(api_tokens_of(actor), pk=token_id)
+
+
+def contact_api_tokens_of(actor: Actor) -> QuerySet[ApiToken]:
+    """A portal contact's own tokens for the portal API."""
+    if not actor.is_contact or actor.user is None:
+        return ApiToken.objects.none()
+    return ApiToken.objects.filter(
+        user=actor.user, contact_id__in=actor.contact_ids
+    ).select_related("contact__client")
+
+
+def contact_api_token_get(*, actor: Actor, token_id: int) -> ApiToken:
+    return get_object_or_404(contact_api_tokens_of(actor), pk=token_id)
 
 
 def organisations_of(user: User) -> QuerySet[Organisation]:

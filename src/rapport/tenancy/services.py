@@ -7,6 +7,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -313,12 +314,18 @@ def api_token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
 
 
 def actor_for_api_token(secret: str, ip: str | None = None) -> Actor | None:
-    """The member a bearer token acts as, or None for an unknown, revoked or malformed token."""
+    """The member a bearer token acts as, or None for an unknown, revoked or malformed token
+    (or a client contact's portal token: it never acts as a member)."""
     if not secret.startswith(API_TOKEN_PREFIX) or len(secret) > 128:
         return None
     token = (
         ApiToken.objects.select_related("user", "organisation")
-        .filter(token_hash=digest(secret), revoked_at__isnull=True, user__is_active=True)
+        .filter(
+            token_hash=digest(secret),
+            revoked_at__isnull=True,
+            user__is_active=True,
+            contact__isnull=True,  # a client contact's token never acts as a member
+        )
         .first()
     )
     if token is None:
@@ -332,6 +339,66 @@ def actor_for_api_token(secret: str, ip: str | None = None) -> Actor | None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return Actor.member(token.user, token.organisation, membership.role, ip=ip)
+
+
+@transaction.atomic
+def contact_api_token_create(*, actor: Actor, name: str) -> tuple[ApiToken, str]:
+    """A client contact's personal token for the portal API, acting as that contact (their
+    first, if they are a contact of several clients); the secret is returned once."""
+    from rapport.clients.models import Contact
+
+    permissions.require(actor.is_contact and actor.user is not None)
+    contact = (
+        Contact.objects.filter(pk__in=actor.contact_ids, user=actor.user, portal_access=True)
+        .order_by("pk")
+        .first()
+    )
+    permissions.require(contact is not None)
+    assert contact is not None
+    secret = API_TOKEN_PREFIX + new_secret()
+    token = ApiToken(
+        user=actor.user,
+        organisation_id=contact.organisation_id,
+        contact=contact,
+        name=name.strip(),
+        prefix=secret[: len(API_TOKEN_PREFIX) + 8],
+        token_hash=digest(secret),
+    )
+    token.full_clean(exclude=["token_hash"])
+    token.save()
+    audit.record(
+        actor=actor,
+        action="created",
+        obj=token,
+        changes={"name": [None, token.name]},
+        contact_id=contact.pk,
+    )
+    return token, secret
+
+
+def contact_actor_for_api_token(secret: str, ip: str | None = None) -> Actor | None:
+    """The client contact a portal API token acts as, or None for an unknown, revoked or
+    malformed token, a member's token, or a contact who no longer has portal access."""
+    if not secret.startswith(API_TOKEN_PREFIX) or len(secret) > 128:
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(
+            token_hash=digest(secret),
+            revoked_at__isnull=True,
+            user__is_active=True,
+            contact__isnull=False,
+            contact__portal_access=True,
+            contact__user_id=F("user_id"),
+        )
+        .first()
+    )
+    if token is None or token.contact_id is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return Actor.contact(token.user, frozenset({token.contact_id}), ip=ip)
 
 
 RESET_THROTTLE_SECONDS = 300

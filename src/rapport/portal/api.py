@@ -1,0 +1,189 @@
+"""The client portal through the API: ``/api/v1/portal/``, for client contacts with a portal
+API token (created in the portal). A contact follows their clients' published projects, raises
+change requests and, as their client's approver, decides on them. Member tokens are refused
+here (401), as contact tokens are on every member operation: the schemas of this router carry
+only what the client may see, never internal evaluation notes, costs by rate or people."""
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+from ninja.pagination import paginate
+from ninja.security import HttpBearer
+from pydantic import StringConstraints
+
+from rapport.changes import selectors as change_selectors
+from rapport.changes import services as change_services
+from rapport.changes.models import ChangeRequest, Priority, State
+from rapport.core.api_pagination import Pages
+from rapport.projects.models import Project
+from rapport.projects.selectors import project_get, project_list
+from rapport.tenancy.actors import Actor, ActorRequest, client_ip
+from rapport.tenancy.services import contact_actor_for_api_token
+
+
+class PortalTokenAuth(HttpBearer):
+    """A client contact's portal API token; a member's token is not one (401)."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Actor | None:
+        actor = contact_actor_for_api_token(token.strip(), ip=client_ip(request))
+        if actor is not None:
+            request.actor = actor  # type: ignore[attr-defined]
+        return actor
+
+
+router = Router(auth=PortalTokenAuth(), tags=["client portal"])
+
+Text = Annotated[str, StringConstraints(max_length=5000)]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class PortalProjectOut(Schema):
+    id: int
+    name: str
+    status: str
+    start_date: date
+    end_date: date
+
+
+class PortalImpactOut(Schema):
+    """The effect of a change as the project manager shared it with the client."""
+
+    scope_added: str
+    scope_removed: str
+    schedule_days: int
+    quality_impact: str
+    risk_impact: str
+    recommendation: str
+    recommendation_note: str
+    cost: Decimal
+    new_end_date: date
+
+
+class PortalChangeRequestOut(Schema):
+    number: int
+    reference: str
+    title: str
+    description: str
+    reason: str
+    priority: str
+    state: str
+    impact: PortalImpactOut | None
+    created_at: datetime
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_impact(obj: ChangeRequest) -> PortalImpactOut | None:
+        """Shown once the evaluation is done, as in the portal."""
+        if not obj.recommendation or obj.state == State.UNDER_EVALUATION:
+            return None
+        return PortalImpactOut(
+            scope_added=obj.scope_added,
+            scope_removed=obj.scope_removed,
+            schedule_days=obj.schedule_days,
+            quality_impact=obj.quality_impact,
+            risk_impact=obj.risk_impact,
+            recommendation=obj.recommendation,
+            recommendation_note=obj.recommendation_note,
+            cost=sum((c.amount for c in obj.cost_impacts.all()), Decimal("0")),
+            new_end_date=obj.project.end_date + timedelta(days=obj.schedule_days),
+        )
+
+
+class PortalChangeRequestIn(Schema):
+    title: Title
+    description: Annotated[str, StringConstraints(min_length=1, max_length=5000)]
+    reason: Text = ""
+    priority: Priority = Priority.MEDIUM
+
+
+class DecisionIn(Schema):
+    decision: Literal["approve", "reject", "needs_information"]
+    comment: Text = ""
+
+
+def _project(request: ActorRequest, project_id: int) -> Project:
+    return project_get(actor=request.actor, project_id=project_id)
+
+
+def _get(request: ActorRequest, project_id: int, number: int) -> ChangeRequest:
+    project = _project(request, project_id)
+    return change_selectors.change_request_get(actor=request.actor, project=project, number=number)
+
+
+@router.get("/projects", response=list[PortalProjectOut], operation_id="portal_projects_list")
+@paginate(Pages)
+def portal_projects_list(request: ActorRequest) -> QuerySet[Project]:
+    """The published projects of your clients."""
+    return project_list(actor=request.actor)
+
+
+@router.get(
+    "/projects/{project_id}/change-requests",
+    response=list[PortalChangeRequestOut],
+    operation_id="portal_change_requests_list",
+)
+@paginate(Pages)
+def portal_change_requests_list(
+    request: ActorRequest, project_id: int, state: State | None = None
+) -> QuerySet[ChangeRequest]:
+    """The project's change requests (never the project manager's drafts), newest first."""
+    project = _project(request, project_id)
+    return change_selectors.change_request_list(
+        actor=request.actor, project=project, state=state.value if state else ""
+    ).select_related("project")
+
+
+@router.post(
+    "/projects/{project_id}/change-requests",
+    response={201: PortalChangeRequestOut},
+    operation_id="portal_change_requests_create",
+)
+def portal_change_requests_create(
+    request: ActorRequest, project_id: int, payload: PortalChangeRequestIn
+) -> Status[ChangeRequest]:
+    """Raise a change request; it goes to the project manager at once."""
+    project = _project(request, project_id)
+    change_request = change_services.change_request_create(
+        actor=request.actor,
+        project=project,
+        title=payload.title,
+        description=payload.description,
+        reason=payload.reason,
+        priority=payload.priority.value,
+    )
+    return Status(201, _get(request, project_id, change_request.number))
+
+
+@router.get(
+    "/projects/{project_id}/change-requests/{number}",
+    response=PortalChangeRequestOut,
+    operation_id="portal_change_requests_get",
+)
+def portal_change_requests_get(
+    request: ActorRequest, project_id: int, number: int
+) -> ChangeRequest:
+    return _get(request, project_id, number)
+
+
+@router.post(
+    "/projects/{project_id}/change-requests/{number}/decision",
+    response=PortalChangeRequestOut,
+    operation_id="portal_change_requests_decide",
+)
+def portal_change_requests_decide(
+    request: ActorRequest, project_id: int, number: int, payload: DecisionIn
+) -> ChangeRequest:
+    """Your client's approver approves, rejects or asks for more information (a comment is
+    required unless you approve). A change request is decided once."""
+    change_request = _get(request, project_id, number)
+    change_services.change_request_decide(
+        actor=request.actor,
+        change_request=change_request,
+        decision=payload.decision,
+        comment=payload.comment,
+    )
+    return _get(request, project_id, number)
