@@ -13,6 +13,7 @@ from rapport.changes.models import ChangeRequest, State
 from rapport.projects.models import Milestone, Project
 
 ZERO = Decimal("0")
+CENT = Decimal("0.01")
 APPROVED_STATES = (State.APPROVED, State.IMPLEMENTED)
 
 
@@ -56,7 +57,7 @@ def proposal(change_request: ChangeRequest) -> Proposal:
     project = change_request.project
     costs = {c.category: c.amount for c in change_request.cost_impacts.all()}
     cost = sum(costs.values(), ZERO)
-    budget = project.budget_lines.aggregate(total=Sum("amount"))["total"] or ZERO
+    budget = (project.budget_lines.aggregate(total=Sum("amount"))["total"] or ZERO).quantize(CENT)
     return Proposal(
         current_end=project.end_date,
         new_end=project.end_date + timedelta(days=change_request.schedule_days),
