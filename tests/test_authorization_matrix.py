@@ -30,7 +30,7 @@ import itertools
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -64,6 +64,8 @@ from rapport.projects.models import (
     QualityStandard,
     TimeEntry,
 )
+from rapport.reports import services as report_services
+from rapport.reports.models import ReportAcknowledgement, StatusReport
 from rapport.tenancy.models import ApiToken, Invitation, Membership, Organisation, Role, User
 from rapport.tenancy.services import api_token_create, contact_api_token_create
 from tests.conftest import Side, World, build_side
@@ -335,6 +337,25 @@ def change_request_at(state: str, **options: Any) -> Callable[[Side], dict[str, 
 def change_request_action(state: str, action: str) -> Callable[[Side], dict[str, Any]]:
     def build(side: Side) -> dict[str, Any]:
         return {**change_request_at(state)(side), "action": action}
+
+    return build
+
+
+# --- status reports (project_a) -------------------------------------------------------------
+
+
+def report_at(state: str) -> Callable[[Side], dict[str, Any]]:
+    """A status report of project_a for a day of its own, drafted by its PM (and published)."""
+
+    def build(side: Side) -> dict[str, Any]:
+        pm = side.actor(side.pm)
+        day = date(2026, 1, 1) + timedelta(days=next(_serial))
+        report = report_services.report_draft(
+            actor=pm, project=side.project_a, period_start=day, period_end=day
+        )
+        if state == "published":
+            report = report_services.report_publish(actor=pm, report=report)
+        return {"project_id": side.project_a.pk, "number": report.number}
 
     return build
 
@@ -754,6 +775,65 @@ PAGES: dict[str, list[Case]] = {
             kwargs=change_request_at("submitted", by_contact=True),
             ok={"contact_a": 302},
         )
+    ],
+    # --- status reports: drafts never reach the portal ------------------------------------
+    "reports:list": [Case(kwargs=project_a, ok=each(200, ON_PROJECT_A))],
+    "reports:create": [
+        Case(kwargs=project_a, ok=each(200, MANAGERS), denied={"member": 403}),
+        Case(
+            label="post",
+            method="POST",
+            kwargs=project_a,
+            data=lambda side: {"period_start": "2020-03-01", "period_end": "2020-03-31"},
+            ok=each(302, MANAGERS),
+            denied={"member": 403},
+        ),
+    ],
+    "reports:detail": [
+        Case(label="draft", kwargs=report_at("draft"), ok=each(200, ON_PROJECT_A)),
+        Case(label="published", kwargs=report_at("published"), ok=each(200, ON_PROJECT_A)),
+    ],
+    "reports:edit": [
+        Case(kwargs=report_at("draft"), ok=each(200, MANAGERS), denied={"member": 403}),
+        Case(
+            label="post",
+            method="POST",
+            kwargs=report_at("draft"),
+            data=lambda side: {"summary": "On track", "stated_health": ""},
+            ok=each(302, MANAGERS),
+            denied={"member": 403},
+        ),
+    ],
+    "reports:refresh": [
+        Case(
+            method="POST",
+            kwargs=report_at("draft"),
+            ok=each(302, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+    "reports:publish": [
+        Case(
+            method="POST",
+            kwargs=report_at("draft"),
+            ok=each(302, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+    "reports:acknowledgements": [Case(kwargs=report_at("published"), ok=each(200, ON_PROJECT_A))],
+    "portal_reports:list": [Case(kwargs=project_a, ok={"contact_a": 200})],
+    "portal_reports:detail": [
+        Case(label="published", kwargs=report_at("published"), ok={"contact_a": 200}),
+        Case(label="draft", kwargs=report_at("draft"), ok={}),
+    ],
+    "portal_reports:acknowledge": [
+        Case(
+            label="published",
+            method="POST",
+            kwargs=report_at("published"),
+            ok={"contact_a": 302},
+        ),
+        Case(label="draft", method="POST", kwargs=report_at("draft"), ok={}),
     ],
     # --- audit trail and outbox: owners and admins only ---------------------------------------
     "audit:list": [Case(scoped=False, ok=each(200, ADMINS))],
@@ -1547,6 +1627,8 @@ def _fingerprint(organisation: Organisation) -> dict[str, list[tuple[Any, ...]]]
         (ChangeRequest, {"project__organisation": organisation}, set()),
         (CostImpact, {"change_request__project__organisation": organisation}, set()),
         (Decision, {"change_request__project__organisation": organisation}, set()),
+        (StatusReport, {"project__organisation": organisation}, set()),
+        (ReportAcknowledgement, {"report__project__organisation": organisation}, set()),
         (Objective, {"project__organisation": organisation}, set()),
         (Milestone, {"project__organisation": organisation}, set()),
         (Deliverable, {"project__organisation": organisation}, set()),

@@ -328,6 +328,35 @@ def change_requests(side: Side, n: int) -> None:
             cr.change_request_send_for_approval(actor=pm, change_request=request)
 
 
+def status_reports(side: Side, n: int) -> None:
+    """Weekly status reports of project A after the last one, most published (the client
+    sees those), some acknowledged, some correcting an earlier one."""
+    from rapport.reports import services as reports
+
+    pm = side.actor(side.pm)
+    last = side.project_a.status_reports.order_by("-period_end").first()
+    start = last.period_end + timedelta(days=1) if last else side.project_a.start_date
+    for i in range(n):
+        report = reports.report_draft(
+            actor=pm, project=side.project_a, period_start=start, period_end=start + timedelta(6)
+        )
+        start += timedelta(days=7)
+        if i % 4 == 3:
+            continue  # a draft
+        report = reports.report_publish(actor=pm, report=report)
+        if i % 2:
+            reports.report_acknowledge(actor=side.contact_actor(side.contact_a), report=report)
+        if i % 5 == 0:
+            correction = reports.report_draft(
+                actor=pm,
+                project=side.project_a,
+                period_start=report.period_start,
+                period_end=report.period_end,
+                corrects=report,
+            )
+            reports.report_publish(actor=pm, report=correction)
+
+
 LISTS: dict[str, ListPage] = {
     "clients:list": ListPage(lambda s: "/app/clients/", "owner", clients),
     "projects:list": ListPage(lambda s: "/app/projects/", "owner", projects),
@@ -382,6 +411,12 @@ LISTS: dict[str, ListPage] = {
         "pm",
         change_requests,
         api=True,
+    ),
+    "reports:list": ListPage(
+        lambda s: f"/app/projects/{s.project_a.pk}/reports/", "pm", status_reports
+    ),
+    "portal_reports:list": ListPage(
+        lambda s: f"/portal/projects/{s.project_a.pk}/reports/", "contact_a", status_reports
     ),
     "GET /api/v1/portal/projects": ListPage(
         lambda s: "/api/v1/portal/projects", "contact_a", projects, api=True

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "rapport.clients",
     "rapport.projects",
     "rapport.changes",
+    "rapport.reports",
     "rapport.portal",
     "rapport.jobs",
 ]

@@ -40,6 +40,7 @@ ACTION_LABELS = {
     "cr_rejected": pgettext_lazy("audit action", "rejected the change"),
     "cr_implemented": pgettext_lazy("audit action", "implemented the change"),
     "cr_withdrawn": pgettext_lazy("audit action", "withdrew the change request"),
+    "report_refreshed": pgettext_lazy("audit action", "read the report's data again"),
 }
 
 

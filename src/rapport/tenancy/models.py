@@ -107,6 +107,14 @@ class Organisation(TimeStamped):
             "admin's approval before they go to the client. Empty: never."
         ),
     )
+    health_thresholds = models.JSONField(
+        _("health thresholds"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Overrides of the status report health rules' thresholds; empty: the defaults."
+        ),
+    )
 
     class Meta:
         verbose_name = _("organisation")

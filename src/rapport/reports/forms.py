@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from rapport.projects.models import Project
+from rapport.reports.health import STATED_CHOICES
+from rapport.reports.models import NARRATIVE_FIELDS, StatusReport
+
+
+class PeriodForm(forms.Form):
+    period_start = forms.DateField(
+        label=_("Period start"), widget=forms.DateInput({"type": "date"})
+    )
+    period_end = forms.DateField(label=_("Period end"), widget=forms.DateInput({"type": "date"}))
+    corrects = forms.ModelChoiceField(
+        label=_("Corrects"),
+        queryset=StatusReport.objects.none(),
+        required=False,
+        help_text=_("Only to correct a published report: this report then replaces it."),
+    )
+
+    def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["corrects"].queryset = project.status_reports.filter(  # type: ignore[attr-defined]
+            state=StatusReport.State.PUBLISHED
+        ).order_by("-number")
+
+
+class NarrativeForm(forms.ModelForm):
+    stated_health = forms.ChoiceField(
+        label=_("Stated health"),
+        choices=[("", _("As computed")), *STATED_CHOICES],
+        required=False,
+        help_text=_("Only when you judge it differently; say why below."),
+    )
+
+    class Meta:
+        model = StatusReport
+        fields = [*NARRATIVE_FIELDS, "stated_health", "stated_reason"]
+        widgets = {name: forms.Textarea(attrs={"rows": 5}) for name in NARRATIVE_FIELDS} | {
+            "stated_reason": forms.Textarea(attrs={"rows": 3})
+        }
+        help_texts = {"summary": _("Markdown.")}

@@ -1,0 +1,317 @@
+"""Honest health: each dimension's colour computed from the data by documented rules, with its
+reasons. Pure functions over ``HealthData``; no database, no request.
+
+The rules (thresholds per organisation in ``Organisation.health_thresholds``, defaults below):
+
+* Schedule — red when the forecast end is past the baseline end by more than
+  ``schedule_red_percent`` of the project's planned duration; amber when any milestone is
+  overdue (not done and its baseline or forecast date has passed) or the forecast end is past
+  the baseline end at all.
+* Budget — red when CPI is below ``cpi_red_below``; amber when CPI is below
+  ``cpi_amber_below`` or the budget burn is ahead of the time elapsed by more than
+  ``burn_ahead_points`` percentage points.
+* Scope — amber while change requests are pending; approved changes adding more than
+  ``scope_amber_percent`` to the budget or the planned duration are amber, more than
+  ``scope_red_percent`` red.
+* Risks and issues, client satisfaction — not measured yet (grey, "No data yet"): later
+  features register their own rule in ``DIMENSIONS``.
+* Overall — the worst colour of the measured dimensions.
+
+Reasons are stored as ``{"code": ..., "params": ...}`` and put into words in the reader's
+language by ``reason_text``, so a report written in English reads in Chinese too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+GREEN, AMBER, RED, GREY = "green", "amber", "red", "grey"
+SEVERITY = {GREY: -1, GREEN: 0, AMBER: 1, RED: 2}
+COLOUR_LABELS = {
+    GREEN: gettext_lazy("Green"),
+    AMBER: gettext_lazy("Amber"),
+    RED: gettext_lazy("Red"),
+    GREY: gettext_lazy("Unknown"),
+}
+STATED_CHOICES = [(c, COLOUR_LABELS[c]) for c in (GREEN, AMBER, RED)]
+
+DEFAULT_THRESHOLDS: dict[str, Decimal] = {
+    "schedule_red_percent": Decimal("10"),
+    "cpi_red_below": Decimal("0.9"),
+    "cpi_amber_below": Decimal("1.0"),
+    "burn_ahead_points": Decimal("5"),
+    "scope_amber_percent": Decimal("10"),
+    "scope_red_percent": Decimal("20"),
+}
+
+
+def thresholds(overrides: dict[str, Any] | None) -> dict[str, Decimal]:
+    """The defaults with an organisation's valid overrides; anything unreadable is ignored."""
+    result = dict(DEFAULT_THRESHOLDS)
+    for name, value in (overrides or {}).items():
+        if name not in result:
+            continue
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation:
+            continue
+        if number.is_finite() and number >= 0:
+            result[name] = number
+    return result
+
+
+@dataclass(frozen=True)
+class MilestoneFact:
+    name: str
+    baseline_date: date
+    forecast_date: date | None = None
+    done_date: date | None = None
+    client_visible: bool = True
+
+    def overdue_days(self, as_of: date) -> int:
+        """Days since the earliest of its baseline and forecast dates, when not done."""
+        if self.done_date is not None and self.done_date <= as_of:
+            return 0
+        due = min(self.baseline_date, self.forecast_date or self.baseline_date)
+        return max((as_of - due).days, 0)
+
+
+@dataclass(frozen=True)
+class HealthData:
+    as_of: date
+    start_date: date
+    baseline_end: date
+    forecast_end: date
+    milestones: list[MilestoneFact] = field(default_factory=list)
+    bac: Decimal = Decimal("0")
+    ac: Decimal = Decimal("0")
+    cpi: Decimal | None = None
+    pending_changes: list[str] = field(default_factory=list)  # references
+    approved_change_days: int = 0
+    approved_change_cost: Decimal = Decimal("0")
+
+    @property
+    def duration_days(self) -> int:
+        return max((self.baseline_end - self.start_date).days, 1)
+
+    @property
+    def elapsed_percent(self) -> Decimal:
+        elapsed = min(max((self.as_of - self.start_date).days, 0), self.duration_days)
+        return Decimal(elapsed * 100) / Decimal(self.duration_days)
+
+
+Reason = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    colour: str
+    reasons: list[Reason]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"colour": self.colour, "reasons": self.reasons}
+
+
+def reason(code: str, **params: Any) -> Reason:
+    return {"code": code, "params": params}
+
+
+def _percent(part: Decimal, whole: Decimal) -> Decimal:
+    return (part * 100 / whole).quantize(Decimal("0.1")) if whole else Decimal("0")
+
+
+# --- the dimensions -----------------------------------------------------------------------
+
+Rule = Callable[[HealthData, dict[str, Decimal]], Verdict]
+DIMENSIONS: dict[str, Rule] = {}
+DIMENSION_LABELS = {
+    "schedule": gettext_lazy("Schedule"),
+    "budget": gettext_lazy("Budget"),
+    "scope": gettext_lazy("Scope"),
+    "risks_issues": gettext_lazy("Risks and issues"),
+    "satisfaction": gettext_lazy("Client satisfaction"),
+}
+
+
+def dimension(name: str) -> Callable[[Rule], Rule]:
+    """Register the rule of one dimension; a later feature replaces a placeholder this way."""
+
+    def register(rule: Rule) -> Rule:
+        DIMENSIONS[name] = rule
+        return rule
+
+    return register
+
+
+def _worst(colours: list[str]) -> str:
+    return max(colours, key=SEVERITY.__getitem__, default=GREEN)
+
+
+@dimension("schedule")
+def schedule(data: HealthData, limits: dict[str, Decimal]) -> Verdict:
+    colours, reasons = [GREEN], []
+    overdue = sorted(
+        (
+            (m, m.overdue_days(data.as_of))
+            for m in data.milestones
+            if m.overdue_days(data.as_of) > 0
+        ),
+        key=lambda pair: -pair[1],
+    )
+    if overdue:
+        colours.append(AMBER)
+        reasons.append(
+            reason(
+                "milestones_overdue",
+                milestones=[
+                    {"name": m.name, "days": days, "internal": not m.client_visible}
+                    for m, days in overdue
+                ],
+            )
+        )
+    slip = (data.forecast_end - data.baseline_end).days
+    if slip > 0:
+        percent = _percent(Decimal(slip), Decimal(data.duration_days))
+        red = percent > limits["schedule_red_percent"]
+        colours.append(RED if red else AMBER)
+        reasons.append(
+            reason(
+                "end_slip",
+                days=slip,
+                percent=str(percent),
+                limit=str(limits["schedule_red_percent"]),
+                forecast_end=data.forecast_end.isoformat(),
+                baseline_end=data.baseline_end.isoformat(),
+            )
+        )
+    return Verdict(_worst(colours), reasons)
+
+
+@dimension("budget")
+def budget(data: HealthData, limits: dict[str, Decimal]) -> Verdict:
+    colours, reasons = [GREEN], []
+    if data.cpi is not None:
+        if data.cpi < limits["cpi_red_below"]:
+            colours.append(RED)
+            reasons.append(reason("cpi_low", cpi=str(data.cpi), limit=str(limits["cpi_red_below"])))
+        elif data.cpi < limits["cpi_amber_below"]:
+            colours.append(AMBER)
+            reasons.append(
+                reason("cpi_low", cpi=str(data.cpi), limit=str(limits["cpi_amber_below"]))
+            )
+    if data.bac:
+        burn = _percent(data.ac, data.bac)
+        elapsed = data.elapsed_percent.quantize(Decimal("0.1"))
+        if burn > elapsed + limits["burn_ahead_points"]:
+            colours.append(AMBER)
+            reasons.append(reason("burn_ahead", burn=str(burn), elapsed=str(elapsed)))
+    elif data.ac:
+        colours.append(AMBER)
+        reasons.append(reason("no_budget"))
+    return Verdict(_worst(colours), reasons)
+
+
+@dimension("scope")
+def scope(data: HealthData, limits: dict[str, Decimal]) -> Verdict:
+    colours, reasons = [GREEN], []
+    if data.pending_changes:
+        colours.append(AMBER)
+        reasons.append(reason("changes_pending", references=list(data.pending_changes)))
+    grown = {
+        "budget": _percent(data.approved_change_cost, data.bac - data.approved_change_cost)
+        if data.bac > data.approved_change_cost
+        else Decimal("0"),
+        "schedule": _percent(Decimal(data.approved_change_days), Decimal(data.duration_days)),
+    }
+    for what, percent in grown.items():
+        if percent > limits["scope_red_percent"]:
+            colours.append(RED)
+        elif percent > limits["scope_amber_percent"]:
+            colours.append(AMBER)
+        else:
+            continue
+        reasons.append(reason(f"changes_grew_{what}", percent=str(percent)))
+    return Verdict(_worst(colours), reasons)
+
+
+def _no_data_yet(data: HealthData, limits: dict[str, Decimal]) -> Verdict:
+    return Verdict(GREY, [reason("no_data")])
+
+
+dimension("risks_issues")(_no_data_yet)
+dimension("satisfaction")(_no_data_yet)
+
+
+def assess(data: HealthData, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """``{"dimensions": {name: {"colour", "reasons"}}, "overall": colour}``; the overall colour
+    is the worst of the measured dimensions (unknown ones do not count)."""
+    limits = thresholds(overrides)
+    verdicts = {name: rule(data, limits).as_json() for name, rule in DIMENSIONS.items()}
+    measured = [v["colour"] for v in verdicts.values() if v["colour"] != GREY]
+    return {"dimensions": verdicts, "overall": _worst(measured)}
+
+
+# --- words --------------------------------------------------------------------------------
+
+
+def colour_label(colour: str | None) -> str:
+    return str(COLOUR_LABELS.get(colour or GREY, COLOUR_LABELS[GREY]))
+
+
+def reason_text(item: Reason, *, for_client: bool = False) -> str:
+    """One reason in the active language; for the client, internal milestones stay unnamed."""
+    code, params = item.get("code"), item.get("params") or {}
+    if code == "milestones_overdue":
+        milestones = params.get("milestones", [])
+        names = ", ".join(
+            _("%(name)s (%(days)s days)")
+            % {
+                "name": _("an internal milestone")
+                if for_client and m.get("internal")
+                else m.get("name"),
+                "days": m.get("days"),
+            }
+            for m in milestones
+        )
+        return ngettext(
+            "%(count)d milestone overdue: %(names)s",
+            "%(count)d milestones overdue: %(names)s",
+            len(milestones),
+        ) % {"count": len(milestones), "names": names}
+    if code == "end_slip":
+        return (
+            _(
+                "Forecast end %(forecast_end)s is %(days)s days past the baseline end "
+                "%(baseline_end)s (%(percent)s%% of the planned duration; red above %(limit)s%%)."
+            )
+            % params
+        )
+    if code == "cpi_low":
+        return _("Cost performance index %(cpi)s is below %(limit)s.") % params
+    if code == "burn_ahead":
+        return (
+            _("%(burn)s%% of the budget is spent with %(elapsed)s%% of the time elapsed.") % params
+        )
+    if code == "no_budget":
+        return _("Costs are recorded but the project has no budget.")
+    if code == "changes_pending":
+        references = params.get("references", [])
+        return ngettext(
+            "%(count)d change request pending: %(references)s",
+            "%(count)d change requests pending: %(references)s",
+            len(references),
+        ) % {"count": len(references), "references": ", ".join(references)}
+    if code == "changes_grew_budget":
+        return _("Approved changes added %(percent)s%% to the budget.") % params
+    if code == "changes_grew_schedule":
+        return _("Approved changes added %(percent)s%% to the planned duration.") % params
+    if code == "no_data":
+        return _("No data yet.")
+    return str(code)

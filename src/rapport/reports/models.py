@@ -1,0 +1,105 @@
+"""Status reports: drafted from the project's data, edited by the PM, published (then frozen)
+to the client, who acknowledges them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from rapport.core.models import TimeStamped
+from rapport.reports.health import STATED_CHOICES
+
+NARRATIVE_FIELDS = ("summary", "achievements", "problems", "asks", "next_steps")
+
+
+class StatusReport(TimeStamped):
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, related_name="status_reports"
+    )
+    number = models.PositiveIntegerField(_("number"))
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
+    summary = models.TextField(_("summary"), max_length=10000, blank=True)
+    achievements = models.TextField(_("achievements"), max_length=10000, blank=True)
+    problems = models.TextField(_("problems and solutions"), max_length=10000, blank=True)
+    asks = models.TextField(_("asks of the client"), max_length=10000, blank=True)
+    next_steps = models.TextField(_("next steps"), max_length=10000, blank=True)
+    # {"dimensions": {name: {"colour", "reasons"}}, "overall": colour}, see reports.health
+    health = models.JSONField(_("computed health"), default=dict)
+    overall_health = models.CharField(_("computed health"), max_length=10, blank=True)
+    stated_health = models.CharField(
+        _("stated health"), max_length=10, choices=STATED_CHOICES, blank=True
+    )
+    stated_reason = models.TextField(_("reason for the stated health"), max_length=4000, blank=True)
+    data = models.JSONField(_("data"), default=dict)
+    corrects = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name=_("corrects"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("status report")
+        verbose_name_plural = _("status reports")
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "number"], name="status_report_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="status_report_period_ordered",
+            ),
+        ]
+        indexes = [models.Index(fields=["project", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.reference} · {self.period_start}–{self.period_end}"
+
+    @property
+    def reference(self) -> str:
+        return f"SR-{self.number:03d}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.state == self.State.PUBLISHED
+
+
+class ReportAcknowledgement(models.Model):
+    """A client contact says they read a published report; once per contact."""
+
+    report = models.ForeignKey(
+        StatusReport, on_delete=models.CASCADE, related_name="acknowledgements"
+    )
+    contact = models.ForeignKey("clients.Contact", on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField(_("acknowledged"), auto_now_add=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report acknowledgement")
+        verbose_name_plural = _("report acknowledgements")
+        ordering = ["at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "contact"], name="report_acknowledgement_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report.reference} · {self.contact}"

@@ -1,0 +1,30 @@
+"""Who may do what with a status report."""
+
+from __future__ import annotations
+
+from rapport.clients.models import Contact
+from rapport.projects import permissions as project_permissions
+from rapport.projects.models import Project
+from rapport.tenancy.actors import Actor
+
+
+def can_manage(actor: Actor, project: Project) -> bool:
+    """Draft, edit, refresh and publish: the project's PM, owners and admins."""
+    return project_permissions.can_edit_project(actor, project)
+
+
+def can_acknowledge(actor: Actor, project: Project) -> bool:
+    return acknowledging_contact(actor, project) is not None
+
+
+def acknowledging_contact(actor: Actor, project: Project) -> Contact | None:
+    """The actor's portal contact at the project's client, if any."""
+    if not actor.is_contact or project.published_at is None:
+        return None
+    return (
+        Contact.objects.filter(
+            pk__in=actor.contact_ids, client_id=project.client_id, portal_access=True
+        )
+        .order_by("pk")
+        .first()
+    )

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from rapport.reports import views
+
+app_name = "reports"
+urlpatterns = [
+    path("", views.report_list, name="list"),
+    path("new/", views.report_create, name="create"),
+    path("<int:number>/", views.report_detail, name="detail"),
+    path("<int:number>/edit/", views.report_edit, name="edit"),
+    path("<int:number>/refresh/", views.report_refresh, name="refresh"),
+    path("<int:number>/publish/", views.report_publish, name="publish"),
+    path("<int:number>/acknowledgements/", views.report_acknowledgements, name="acknowledgements"),
+]

@@ -1,0 +1,154 @@
+"""Status reports in the internal app: list with the health over time, draft, edit, publish,
+and who acknowledged."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from rapport.core.forms import add_service_errors
+from rapport.core.pagination import paginate
+from rapport.projects import permissions as project_permissions
+from rapport.projects.selectors import project_get
+from rapport.reports import permissions, selectors, services
+from rapport.reports.forms import NarrativeForm, PeriodForm
+from rapport.tenancy.access import member_required
+from rapport.tenancy.actors import ActorRequest
+
+STRIP = 26  # reports shown in the health-over-time strip
+
+
+@member_required
+def report_list(request: ActorRequest, project_id: int) -> HttpResponse:
+    actor = request.actor
+    project = project_get(actor=actor, project_id=project_id)
+    reports = selectors.report_list(actor=actor, project=project)
+    return render(
+        request,
+        "reports/list.html",
+        {
+            "project": project,
+            "page": paginate(request, reports),
+            "strip": list(reports[:STRIP])[::-1],
+            "can_manage": permissions.can_manage(actor, project),
+        },
+    )
+
+
+@member_required
+def report_create(request: ActorRequest, project_id: int) -> HttpResponse:
+    actor = request.actor
+    project = project_get(actor=actor, project_id=project_id)
+    if not permissions.can_manage(actor, project):
+        raise PermissionDenied
+    form = PeriodForm(request.POST or None, project=project)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.report_draft(actor=actor, project=project, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(reference)s is drafted from the data.") % {"reference": report.reference},
+            )
+            return redirect("reports:edit", project.pk, report.number)
+    return render(request, "reports/form.html", {"project": project, "form": form})
+
+
+@member_required
+def report_detail(request: ActorRequest, project_id: int, number: int) -> HttpResponse:
+    actor = request.actor
+    project = project_get(actor=actor, project_id=project_id)
+    report = selectors.report_get(actor=actor, project=project, number=number)
+    return render(
+        request,
+        "reports/detail.html",
+        {
+            "project": project,
+            "report": report,
+            "financials": project_permissions.can_view_financials(actor, project),
+            "can_manage": permissions.can_manage(actor, project),
+        },
+    )
+
+
+@member_required
+def report_edit(request: ActorRequest, project_id: int, number: int) -> HttpResponse:
+    actor = request.actor
+    project = project_get(actor=actor, project_id=project_id)
+    report = selectors.report_get(actor=actor, project=project, number=number)
+    if not permissions.can_manage(actor, project):
+        raise PermissionDenied
+    if report.is_published:
+        messages.error(
+            request, _("A published report cannot change; draft a correction that references it.")
+        )
+        return redirect("reports:detail", project.pk, number)
+    form = NarrativeForm(request.POST or None, instance=report)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_update(actor=actor, report=report, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The report is saved."))
+            return redirect("reports:detail", project.pk, number)
+    return render(
+        request, "reports/edit.html", {"project": project, "report": report, "form": form}
+    )
+
+
+@require_POST
+@member_required
+def report_refresh(request: ActorRequest, project_id: int, number: int) -> HttpResponse:
+    actor = request.actor
+    project = project_get(actor=actor, project_id=project_id)
+    report = selectors.report_get(actor=actor, project=project, number=number)
+    try:
+        services.report_refresh(actor=actor, report=report)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The data and health are read again."))
+    return redirect("reports:detail", project.pk, number)
+
+
+@require_POST
+@member_required
+def report_publish(request: ActorRequest, project_id: int, number: int) -> HttpResponse:
+    actor = request.actor
+    project = project_get(actor=actor, project_id=project_id)
+    report = selectors.report_get(actor=actor, project=project, number=number)
+    try:
+        services.report_publish(actor=actor, report=report)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Published: the client sees it in the portal and by email."))
+    return redirect("reports:detail", project.pk, number)
+
+
+@member_required
+def report_acknowledgements(request: ActorRequest, project_id: int, number: int) -> HttpResponse:
+    actor = request.actor
+    project = project_get(actor=actor, project_id=project_id)
+    report = selectors.report_get(actor=actor, project=project, number=number)
+    acknowledged = selectors.acknowledgements(report=report)
+    done = {a.contact_id for a in acknowledged}
+    return render(
+        request,
+        "reports/acknowledgements.html",
+        {
+            "project": project,
+            "report": report,
+            "acknowledged": acknowledged,
+            "waiting": [
+                c for c in selectors.report_recipients(project=project) if c.pk not in done
+            ],
+        },
+    )
