@@ -1162,6 +1162,52 @@ OPERATIONS: dict[tuple[str, str], list[Case]] = {
             ok={"contact_a": 200},
         )
     ],
+    ("GET", "/api/v1/portal/projects/{project_id}/status-reports"): [
+        portal_api_case(label="project_a", kwargs=project_a, ok={"contact_a": 200}),
+        portal_api_case(label="project_b", kwargs=project_b, ok={"contact_b": 200}),
+    ],
+    ("GET", "/api/v1/portal/projects/{project_id}/status-reports/{number}"): [
+        portal_api_case(label="published", kwargs=report_at("published"), ok={"contact_a": 200}),
+        portal_api_case(label="draft", kwargs=report_at("draft")),
+    ],
+    ("POST", "/api/v1/portal/projects/{project_id}/status-reports/{number}/acknowledge"): [
+        portal_api_case(kwargs=report_at("published"), data=lambda side: {}, ok={"contact_a": 200})
+    ],
+    # --- status reports: everyone on the project reads them, its managers write them -------
+    ("GET", "/api/v1/projects/{project_id}/status-reports"): [
+        api_case(kwargs=project_a, ok=each(200, ON_PROJECT_A))
+    ],
+    ("POST", "/api/v1/projects/{project_id}/status-reports"): [
+        api_case(
+            kwargs=project_a,
+            data=lambda side: dict.fromkeys(
+                ("period_start", "period_end"),
+                (date(2027, 1, 1) + timedelta(days=next(_serial))).isoformat(),
+            ),
+            ok=each(201, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+    ("GET", "/api/v1/projects/{project_id}/status-reports/{number}"): [
+        api_case(label="draft", kwargs=report_at("draft"), ok=each(200, ON_PROJECT_A)),
+        api_case(label="published", kwargs=report_at("published"), ok=each(200, ON_PROJECT_A)),
+    ],
+    ("PATCH", "/api/v1/projects/{project_id}/status-reports/{number}"): [
+        api_case(
+            kwargs=report_at("draft"),
+            data=lambda side: {"summary": "From the API"},
+            ok=each(200, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+    ("POST", "/api/v1/projects/{project_id}/status-reports/{number}/publish"): [
+        api_case(
+            kwargs=report_at("draft"),
+            data=lambda side: {},
+            ok=each(200, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
     # --- change requests ------------------------------------------------------------------
     ("GET", "/api/v1/projects/{project_id}/change-requests"): [
         api_case(kwargs=project_a, ok=each(200, ON_PROJECT_A))

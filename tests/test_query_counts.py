@@ -418,6 +418,24 @@ LISTS: dict[str, ListPage] = {
     "portal_reports:list": ListPage(
         lambda s: f"/portal/projects/{s.project_a.pk}/reports/", "contact_a", status_reports
     ),
+    "GET /api/v1/projects/A/status-reports": ListPage(
+        lambda s: f"/api/v1/projects/{s.project_a.pk}/status-reports",
+        "pm",
+        status_reports,
+        api=True,
+    ),
+    "GET /api/v1/projects/A/status-reports as member": ListPage(
+        lambda s: f"/api/v1/projects/{s.project_a.pk}/status-reports",
+        "member",
+        status_reports,
+        api=True,
+    ),
+    "GET /api/v1/portal/projects/A/status-reports": ListPage(
+        lambda s: f"/api/v1/portal/projects/{s.project_a.pk}/status-reports",
+        "contact_a",
+        status_reports,
+        api=True,
+    ),
     "GET /api/v1/portal/projects": ListPage(
         lambda s: "/api/v1/portal/projects", "contact_a", projects, api=True
     ),

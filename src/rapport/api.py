@@ -185,11 +185,13 @@ def _register() -> None:
     from rapport.portal.api import router as portal_router
     from rapport.projects.api import router as projects_router
     from rapport.projects.api_baseline import router as baseline_router
+    from rapport.reports.api import router as reports_router
 
     api.add_router("/v1/", clients_router)
     api.add_router("/v1/", projects_router)
     api.add_router("/v1/", changes_router)
     api.add_router("/v1/", baseline_router)
+    api.add_router("/v1/", reports_router)
     api.add_router("/v1/portal/", portal_router)
 
 

@@ -55,3 +55,22 @@ def test_a_report_from_draft_to_acknowledgement(world):
     page = pm.get(f"{base}1/acknowledgements/").content.decode()
     assert side.contact_a.full_name in page.split("Not yet acknowledged")[0]
     assert "Status reports" in pm.get(f"/app/projects/{project.pk}/").content.decode()
+
+
+def test_the_portfolio_shows_each_projects_latest_computed_health(world):
+    from rapport.reports import services
+
+    side = world.one
+    today = timezone.localdate()
+    Milestone.objects.create(
+        project=side.project_a, name="Late one", baseline_date=today - timedelta(days=3)
+    )
+    pm = side.actor(side.pm)
+    services.report_draft(
+        actor=pm, project=side.project_a, period_start=today - timedelta(6), period_end=today
+    )
+    page = login(side.owner).get("/app/projects/").content.decode()
+    rows = {row.split("</a>")[0].rsplit(">", 1)[-1]: row for row in page.split("<tr>")[2:]}
+    assert "health-amber" in rows[side.project_a.name]
+    assert "health-" not in rows[side.project_b.name]
+    assert "—" in rows[side.project_b.name]

@@ -6,10 +6,11 @@ only what the client may see, never internal evaluation notes, costs by rate or 
 
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 from ninja.security import HttpBearer
@@ -21,6 +22,10 @@ from rapport.changes.models import ChangeRequest, Priority, State
 from rapport.core.api_pagination import Pages
 from rapport.projects.models import Project
 from rapport.projects.selectors import project_get, project_list
+from rapport.reports import selectors as report_selectors
+from rapport.reports import services as report_services
+from rapport.reports.api import DimensionOut, NoBody, dimensions
+from rapport.reports.models import ReportAcknowledgement, StatusReport
 from rapport.tenancy.actors import Actor, ActorRequest, client_ip
 from rapport.tenancy.services import contact_actor_for_api_token
 
@@ -187,3 +192,105 @@ def portal_change_requests_decide(
         comment=payload.comment,
     )
     return _get(request, project_id, number)
+
+
+# --- status reports: published ones only --------------------------------------------------
+
+
+class PortalStatusReportOut(Schema):
+    number: int
+    reference: str
+    period_start: date
+    period_end: date
+    summary: str
+    achievements: str
+    problems: str
+    asks: str
+    next_steps: str
+    overall_health: str
+    health: list[DimensionOut]
+    stated_health: str
+    stated_reason: str
+    corrects: str | None
+    data: dict[str, Any]
+    published_at: datetime | None
+    acknowledged_at: datetime | None
+
+    @staticmethod
+    def resolve_health(obj: StatusReport) -> list[DimensionOut]:
+        """Reasons as the client reads them: internal milestones stay unnamed."""
+        return dimensions(obj, for_client=True)
+
+    @staticmethod
+    def resolve_corrects(obj: StatusReport) -> str | None:
+        return obj.corrects.reference if obj.corrects_id and obj.corrects else None
+
+    @staticmethod
+    def resolve_data(obj: StatusReport) -> dict[str, Any]:
+        """The frozen data as the portal shows it: internal milestones left out."""
+        data = dict(obj.data or {})
+        for key in ("milestones_reached", "milestones_missed", "upcoming_milestones"):
+            data[key] = [m for m in data.get(key) or [] if m.get("client_visible", True)]
+        return data
+
+    @staticmethod
+    def resolve_acknowledged_at(obj: StatusReport) -> datetime | None:
+        """When you (any of your contacts) acknowledged it, if you did."""
+        mine = getattr(obj, "mine", [])
+        return mine[0].at if mine else None
+
+
+def _reports(request: ActorRequest, project_id: int) -> QuerySet[StatusReport]:
+    project = _project(request, project_id)
+    return (
+        report_selectors.report_list(actor=request.actor, project=project)
+        .select_related(None)
+        .select_related("corrects")
+        .prefetch_related(
+            Prefetch(
+                "acknowledgements",
+                queryset=ReportAcknowledgement.objects.filter(
+                    contact_id__in=request.actor.contact_ids
+                ).order_by("at", "id"),
+                to_attr="mine",
+            )
+        )
+    )
+
+
+def _report(request: ActorRequest, project_id: int, number: int) -> StatusReport:
+    return get_object_or_404(_reports(request, project_id), number=number)
+
+
+@router.get(
+    "/projects/{project_id}/status-reports",
+    response=list[PortalStatusReportOut],
+    operation_id="portal_status_reports_list",
+)
+@paginate(Pages)
+def portal_status_reports_list(request: ActorRequest, project_id: int) -> QuerySet[StatusReport]:
+    """The project's published status reports, newest first."""
+    return _reports(request, project_id)
+
+
+@router.get(
+    "/projects/{project_id}/status-reports/{number}",
+    response=PortalStatusReportOut,
+    operation_id="portal_status_reports_get",
+)
+def portal_status_reports_get(request: ActorRequest, project_id: int, number: int) -> StatusReport:
+    return _report(request, project_id, number)
+
+
+@router.post(
+    "/projects/{project_id}/status-reports/{number}/acknowledge",
+    response=PortalStatusReportOut,
+    operation_id="portal_status_reports_acknowledge",
+)
+def portal_status_reports_acknowledge(
+    request: ActorRequest, project_id: int, number: int, payload: NoBody | None = None
+) -> StatusReport:
+    """Say you read the report; a second time changes nothing."""
+    report = _report(request, project_id, number)
+    report_services.report_acknowledge(actor=request.actor, report=report)
+    return _report(request, project_id, number)

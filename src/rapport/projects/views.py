@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import OuterRef, Subquery
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from rapport.core.services import search_term
 from rapport.projects import baseline, permissions, progress, progress_charts, selectors, services
 from rapport.projects.forms import ProjectForm, ProjectMemberForm
 from rapport.projects.models import Project
+from rapport.reports.models import StatusReport
 from rapport.tenancy.access import member_required
 from rapport.tenancy.actors import ActorRequest
 
@@ -32,7 +34,14 @@ def project_list(request: ActorRequest) -> HttpResponse:
     if status not in Project.Status.values:
         status = ""
     query = search_term(request.GET.get("q"))
-    projects = selectors.project_list(actor=actor, status=status, query=query)
+    projects = selectors.project_list(actor=actor, status=status, query=query).annotate(
+        # the computed health of each project's latest status report, in one subquery
+        latest_health=Subquery(
+            StatusReport.objects.filter(project=OuterRef("pk"))
+            .order_by("-number")
+            .values("overall_health")[:1]
+        )
+    )
     return render(
         request,
         "projects/list.html",

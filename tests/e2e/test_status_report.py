@@ -1,0 +1,147 @@
+"""A status report on a late project in a real browser: the PM drafts it, sees the computed
+colour with its reasons, states green with a reason and publishes; the client sees both
+colours and the reason in the portal and acknowledges; the PM sees the acknowledgement.
+(The PDF link is not built yet.)"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from rapport.projects import baseline_services
+from rapport.projects.models import Milestone
+from rapport.tenancy.actors import Actor
+from rapport.tenancy.models import Membership
+from tests import factories
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "patient-river-stone-54"
+
+
+def sign_in(page: Page, email: str) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_role("textbox", name="Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+@pytest.fixture
+def late_project() -> Any:
+    """Published, with a signed baseline whose design sign-off is 12 days overdue."""
+    today = timezone.localdate()
+    pm = factories.UserFactory(email="pm@e2e.test", full_name="Pat Manager")
+    pm.set_password(PASSWORD)
+    pm.save()
+    client = factories.ClientFactory(name="Contoso")
+    Membership.objects.create(organisation=client.organisation, user=pm, role="pm")
+    approver_user = factories.UserFactory(email="sam@contoso.test", full_name="Sam Approver")
+    approver_user.set_password(PASSWORD)
+    approver_user.save()
+    contact = factories.ContactFactory(
+        client=client,
+        email=approver_user.email,
+        full_name="Sam Approver",
+        user=approver_user,
+        portal_access=True,
+        is_approver=True,
+    )
+    project = factories.published(
+        factories.ProjectFactory(
+            client=client,
+            pm=pm,
+            code="CON-2",
+            name="Data platform",
+            start_date=today - datetime.timedelta(days=60),
+            end_date=today + datetime.timedelta(days=120),
+        )
+    )
+    Milestone.objects.create(
+        project=project,
+        name="Design sign-off",
+        baseline_date=today - datetime.timedelta(days=12),
+    )
+    Milestone.objects.create(
+        project=project, name="Go-live", baseline_date=today + datetime.timedelta(days=100)
+    )
+    factories.BudgetLine.objects.create(project=project, category="labour", amount=Decimal("40000"))
+    pm_actor = Actor.member(pm, client.organisation, "pm")
+    version = baseline_services.baseline_submit(actor=pm_actor, project=project)
+    baseline_services.baseline_sign(
+        actor=Actor.contact(approver_user, frozenset({contact.pk})), version=version
+    )
+    return project
+
+
+def test_status_report_from_draft_to_acknowledgement(
+    new_context: Any, live_server: Any, late_project: Any, server_errors: list[str]
+) -> None:
+    project = late_project
+    today = timezone.localdate()
+    pm = new_context().new_page()
+    client = new_context().new_page()
+
+    # The PM drafts a report for the last week and sees the computed colour with its reasons.
+    sign_in(pm, "pm@e2e.test")
+    pm.goto(f"/app/projects/{project.pk}/reports/")
+    pm.get_by_role("link", name="New status report").click()
+    pm.get_by_label("Period start").fill((today - datetime.timedelta(days=6)).isoformat())
+    pm.get_by_label("Period end").fill(today.isoformat())
+    pm.get_by_role("button", name="Draft from the data").click()
+    expect(pm.get_by_text("SR-001 is drafted from the data.")).to_be_visible()
+    expect(
+        pm.get_by_text(re.compile(r"1 milestone overdue: Design sign-off \(12 days\)"))
+    ).to_be_visible()
+    computed = pm.locator("section", has=pm.get_by_role("heading", name="Computed health")).last
+    expect(computed.locator("p .health")).to_have_text(re.compile("^(Amber|Red)$"))
+
+    # States green: first without a reason (refused), then with one; and publishes.
+    pm.get_by_role("textbox", name="Summary").fill("Design sign-off is booked for Monday.")
+    pm.get_by_role("combobox", name="Stated health").select_option(label="Green")
+    pm.get_by_role("button", name="Save").click()
+    expect(pm.get_by_text("Say why the health differs from the computed one.")).to_be_visible()
+    pm.get_by_role("textbox", name="Reason for the stated health").fill(
+        "The client moved the sign-off meeting; nothing else waits on it."
+    )
+    pm.get_by_role("button", name="Save").click()
+    expect(pm.get_by_text("The report is saved.")).to_be_visible()
+    pm.get_by_role("button", name="Publish to the client").click()
+    expect(
+        pm.get_by_text("Published: the client sees it in the portal and by email.")
+    ).to_be_visible()
+
+    # The client sees both colours and the reason, and acknowledges.
+    sign_in(client, "sam@contoso.test")
+    client.goto(f"/portal/projects/{project.pk}/reports/")
+    client.get_by_role("link", name="SR-001").click()
+    computed = client.locator("section", has=client.get_by_role("heading", name="Computed health"))
+    expect(computed.locator("p .health")).to_have_text(re.compile("^(Amber|Red)$"))
+    stated = client.locator(
+        "section", has=client.get_by_role("heading", name="Health stated by the project manager")
+    )
+    expect(stated.get_by_text("Green", exact=True)).to_be_visible()
+    expect(
+        client.get_by_text("The client moved the sign-off meeting; nothing else waits on it.")
+    ).to_be_visible()
+    expect(client.get_by_text(re.compile(r"Design sign-off \(12 days\)"))).to_be_visible()
+    client.get_by_role("button", name="Acknowledge: I have read it").click()
+    expect(client.get_by_text("Thank you: your acknowledgement is recorded.")).to_be_visible()
+    expect(client.get_by_text(re.compile("You acknowledged this report on"))).to_be_visible()
+
+    # The PM sees who acknowledged it.
+    pm.get_by_role("link", name="Acknowledgements").click()
+    acknowledged = pm.locator("ul").filter(has_text="Sam Approver")
+    expect(acknowledged).to_be_visible()
+    expect(pm.get_by_text("Everyone has acknowledged it.")).to_be_visible()
+
+    # The portfolio shows the project's latest computed health.
+    pm.goto("/app/projects/")
+    row = pm.get_by_role("row", name=re.compile("Data platform"))
+    expect(row.get_by_text(re.compile("^(Amber|Red)$"))).to_be_visible()
+    assert server_errors == []
