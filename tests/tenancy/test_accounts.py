@@ -194,7 +194,7 @@ def test_admin_cannot_make_an_owner_and_last_owner_stays(world):
     side = world.one
     admin = side.actor(side.admin)
     pm_membership = Membership.objects.get(organisation=side.organisation, user=side.pm)
-    with pytest.raises(services.permissions.PermissionDenied):
+    with pytest.raises(services.PermissionDenied):
         services.membership_set_role(actor=admin, membership=pm_membership, role=Role.OWNER)
 
     owner_membership = Membership.objects.get(organisation=side.organisation, user=side.owner)

@@ -13,3 +13,11 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def int_or_none(value: str | None) -> int | None:
+    """An id from a query string, or None when it is missing or not a number."""
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from rapport.clients import services as client_services
 from rapport.clients.selectors import clients_visible_to
-from rapport.core.forms import add_service_errors
+from rapport.core.forms import add_service_errors, int_or_none
 from rapport.core.pagination import paginate
 from rapport.portal.access import contact_required
 from rapport.projects import baseline_services, permissions
@@ -180,7 +180,7 @@ def version_compare(request: ActorRequest, project_id: int) -> HttpResponse:
     actor = request.actor
     project = project_get(actor=actor, project_id=project_id)
     versions = list(project_selectors.versions_of(project=project, for_client=True))
-    a, b = _int_or_none(request.GET.get("a")), _int_or_none(request.GET.get("b"))
+    a, b = int_or_none(request.GET.get("a")), int_or_none(request.GET.get("b"))
     context: dict[str, object] = {"project": project, "versions": versions, "a": a, "b": b}
     if a is not None and b is not None:
         old = project_selectors.version_get(actor=actor, project=project, version_id=a)
@@ -194,13 +194,6 @@ def version_compare(request: ActorRequest, project_id: int) -> HttpResponse:
             "currency": new.client_snapshot.get("currency", project.currency),
         }
     return render(request, "portal/compare.html", context)
-
-
-def _int_or_none(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
 
 
 def invitation(request: HttpRequest, token: str) -> HttpResponse:

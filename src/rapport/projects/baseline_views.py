@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from rapport.core.forms import add_service_errors
+from rapport.core.forms import add_service_errors, int_or_none
 from rapport.projects import baseline, permissions, selectors
 from rapport.projects import baseline_services as services
 from rapport.projects.baseline_display import comparison, readable
@@ -43,13 +43,6 @@ EDIT_TITLES = {
     "budget_line": gettext_lazy("Edit budget line"),
     "quality_standard": gettext_lazy("Edit quality standard"),
 }
-
-
-def _int_or_none(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
 
 
 def _to_baseline(project: Project, anchor: str = "") -> HttpResponse:
@@ -128,7 +121,7 @@ def item_create(request: ActorRequest, project_id: int, kind: str) -> HttpRespon
     form_class = ITEM_FORMS[kind]
     initial = {}
     if kind == "deliverable":
-        initial["milestone"] = _int_or_none(request.GET.get("milestone"))
+        initial["milestone"] = int_or_none(request.GET.get("milestone"))
     form = form_class(
         request.POST or None,
         actor=actor,
@@ -365,7 +358,7 @@ def version_compare(request: ActorRequest, project_id: int) -> HttpResponse:
     project = selectors.project_get(actor=actor, project_id=project_id)
     versions = list(selectors.versions_of(project=project))
     financials = permissions.can_view_financials(actor, project)
-    a, b = _int_or_none(request.GET.get("a")), _int_or_none(request.GET.get("b"))
+    a, b = int_or_none(request.GET.get("a")), int_or_none(request.GET.get("b"))
     context: dict[str, object] = {"project": project, "versions": versions, "a": a, "b": b}
     if a is not None and b is not None:
         old = selectors.version_get(actor=actor, project=project, version_id=a)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rapport.audit.selectors import history_for
-from rapport.core.forms import add_service_errors
+from rapport.core.forms import add_service_errors, int_or_none
 from rapport.core.pagination import paginate
 from rapport.core.services import search_term
 from rapport.projects import baseline, permissions, progress, progress_charts, selectors, services
@@ -18,13 +18,6 @@ from rapport.projects.models import Project
 from rapport.reports.models import StatusReport
 from rapport.tenancy.access import member_required
 from rapport.tenancy.actors import ActorRequest
-
-
-def _int_or_none(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
 
 
 @member_required
@@ -63,7 +56,7 @@ def project_create(request: ActorRequest) -> HttpResponse:
     initial = {
         "pm": actor.user,
         "currency": actor.organisation.default_currency if actor.organisation else "EUR",
-        "client": _int_or_none(request.GET.get("client")),
+        "client": int_or_none(request.GET.get("client")),
     }
     form = ProjectForm(
         request.POST or None,

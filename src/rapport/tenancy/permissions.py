@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
-
 from rapport.tenancy.actors import Actor
 from rapport.tenancy.models import Membership, Role
 
@@ -31,8 +29,3 @@ def can_read_audit(actor: Actor) -> bool:
 
 def can_read_outbox(actor: Actor) -> bool:
     return actor.is_admin
-
-
-def require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied

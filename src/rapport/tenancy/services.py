@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
@@ -15,7 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from rapport.audit import services as audit
-from rapport.core.services import assign
+from rapport.core.services import assign, require
 from rapport.core.tokens import digest, new_secret
 from rapport.notify.services import email_queue
 from rapport.tenancy import permissions
@@ -100,10 +100,10 @@ def signup_allowed() -> bool:
 @transaction.atomic
 def invitation_create(*, actor: Actor, email: str, role: str) -> Invitation:
     """Invite a colleague by email; a new invitation to the same address replaces the old."""
-    permissions.require(permissions.can_manage_team(actor))
+    require(permissions.can_manage_team(actor))
     if role not in Role.values:
         raise ValidationError({"role": _("Choose a valid role.")})
-    permissions.require(permissions.can_grant_role(actor, role))
+    require(permissions.can_grant_role(actor, role))
     email = normalize_email(email)
     if Membership.objects.filter(
         organisation=actor.organisation, user__email__iexact=email
@@ -151,7 +151,7 @@ def invitation_create(*, actor: Actor, email: str, role: str) -> Invitation:
 
 @transaction.atomic
 def invitation_revoke(*, actor: Actor, invitation: Invitation) -> Invitation:
-    permissions.require(permissions.can_manage_team(actor))
+    require(permissions.can_manage_team(actor))
     if invitation.is_pending:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at", "updated_at"])
@@ -229,10 +229,10 @@ def _other_owners(membership: Membership) -> bool:
 
 @transaction.atomic
 def membership_set_role(*, actor: Actor, membership: Membership, role: str) -> Membership:
-    permissions.require(permissions.can_change_membership(actor, membership))
+    require(permissions.can_change_membership(actor, membership))
     if role not in Role.values:
         raise ValidationError({"role": _("Choose a valid role.")})
-    permissions.require(permissions.can_grant_role(actor, role))
+    require(permissions.can_grant_role(actor, role))
     if membership.role == Role.OWNER and role != Role.OWNER and not _other_owners(membership):
         raise ValidationError(_("An organisation needs at least one owner."), code="last_owner")
     if membership.role != role:
@@ -247,7 +247,7 @@ def membership_set_role(*, actor: Actor, membership: Membership, role: str) -> M
 
 @transaction.atomic
 def membership_remove(*, actor: Actor, membership: Membership) -> None:
-    permissions.require(permissions.can_change_membership(actor, membership))
+    require(permissions.can_change_membership(actor, membership))
     if membership.role == Role.OWNER and not _other_owners(membership):
         raise ValidationError(_("An organisation needs at least one owner."), code="last_owner")
     audit.record(
@@ -262,7 +262,7 @@ def user_update_preferences(
 ) -> User:
     """A person changes their own name, language and time zone."""
     if actor.user is None or actor.user.pk != user.pk:
-        raise permissions.PermissionDenied
+        raise PermissionDenied
     fields = ["full_name", "language", "time_zone"]
     before = audit.snapshot(user, fields)
     user.full_name, user.language, user.time_zone = full_name.strip(), language, time_zone
@@ -288,7 +288,7 @@ def user_set_language(*, actor: Actor, user: User, language: str) -> User:
 def api_token_create(*, actor: Actor, name: str) -> tuple[ApiToken, str]:
     """A personal token acting as the actor in the current organisation; the secret is
     returned once and never stored."""
-    permissions.require(actor.is_member)
+    require(actor.is_member)
     secret = API_TOKEN_PREFIX + new_secret()
     token = ApiToken(
         user=actor.user,
@@ -305,7 +305,7 @@ def api_token_create(*, actor: Actor, name: str) -> tuple[ApiToken, str]:
 
 @transaction.atomic
 def api_token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
-    permissions.require(actor.user is not None and token.user_id == actor.user.pk)
+    require(actor.user is not None and token.user_id == actor.user.pk)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at", "updated_at"])
@@ -347,13 +347,13 @@ def contact_api_token_create(*, actor: Actor, name: str) -> tuple[ApiToken, str]
     first, if they are a contact of several clients); the secret is returned once."""
     from rapport.clients.models import Contact
 
-    permissions.require(actor.is_contact and actor.user is not None)
+    require(actor.is_contact and actor.user is not None)
     contact = (
         Contact.objects.filter(pk__in=actor.contact_ids, user=actor.user, portal_access=True)
         .order_by("pk")
         .first()
     )
-    permissions.require(contact is not None)
+    require(contact is not None)
     assert contact is not None
     secret = API_TOKEN_PREFIX + new_secret()
     token = ApiToken(
@@ -441,7 +441,7 @@ ORGANISATION_FIELDS = ("name", "default_currency", "time_zone", "change_approval
 @transaction.atomic
 def organisation_update(*, actor: Actor, **values: object) -> Organisation:
     """Owners and admins set the organisation's name, defaults and approval threshold."""
-    permissions.require(permissions.can_manage_team(actor))
+    require(permissions.can_manage_team(actor))
     assert actor.organisation is not None
     organisation = Organisation.objects.select_for_update().get(pk=actor.organisation.pk)
     before = audit.snapshot(organisation, ORGANISATION_FIELDS)
