@@ -793,6 +793,10 @@ PAGES: dict[str, list[Case]] = {
         Case(label="draft", kwargs=report_at("draft"), ok=each(200, ON_PROJECT_A)),
         Case(label="published", kwargs=report_at("published"), ok=each(200, ON_PROJECT_A)),
     ],
+    "reports:pdf": [
+        Case(label="draft", kwargs=report_at("draft"), ok=each(200, ON_PROJECT_A)),
+        Case(label="published", kwargs=report_at("published"), ok=each(200, ON_PROJECT_A)),
+    ],
     "reports:edit": [
         Case(kwargs=report_at("draft"), ok=each(200, MANAGERS), denied={"member": 403}),
         Case(
@@ -823,6 +827,10 @@ PAGES: dict[str, list[Case]] = {
     "reports:acknowledgements": [Case(kwargs=report_at("published"), ok=each(200, ON_PROJECT_A))],
     "portal_reports:list": [Case(kwargs=project_a, ok={"contact_a": 200})],
     "portal_reports:detail": [
+        Case(label="published", kwargs=report_at("published"), ok={"contact_a": 200}),
+        Case(label="draft", kwargs=report_at("draft"), ok={}),
+    ],
+    "portal_reports:pdf": [
         Case(label="published", kwargs=report_at("published"), ok={"contact_a": 200}),
         Case(label="draft", kwargs=report_at("draft"), ok={}),
     ],

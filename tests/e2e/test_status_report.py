@@ -1,11 +1,12 @@
 """A status report on a late project in a real browser: the PM drafts it, sees the computed
 colour with its reasons, states green with a reason and publishes; the client sees both
-colours and the reason in the portal and acknowledges; the PM sees the acknowledgement.
-(The PDF link is not built yet.)"""
+colours and the reason in the portal, opens the PDF and acknowledges; the PM sees the
+acknowledgement."""
 
 from __future__ import annotations
 
 import datetime
+import io
 import re
 from decimal import Decimal
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
+from pypdf import PdfReader
 
 from rapport.projects import baseline_services
 from rapport.projects.models import Milestone
@@ -130,6 +132,12 @@ def test_status_report_from_draft_to_acknowledgement(
         client.get_by_text("The client moved the sign-off meeting; nothing else waits on it.")
     ).to_be_visible()
     expect(client.get_by_text(re.compile(r"Design sign-off \(12 days\)"))).to_be_visible()
+    # The PDF link, opened with the client's session (headless Chromium has no PDF viewer).
+    pdf_link = client.get_by_role("link", name="Download the PDF")
+    response = client.request.get(pdf_link.get_attribute("href") or "")
+    assert response.ok and response.headers["content-type"] == "application/pdf"
+    pdf_text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.body())).pages)
+    assert "The client moved the sign-off meeting" in " ".join(pdf_text.split())
     client.get_by_role("button", name="Acknowledge: I have read it").click()
     expect(client.get_by_text("Thank you: your acknowledgement is recorded.")).to_be_visible()
     expect(client.get_by_text(re.compile("You acknowledged this report on"))).to_be_visible()

@@ -21,6 +21,16 @@ class Series:
     dashed: bool = False
 
 
+def held(
+    points: Sequence[tuple[date, Decimal | float | int]], until: date | None
+) -> list[tuple[date, Decimal | float | int]]:
+    """The steps, held level to ``until`` so that a line does not stop at its last change."""
+    result = list(points)
+    if until is not None and result and result[-1][0] < until:
+        result.append((until, result[-1][1]))
+    return result
+
+
 def step_chart(
     series: list[Series], *, title: str, width: int = 640, height: int = 240, unit: str = ""
 ) -> SafeString:

@@ -22,6 +22,8 @@ class OutboundEmail(models.Model):
     body_html = models.TextField(_("HTML"), blank=True)
     language = models.CharField(_("language"), max_length=10)
     kind = models.CharField(_("kind"), max_length=40)
+    # [{"builder": name, "args": {...}}]: files built at sending, see notify.attachments
+    attachments = models.JSONField(_("attachments"), default=list, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from rapport.notify import attachments
 from rapport.notify.models import OutboundEmail
 
 logger = logging.getLogger(__name__)
@@ -24,10 +25,12 @@ def email_queue(
     language: str,
     kind: str,
     organisation_id: int | None = None,
+    attachments: list[dict[str, Any]] | None = None,
 ) -> OutboundEmail:
     """Render ``notify/email/<template>.{subject,txt,html}`` in ``language`` and queue it.
 
-    The worker sends it once the surrounding transaction commits."""
+    The worker sends it once the surrounding transaction commits. ``attachments`` are specs
+    from ``notify.attachments.spec``: the files are built when the email is sent."""
     from rapport.notify.tasks import send_email
 
     context = {**context, "site_url": settings.SITE_URL, "language": language}
@@ -43,6 +46,7 @@ def email_queue(
         body_html=body_html,
         language=language,
         kind=kind,
+        attachments=attachments or [],
     )
     transaction.on_commit(lambda: send_email.enqueue(email_id=email.pk))
     return email
@@ -66,8 +70,11 @@ def email_deliver(*, email_id: int) -> OutboundEmail:
         message.attach_alternative(email.body_html, "text/html")
     email.attempts += 1
     try:
+        for spec in email.attachments:
+            file = attachments.build(spec, email.language)
+            message.attach(file.filename, file.content, file.mimetype)
         message.send()
-    except Exception as error:  # any transport failure is recorded, not raised
+    except Exception as error:  # any build or transport failure is recorded, not raised
         logger.warning("email %s to %s failed: %s", email.pk, email.to, error)
         email.status = OutboundEmail.Status.FAILED
         email.error = f"{type(error).__name__}: {error}"[:2000]

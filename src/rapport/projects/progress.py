@@ -170,3 +170,17 @@ def cumulative(points: list[tuple[date, Decimal]]) -> list[tuple[date, Decimal]]
         running += value
         out.append((day, running))
     return out
+
+
+def planned_value(progress: Progress) -> list[tuple[date, Decimal]]:
+    """Cumulative planned value: each milestone's share of the budget at its baseline date."""
+    weight_total = sum((row.milestone.weight for row in progress.milestones), ZERO)
+    if not weight_total:
+        return []
+    steps = cumulative(
+        [
+            (row.milestone.baseline_date, progress.bac * row.milestone.weight / weight_total)
+            for row in progress.milestones
+        ]
+    )
+    return [(day, value.quantize(CENT)) for day, value in steps]

@@ -117,6 +117,27 @@ def gather(
         "changes_pending": pending,
         "changes_approved_days": log.approved_days,
         "changes_approved_cost": _money(log.approved_cost),
+        # the series behind the report's charts (see reports.charts), frozen with the report
+        "charts": {
+            "milestones": [
+                [
+                    row.milestone.baseline_date.isoformat(),
+                    row.milestone.done_date.isoformat()
+                    if row.done and row.milestone.done_date
+                    else None,
+                    row.milestone.client_visible,
+                ]
+                for row in computed.milestones
+            ],
+            "planned_value": [
+                [day.isoformat(), _money(value)] for day, value in progress.planned_value(computed)
+            ],
+            "actual_cost": [
+                [day.isoformat(), _money(value)]
+                for day, value in progress.cumulative(computed.cost_by_date)
+                if day <= today
+            ],
+        },
     }
     facts = HealthData(
         as_of=today,

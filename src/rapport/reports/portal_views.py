@@ -5,13 +5,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rapport.core.pagination import paginate
 from rapport.portal.access import contact_required
 from rapport.projects.selectors import project_get
-from rapport.reports import permissions, selectors, services
+from rapport.reports import charts, permissions, selectors, services
+from rapport.reports.views import pdf_response
 from rapport.tenancy.actors import ActorRequest
 
 
@@ -45,8 +47,17 @@ def report_detail(request: ActorRequest, project_id: int, number: int) -> HttpRe
             "acknowledgement": report.acknowledgements.filter(contact=contact).first()
             if contact
             else None,
+            **charts.chart_context(report, for_client=True),
         },
     )
+
+
+@contact_required
+def report_pdf(request: ActorRequest, project_id: int, number: int) -> HttpResponse:
+    actor = request.actor
+    project = project_get(actor=actor, project_id=project_id)
+    report = selectors.report_get(actor=actor, project=project, number=number)
+    return pdf_response(report, language=get_language())
 
 
 @require_POST

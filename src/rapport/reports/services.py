@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from rapport.audit import services as audit
 from rapport.core.services import assign, require
+from rapport.notify import attachments
 from rapport.notify.services import email_queue
 from rapport.projects.models import Project
 from rapport.reports import data, health, permissions
@@ -53,12 +54,25 @@ def _refuse_if_published(report: StatusReport) -> None:
         )
 
 
+HISTORY = 11  # earlier published reports shown in a report's health-over-time chart
+
+
 def _fill(report: StatusReport, project: Project) -> None:
-    """The data snapshot and computed health, from the project as it is now."""
+    """The data snapshot and computed health, from the project as it is now, with the health
+    of the published reports before it."""
     snapshot, facts = data.gather(
         project, period_start=report.period_start, period_end=report.period_end
     )
     assessment = health.assess(facts, project.organisation.health_thresholds)
+    earlier = project.status_reports.filter(state=StatusReport.State.PUBLISHED)
+    if report.number:
+        earlier = earlier.filter(number__lt=report.number)
+    snapshot["health_history"] = [
+        [row["number"], row["period_end"].isoformat(), row["overall_health"], row["stated_health"]]
+        for row in earlier.order_by("-number").values(
+            "number", "period_end", "overall_health", "stated_health"
+        )[:HISTORY]
+    ][::-1]
     report.data = snapshot
     report.health = assessment
     report.overall_health = assessment["overall"]
@@ -239,6 +253,7 @@ def report_publish(*, actor: Actor, report: StatusReport) -> StatusReport:
                 "stated_reason": report.stated_reason,
                 "link": link,
             },
+            attachments=[attachments.spec("status_report_pdf", report_id=report.pk)],
         )
     return report
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.report_list, name="list"),
     path("new/", views.report_create, name="create"),
     path("<int:number>/", views.report_detail, name="detail"),
+    path("<int:number>/pdf/", views.report_pdf, name="pdf"),
     path("<int:number>/edit/", views.report_edit, name="edit"),
     path("<int:number>/refresh/", views.report_refresh, name="refresh"),
     path("<int:number>/publish/", views.report_publish, name="publish"),

@@ -7,6 +7,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,8 +16,9 @@ from rapport.core.forms import add_service_errors
 from rapport.core.pagination import paginate
 from rapport.projects import permissions as project_permissions
 from rapport.projects.selectors import project_get
-from rapport.reports import permissions, selectors, services
+from rapport.reports import charts, pdf, permissions, selectors, services
 from rapport.reports.forms import NarrativeForm, PeriodForm
+from rapport.reports.models import StatusReport
 from rapport.tenancy.access import member_required
 from rapport.tenancy.actors import ActorRequest
 
@@ -73,7 +76,29 @@ def report_detail(request: ActorRequest, project_id: int, number: int) -> HttpRe
             "report": report,
             "financials": project_permissions.can_view_financials(actor, project),
             "can_manage": permissions.can_manage(actor, project),
+            **charts.chart_context(report, for_client=False),
         },
+    )
+
+
+@member_required
+def report_pdf(request: ActorRequest, project_id: int, number: int) -> HttpResponse:
+    """The PDF as the client receives it (a draft's is marked as a draft)."""
+    actor = request.actor
+    project = project_get(actor=actor, project_id=project_id)
+    report = selectors.report_get(actor=actor, project=project, number=number)
+    return pdf_response(
+        report,
+        language=get_language(),
+        financials=project_permissions.can_view_financials(actor, project),
+    )
+
+
+def pdf_response(report: StatusReport, *, language: str, financials: bool = True) -> HttpResponse:
+    return HttpResponse(
+        pdf.render(report, language=language, financials=financials),
+        content_type=pdf.MIMETYPE,
+        headers={"Content-Disposition": content_disposition_header(False, pdf.filename(report))},
     )
 
 
