@@ -48,6 +48,7 @@ from rapport.audit.models import AuditEvent
 from rapport.changes import services as cr_services
 from rapport.changes.models import ChangeRequest, CostImpact, Decision
 from rapport.clients.models import Client, Contact, PortalInvitation
+from rapport.communication import services as comm_services
 from rapport.core.tokens import digest
 from rapport.notify.models import OutboundEmail
 from rapport.projects import baseline_services as bl_services
@@ -358,6 +359,87 @@ def report_at(state: str) -> Callable[[Side], dict[str, Any]]:
         return {"project_id": side.project_a.pk, "number": report.number}
 
     return build
+
+
+# --- communication (project_a, client_a) ------------------------------------------------------
+
+
+def _new_contact(side: Side) -> Contact:
+    return Contact.objects.create(
+        organisation=side.organisation,
+        client=side.client_a,
+        full_name=f"Stakeholder {next(_serial)}",
+    )
+
+
+def stakeholder_of(side: Side) -> dict[str, Any]:
+    stakeholder = comm_services.stakeholder_add(
+        actor=side.actor(side.pm),
+        project=side.project_a,
+        contact=_new_contact(side),
+        role="sponsor",
+    )
+    return {"project_id": side.project_a.pk, "stakeholder_id": stakeholder.pk}
+
+
+def stakeholder_form(side: Side) -> dict[str, Any]:
+    return {
+        "contact": _new_contact(side).pk,
+        "role": "key_user",
+        "influence": "high",
+        "interest": "low",
+    }
+
+
+def plan_item_of(side: Side) -> dict[str, Any]:
+    item = comm_services.plan_item_create(
+        actor=side.actor(side.pm),
+        project=side.project_a,
+        audience=[side.contact_a],
+        owner_id=side.pm.pk,
+        title=f"Weekly call {next(_serial)}",
+        channel="video",
+        cadence_days=7,
+    )
+    return {"project_id": side.project_a.pk, "item_id": item.pk}
+
+
+def plan_item_form(side: Side) -> dict[str, Any]:
+    return {
+        "title": f"Steering report {next(_serial)}",
+        "audience": [side.contact_a.pk],
+        "channel": "email",
+        "kind": "information",
+        "cadence_days": "30",
+        "owner": side.pm.pk,
+        "starts_on": "2026-01-05",
+        "fulfilled_by": "interaction",
+        "active": "on",
+    }
+
+
+def touchpoint_form(side: Side) -> dict[str, Any]:
+    return {
+        "occurred_at": "2026-01-05T10:30",
+        "channel": "phone",
+        "direction": "outbound",
+        "contacts": [side.contact_a.pk],
+        "kind": "sensitive",
+        "summary": f"Told the sponsor about the delay {next(_serial)}",
+    }
+
+
+def touchpoint_of(side: Side) -> dict[str, Any]:
+    interaction = comm_services.interaction_log(
+        actor=side.actor(side.pm),
+        client=side.client_a,
+        project=side.project_a,
+        contacts=[side.contact_a],
+        occurred_at=timezone.now() - timedelta(hours=1),
+        channel="email",
+        summary="Sent the minutes",
+    )
+    return {"interaction_id": interaction.pk}
 
 
 # --- baseline pages (project_a) -------------------------------------------------------------
@@ -774,6 +856,88 @@ PAGES: dict[str, list[Case]] = {
             method="POST",
             kwargs=change_request_at("submitted", by_contact=True),
             ok={"contact_a": 302},
+        )
+    ],
+    # --- communication: internal only; the register and the plan are the managers' ------
+    "communication:overview": [Case(kwargs=project_a, ok=each(200, ON_PROJECT_A))],
+    "communication:stakeholder_add": [
+        Case(kwargs=project_a, ok=each(200, MANAGERS), denied={"member": 403}),
+        Case(
+            label="post",
+            method="POST",
+            kwargs=project_a,
+            data=stakeholder_form,
+            ok=each(302, MANAGERS),
+            denied={"member": 403},
+        ),
+    ],
+    "communication:stakeholder_edit": [
+        Case(kwargs=stakeholder_of, ok=each(200, MANAGERS), denied={"member": 403}),
+        Case(
+            label="post",
+            method="POST",
+            kwargs=stakeholder_of,
+            data=lambda side: {"role": "sponsor", "influence": "high", "interest": "high"},
+            ok=each(302, MANAGERS),
+            denied={"member": 403},
+        ),
+    ],
+    "communication:stakeholder_remove": [
+        Case(method="POST", kwargs=stakeholder_of, ok=each(302, MANAGERS), denied={"member": 403})
+    ],
+    "communication:plan_add": [
+        Case(kwargs=project_a, ok=each(200, MANAGERS), denied={"member": 403}),
+        Case(
+            label="post",
+            method="POST",
+            kwargs=project_a,
+            data=plan_item_form,
+            ok=each(302, MANAGERS),
+            denied={"member": 403},
+        ),
+    ],
+    "communication:plan_edit": [
+        Case(kwargs=plan_item_of, ok=each(200, MANAGERS), denied={"member": 403}),
+        Case(
+            label="post",
+            method="POST",
+            kwargs=plan_item_of,
+            data=plan_item_form,
+            ok=each(302, MANAGERS),
+            denied={"member": 403},
+        ),
+    ],
+    "communication:plan_delete": [
+        Case(method="POST", kwargs=plan_item_of, ok=each(302, MANAGERS), denied={"member": 403})
+    ],
+    "communication:log": [
+        Case(kwargs=project_a, ok=each(200, ON_PROJECT_A)),
+        Case(
+            label="post",
+            method="POST",
+            kwargs=project_a,
+            data=touchpoint_form,
+            ok=each(302, ON_PROJECT_A),
+        ),
+    ],
+    "communication:client_log": [
+        Case(kwargs=client_a, ok=each(200, ON_PROJECT_A)),
+        Case(
+            label="post",
+            method="POST",
+            kwargs=client_a,
+            data=lambda side: {**touchpoint_form(side), "project_choice": side.project_a.pk},
+            ok=each(302, ON_PROJECT_A),
+        ),
+    ],
+    "communication:interaction_delete": [
+        Case(method="POST", kwargs=touchpoint_of, ok=each(302, MANAGERS), denied={"member": 403})
+    ],
+    "communication:advice": [
+        Case(
+            scoped=False,
+            query=lambda side: {"kind": "sensitive", "channel": "email"},
+            ok=each(200, MEMBERS),
         )
     ],
     # --- status reports: drafts never reach the portal ------------------------------------

@@ -357,6 +357,50 @@ def status_reports(side: Side, n: int) -> None:
             reports.report_publish(actor=pm, report=correction)
 
 
+def communication_rows(side: Side, n: int) -> None:
+    """For project A: stakeholders (new contacts of client A), plan items each with an audience,
+    some done by reports, and touchpoints fulfilling them, some on the client at large."""
+    from rapport.clients.models import Contact
+    from rapport.communication import services as comm
+
+    pm = side.actor(side.pm)
+    for i in range(n):
+        contact = Contact.objects.create(
+            organisation=side.organisation,
+            client=side.client_a,
+            full_name=f"Person {next(_serial)}",
+        )
+        comm.stakeholder_add(
+            actor=pm,
+            project=side.project_a,
+            contact=contact,
+            influence="high" if i % 2 else "low",
+            interest="high" if i % 3 else "low",
+        )
+        item = comm.plan_item_create(
+            actor=pm,
+            project=side.project_a,
+            audience=[contact, side.contact_a],
+            owner_id=side.pm.pk,
+            title=f"Touchpoint {i}",
+            channel="video",
+            cadence_days=7,
+            starts_on=timezone.localdate() - timedelta(days=30),
+            fulfilled_by="status_report" if i % 4 == 0 else "interaction",
+        )
+        comm.interaction_log(
+            actor=pm,
+            client=side.client_a,
+            project=side.project_a if i % 5 else None,
+            contacts=[contact, side.contact_a],
+            plan_item=item if i % 5 else None,
+            occurred_at=timezone.now() - timedelta(days=i % 9),
+            channel="video",
+            kind="decision",
+            summary=f"Call {i}",
+        )
+
+
 LISTS: dict[str, ListPage] = {
     "clients:list": ListPage(lambda s: "/app/clients/", "owner", clients),
     "projects:list": ListPage(lambda s: "/app/projects/", "owner", projects),
@@ -412,6 +456,21 @@ LISTS: dict[str, ListPage] = {
         change_requests,
         api=True,
     ),
+    "communication:overview": ListPage(
+        lambda s: f"/app/projects/{s.project_a.pk}/communication/", "pm", communication_rows
+    ),
+    "communication:log": ListPage(
+        lambda s: f"/app/projects/{s.project_a.pk}/communication/touchpoints/",
+        "member",
+        communication_rows,
+    ),
+    "communication:client_log": ListPage(
+        lambda s: f"/app/clients/{s.client_a.pk}/touchpoints/", "pm", communication_rows
+    ),
+    "clients:contact_detail": ListPage(
+        lambda s: f"/app/clients/contacts/{s.contact_a.pk}/", "pm", communication_rows
+    ),
+    "app:home touchpoints": ListPage(lambda s: "/app/", "pm", communication_rows),
     "reports:list": ListPage(
         lambda s: f"/app/projects/{s.project_a.pk}/reports/", "pm", status_reports
     ),

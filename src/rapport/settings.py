@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "rapport.projects",
     "rapport.changes",
     "rapport.reports",
+    "rapport.communication",
     "rapport.portal",
     "rapport.jobs",
 ]

@@ -21,6 +21,7 @@ urlpatterns = [
     path("app/projects/", include("rapport.projects.urls")),
     path("app/projects/<int:project_id>/changes/", include("rapport.changes.urls")),
     path("app/projects/<int:project_id>/reports/", include("rapport.reports.urls")),
+    path("app/", include("rapport.communication.urls")),
     path("app/audit/", include("rapport.audit.urls")),
     path("app/outbox/", include("rapport.notify.urls")),
     path("portal/", include("rapport.portal.urls")),

@@ -42,6 +42,11 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     }
 
 
+def removal(before: dict[str, Any]) -> dict[str, list[Any]]:
+    """``{field: [old, None]}`` for a record being deleted: what it held."""
+    return {name: [value, None] for name, value in before.items() if value not in EMPTY}
+
+
 def record(
     *,
     actor: Actor,

@@ -1,5 +1,5 @@
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from django.db.models import QuerySet
 from ninja import Router, Schema, Status
@@ -8,6 +8,7 @@ from pydantic import Field, StringConstraints
 
 from rapport.clients import selectors, services
 from rapport.clients.models import Client, Contact
+from rapport.communication.channels import Channel
 from rapport.core.api_pagination import Pages
 from rapport.core.services import search_term
 from rapport.tenancy.actors import ActorRequest
@@ -51,6 +52,8 @@ class ContactOut(Schema):
     job_title: str
     language: str
     time_zone: str
+    preferred_channel: str
+    working_hours: str
     portal_access: bool
     created_at: datetime
     updated_at: datetime
@@ -64,6 +67,8 @@ class ContactIn(Schema):
     job_title: Annotated[str, StringConstraints(max_length=150)] = ""
     language: Language = Language.ENGLISH
     time_zone: Annotated[str, StringConstraints(max_length=64)] = "UTC"
+    preferred_channel: Channel | Literal[""] = ""
+    working_hours: Annotated[str, StringConstraints(max_length=60)] = ""
 
 
 class ContactPatch(Schema):
@@ -73,11 +78,13 @@ class ContactPatch(Schema):
     job_title: Annotated[str, StringConstraints(max_length=150)] | None = None
     language: Language | None = None
     time_zone: Annotated[str, StringConstraints(max_length=64)] | None = None
+    preferred_channel: Channel | Literal[""] | None = None
+    working_hours: Annotated[str, StringConstraints(max_length=60)] | None = None
 
 
 def _values(payload: Schema) -> dict[str, object]:
     return {
-        key: (value.value if isinstance(value, Language) else value)
+        key: (value.value if isinstance(value, Language | Channel) else value)
         for key, value in payload.dict(exclude_unset=True).items()
         if value is not None
     }

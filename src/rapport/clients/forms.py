@@ -23,5 +23,7 @@ class ContactForm(forms.ModelForm):
             "job_title",
             "language",
             "time_zone",
+            "preferred_channel",
+            "working_hours",
             "is_approver",
         ]

@@ -7,6 +7,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from rapport.communication.channels import Channel
 from rapport.core.models import TimeStamped
 from rapport.tenancy.models import Language, validate_time_zone
 
@@ -57,6 +58,15 @@ class Contact(TimeStamped):
     )
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="UTC", validators=[validate_time_zone]
+    )
+    preferred_channel = models.CharField(
+        _("preferred channel"), max_length=12, choices=Channel.choices, blank=True
+    )
+    working_hours = models.CharField(
+        _("working hours"),
+        max_length=60,
+        blank=True,
+        help_text=_("In their time zone, e.g. Mon–Fri 09:00–18:00."),
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

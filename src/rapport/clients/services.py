@@ -29,6 +29,8 @@ CONTACT_FIELDS = (
     "job_title",
     "language",
     "time_zone",
+    "preferred_channel",
+    "working_hours",
     "is_approver",
 )
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from rapport.audit.selectors import history_for
 from rapport.clients import permissions, selectors, services
 from rapport.clients.forms import ClientForm, ContactForm
+from rapport.communication import selectors as communication
 from rapport.core.forms import add_service_errors
 from rapport.core.pagination import paginate
 from rapport.core.services import search_term
@@ -121,6 +122,8 @@ def contact_detail(request: ActorRequest, contact_id: int) -> HttpResponse:
         {
             "contact": contact,
             "history": history_for(actor=actor, obj=contact)[:20],
+            "roles": communication.roles_of_contact(actor=actor, contact=contact),
+            "touchpoints": communication.interaction_list(actor=actor, contact=contact)[:5],
             "can_edit": permissions.can_edit_contact(actor, contact),
             "pending_invitation": selectors.pending_portal_invitation(contact=contact),
             "invitation_email": latest_email_to(

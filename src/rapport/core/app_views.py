@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from rapport.clients.selectors import clients_visible_to
+from rapport.communication import selectors as communication
 from rapport.projects.models import Project
 from rapport.projects.selectors import project_list
 from rapport.tenancy.access import member_required
@@ -25,5 +26,6 @@ def app_home(request: ActorRequest) -> HttpResponse:
             "projects": projects[:20],
             "project_count": projects.count(),
             "client_count": clients_visible_to(actor).count(),
+            "touchpoints_due": communication.attention(actor=actor),
         },
     )

@@ -263,11 +263,7 @@ def item_delete(*, actor: Actor, item: models.Model) -> None:
         action="deleted",
         obj=item,
         organisation_id=project.organisation_id,
-        changes={
-            name: [value, None]
-            for name, value in audit.snapshot(item, _fields(spec)).items()
-            if value not in audit.EMPTY
-        },
+        changes=audit.removal(audit.snapshot(item, _fields(spec))),
     )
     item.delete()
 

@@ -7,4 +7,39 @@ document.addEventListener("DOMContentLoaded", () => {
       select.value = zone;
     }
   });
+
+  // Channel guidance: when a kind of message or a channel is chosen, show which channels suit.
+  document.querySelectorAll("form[data-advice-url]").forEach((form) => {
+    const kind = form.querySelector("select[name=kind]");
+    const channel = form.querySelector("select[name=channel]");
+    const target = form.querySelector("#channel-advice");
+    if (!kind || !channel || !target) return;
+    const advise = async () => {
+      const query = new URLSearchParams({ kind: kind.value, channel: channel.value });
+      const response = await fetch(`${form.dataset.adviceUrl}?${query}`, { credentials: "same-origin" });
+      if (response.ok) target.innerHTML = await response.text();
+    };
+    kind.addEventListener("change", advise);
+    channel.addEventListener("change", advise);
+    if (kind.value) advise();
+  });
+
+  // Quick entry: L starts logging a touchpoint; Ctrl+Enter (or Cmd+Enter) saves it.
+  const quick = document.querySelector("form[data-quick-log]");
+  if (quick) {
+    document.addEventListener("keydown", (event) => {
+      const typing = event.target.closest("input, textarea, select, [contenteditable]");
+      if (!typing && event.key.toLowerCase() === "l" && !event.ctrlKey && !event.metaKey && !event.altKey) {
+        event.preventDefault();
+        (quick.querySelector("textarea[name=summary]") || quick.querySelector("select, input")).focus();
+        quick.scrollIntoView({ block: "center" });
+      }
+    });
+    quick.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        quick.requestSubmit();
+      }
+    });
+  }
 });

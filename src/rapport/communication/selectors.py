@@ -1,0 +1,194 @@
+"""Every read of the register, the plan and the log starts from what the actor can see; the
+cadence of each plan item is computed here in a fixed number of queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Max, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from rapport.clients.models import Client, Contact
+from rapport.clients.selectors import clients_visible_to
+from rapport.communication import cadence
+from rapport.communication.models import Interaction, PlanItem, Stakeholder
+from rapport.projects.models import Project
+from rapport.projects.selectors import projects_visible_to
+from rapport.reports.models import StatusReport
+from rapport.tenancy.actors import Actor
+
+ACTIVE = (Project.Status.PROPOSED, Project.Status.ACTIVE, Project.Status.ON_HOLD)
+
+
+def stakeholders_visible_to(actor: Actor) -> QuerySet[Stakeholder]:
+    if not actor.is_member:
+        return Stakeholder.objects.none()
+    return Stakeholder.objects.filter(project__in=projects_visible_to(actor))
+
+
+def plan_items_visible_to(actor: Actor) -> QuerySet[PlanItem]:
+    if not actor.is_member:
+        return PlanItem.objects.none()
+    return PlanItem.objects.filter(project__in=projects_visible_to(actor))
+
+
+def interactions_visible_to(actor: Actor) -> QuerySet[Interaction]:
+    """A member sees the touchpoints of the projects they see, and those logged on a client
+    at large if they see the client; contacts see none (the log is internal)."""
+    if not actor.is_member:
+        return Interaction.objects.none()
+    return Interaction.objects.filter(organisation_id=actor.organisation_id).filter(
+        Q(project__in=projects_visible_to(actor))
+        | Q(project__isnull=True, client__in=clients_visible_to(actor))
+    )
+
+
+# --- the register ---------------------------------------------------------------------------
+
+
+def stakeholder_list(*, actor: Actor, project: Project) -> QuerySet[Stakeholder]:
+    return (
+        stakeholders_visible_to(actor)
+        .filter(project=project)
+        .select_related("contact")
+        .order_by("contact__full_name", "id")
+    )
+
+
+def stakeholder_get(*, actor: Actor, project: Project, stakeholder_id: int) -> Stakeholder:
+    return get_object_or_404(
+        stakeholders_visible_to(actor).filter(project=project).select_related("contact"),
+        pk=stakeholder_id,
+    )
+
+
+def roles_of_contact(*, actor: Actor, contact: Contact) -> QuerySet[Stakeholder]:
+    return (
+        stakeholders_visible_to(actor)
+        .filter(contact=contact)
+        .select_related("project")
+        .order_by("project__name", "id")
+    )
+
+
+# --- the plan and its cadence -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlannedTouchpoint:
+    item: PlanItem
+    last_done: date | None
+    due: cadence.Due
+
+
+def _with_cadence(items: QuerySet[PlanItem], today: date) -> list[PlannedTouchpoint]:
+    """Each item with when it was last done (its latest logged touchpoint, or the project's
+    latest published report for items done by reports) and when it is next due."""
+    rows = list(
+        items.select_related("owner", "project")
+        .prefetch_related("audience")
+        .annotate(last_touchpoint=Max("interactions__occurred_at"))
+    )
+    report_projects = {
+        row.project_id for row in rows if row.fulfilled_by == PlanItem.Fulfilment.STATUS_REPORT
+    }
+    last_report: dict[int, date] = {}
+    if report_projects:
+        for entry in (
+            StatusReport.objects.filter(
+                project_id__in=report_projects, state=StatusReport.State.PUBLISHED
+            )
+            .values("project_id")
+            .annotate(last=Max("published_at"))
+        ):
+            last_report[entry["project_id"]] = timezone.localdate(entry["last"])
+    result = []
+    for item in rows:
+        if item.fulfilled_by == PlanItem.Fulfilment.STATUS_REPORT:
+            last_done = last_report.get(item.project_id)
+        else:
+            touched = item.last_touchpoint
+            last_done = timezone.localdate(touched) if touched else None
+        due = cadence.due(
+            starts_on=item.starts_on,
+            last_done=last_done,
+            cadence_days=item.cadence_days,
+            today=today,
+        )
+        result.append(PlannedTouchpoint(item, last_done, due))
+    return result
+
+
+def plan(*, actor: Actor, project: Project, today: date | None = None) -> list[PlannedTouchpoint]:
+    items = plan_items_visible_to(actor).filter(project=project).order_by("title", "id")
+    return _with_cadence(items, today or timezone.localdate())
+
+
+def plan_item_get(*, actor: Actor, project: Project, item_id: int) -> PlanItem:
+    return get_object_or_404(
+        plan_items_visible_to(actor).filter(project=project).prefetch_related("audience"),
+        pk=item_id,
+    )
+
+
+def stakeholder_colours(touchpoints: list[PlannedTouchpoint]) -> dict[int, str]:
+    """Each contact's worst cadence colour over the active plan items they are an audience of."""
+    colours: dict[int, list[str]] = defaultdict(list)
+    for touchpoint in touchpoints:
+        if not touchpoint.item.active:
+            continue
+        for contact in touchpoint.item.audience.all():
+            colours[contact.pk].append(touchpoint.due.colour)
+    return {contact_id: cadence.worst(found) for contact_id, found in colours.items()}
+
+
+def attention(*, actor: Actor, today: date | None = None) -> list[PlannedTouchpoint]:
+    """What needs this member today: active plan items they own, or of projects they manage,
+    that are due or overdue, the most overdue first."""
+    if not actor.is_member or actor.user is None:
+        return []
+    items = plan_items_visible_to(actor).filter(
+        Q(owner=actor.user) | Q(project__pm=actor.user),
+        active=True,
+        project__status__in=ACTIVE,
+    )
+    touchpoints = _with_cadence(items, today or timezone.localdate())
+    due = [t for t in touchpoints if t.due.needs_attention]
+    return sorted(due, key=lambda t: (-t.due.overdue_days, t.item.project.name, t.item.title))
+
+
+# --- the log ------------------------------------------------------------------------------------
+
+
+def interaction_list(
+    *,
+    actor: Actor,
+    project: Project | None = None,
+    client: Client | None = None,
+    contact: Contact | None = None,
+    channel: str = "",
+) -> QuerySet[Interaction]:
+    interactions = interactions_visible_to(actor)
+    if project is not None:
+        interactions = interactions.filter(project=project)
+    if client is not None:
+        interactions = interactions.filter(client=client)
+    if contact is not None:
+        interactions = interactions.filter(contacts=contact)
+    if channel:
+        interactions = interactions.filter(channel=channel)
+    return (
+        interactions.select_related("project", "created_by", "plan_item")
+        .prefetch_related("contacts")
+        .order_by("-occurred_at", "-id")
+    )
+
+
+def interaction_get(*, actor: Actor, interaction_id: int) -> Interaction:
+    return get_object_or_404(
+        interactions_visible_to(actor).select_related("project", "client", "created_by"),
+        pk=interaction_id,
+    )
