@@ -26,17 +26,22 @@ demo: migrate
 	$(BIN)/rapport demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 
 fmt: $(STAMP)
-	$(BIN)/ruff format src tests
-	$(BIN)/ruff check --fix src tests
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
 
 test: $(STAMP) lint
 	RAPPORT_VAR_DIR=$(CURDIR)/var/test $(BIN)/rapport makemigrations --check --dry-run
 	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# Benchmarks, never part of `make test`: a fresh database under var/bench/, one table printed,
+# JSON written there. `make bench BENCH_ARGS="report_drafting --size 200"` for fewer.
+bench: $(STAMP)
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 # Regenerate the pinned lock file from pyproject.toml (needs network access to PyPI).
 lock: $(STAMP)

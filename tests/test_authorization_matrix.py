@@ -598,9 +598,19 @@ PAGES: dict[str, list[Case]] = {
                 "default_currency": "EUR",
                 "time_zone": "UTC",
                 "change_approval_threshold": "5000",
+                "report_acknowledgement_days": "7",
+                "schedule_red_percent": "15",
+                "cpi_red_below": "0.85",
+                "cpi_amber_below": "1",
+                "burn_ahead_points": "5",
+                "scope_amber_percent": "10",
+                "scope_red_percent": "25",
             },
             ok=each(302, ADMINS),
         ),
+    ],
+    "team:organisation_report_settings_reset": [
+        Case(method="POST", scoped=False, ok=each(302, ADMINS))
     ],
     "team:list": [
         Case(scoped=False, ok=each(200, MEMBERS)),

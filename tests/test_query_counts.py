@@ -401,6 +401,32 @@ def communication_rows(side: Side, n: int) -> None:
         )
 
 
+def first_published_report(side: Side) -> str:
+    """The acknowledgements page of project A's first report, published on first call."""
+    from rapport.reports import services as reports
+
+    report = side.project_a.status_reports.filter(number=1).first()
+    if report is None:
+        pm = side.actor(side.pm)
+        start = side.project_a.start_date
+        report = reports.report_draft(
+            actor=pm, project=side.project_a, period_start=start, period_end=start + timedelta(6)
+        )
+        reports.report_publish(actor=pm, report=report)
+    return f"/app/projects/{side.project_a.pk}/reports/1/acknowledgements/"
+
+
+def report_readers(side: Side, n: int) -> None:
+    """Portal contacts of client A, every other one acknowledging report 1."""
+    from rapport.reports import services as reports
+
+    report = side.project_a.status_reports.get(number=1)
+    for i in range(n):
+        contact = factories.portal_contact(side.client_a)
+        if i % 2:
+            reports.report_acknowledge(actor=side.contact_actor(contact), report=report)
+
+
 LISTS: dict[str, ListPage] = {
     "clients:list": ListPage(lambda s: "/app/clients/", "owner", clients),
     "projects:list": ListPage(lambda s: "/app/projects/", "owner", projects),
@@ -474,6 +500,7 @@ LISTS: dict[str, ListPage] = {
     "reports:list": ListPage(
         lambda s: f"/app/projects/{s.project_a.pk}/reports/", "pm", status_reports
     ),
+    "reports:acknowledgements": ListPage(first_published_report, "pm", report_readers),
     "portal_reports:list": ListPage(
         lambda s: f"/portal/projects/{s.project_a.pk}/reports/", "contact_a", status_reports
     ),

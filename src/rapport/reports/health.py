@@ -1,7 +1,8 @@
 """Honest health: each dimension's colour computed from the data by documented rules, with its
 reasons. Pure functions over ``HealthData``; no database, no request.
 
-The rules (thresholds per organisation in ``Organisation.health_thresholds``, defaults below):
+The rules (thresholds per organisation in ``Organisation.health_thresholds``, set on the
+organisation settings page and checked by ``check_thresholds``; defaults below):
 
 * Schedule — red when the forecast end is past the baseline end by more than
   ``schedule_red_percent`` of the project's planned duration; amber when any milestone is
@@ -23,12 +24,13 @@ language by ``reason_text``, so a report written in English reads in Chinese too
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -50,6 +52,107 @@ DEFAULT_THRESHOLDS: dict[str, Decimal] = {
     "scope_amber_percent": Decimal("10"),
     "scope_red_percent": Decimal("20"),
 }
+
+
+# What each threshold may be, and the rule it drives in words, for the settings page.
+PERCENT_BOUNDS, CPI_BOUNDS = (Decimal("0"), Decimal("100")), (Decimal("0"), Decimal("2"))
+THRESHOLD_BOUNDS: dict[str, tuple[Decimal, Decimal]] = {
+    "schedule_red_percent": PERCENT_BOUNDS,
+    "cpi_red_below": CPI_BOUNDS,
+    "cpi_amber_below": CPI_BOUNDS,
+    "burn_ahead_points": PERCENT_BOUNDS,
+    "scope_amber_percent": PERCENT_BOUNDS,
+    "scope_red_percent": PERCENT_BOUNDS,
+}
+THRESHOLD_LABELS = {
+    "schedule_red_percent": gettext_lazy("Schedule red above (percent of the planned duration)"),
+    "cpi_red_below": gettext_lazy("Budget red below this CPI"),
+    "cpi_amber_below": gettext_lazy("Budget amber below this CPI"),
+    "burn_ahead_points": gettext_lazy("Budget amber when burn is ahead by (percentage points)"),
+    "scope_amber_percent": gettext_lazy("Scope amber above (percent added by changes)"),
+    "scope_red_percent": gettext_lazy("Scope red above (percent added by changes)"),
+}
+THRESHOLD_RULES = {
+    "schedule_red_percent": gettext_lazy(
+        "Schedule is red when the forecast end is past the baseline end by more than this "
+        "percentage of the planned duration (amber for any slip or overdue milestone)."
+    ),
+    "cpi_red_below": gettext_lazy(
+        "Budget is red when the cost performance index (CPI) is below this."
+    ),
+    "cpi_amber_below": gettext_lazy("Budget is amber when the CPI is below this."),
+    "burn_ahead_points": gettext_lazy(
+        "Budget is amber when the share of the budget spent is ahead of the share of the time "
+        "elapsed by more than this many percentage points."
+    ),
+    "scope_amber_percent": gettext_lazy(
+        "Scope is amber when approved changes add more than this percentage to the budget or "
+        "the planned duration (and while change requests are pending)."
+    ),
+    "scope_red_percent": gettext_lazy(
+        "Scope is red when approved changes add more than this percentage to the budget or the "
+        "planned duration."
+    ),
+}
+MAX_PLACES = 2
+
+
+def _plain_number(number: Decimal) -> str:
+    """``Decimal("20.0")`` → ``"20"``, never ``"2E+1"`` (nor ``"-0"``)."""
+    return format((number + 0).normalize(), "f")
+
+
+def _places(number: Decimal) -> int:
+    exponent = number.normalize().as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def check_thresholds(values: Mapping[str, Any]) -> dict[str, str]:
+    """An organisation's six thresholds checked together (a missing or empty one is the
+    default); returns what to store: only the values that differ from the default, so a later
+    change of a default reaches every organisation that kept it."""
+    unknown = set(values) - set(DEFAULT_THRESHOLDS)
+    if unknown:
+        raise TypeError(f"unknown thresholds: {sorted(unknown)}")
+    limits, errors = dict(DEFAULT_THRESHOLDS), {}
+    for name, (low, high) in THRESHOLD_BOUNDS.items():
+        value = values.get(name)
+        if value is None or value == "":
+            continue
+        try:
+            number = Decimal(str(value).strip()) if not isinstance(value, bool) else None
+        except InvalidOperation:
+            number = None
+        if number is None or not number.is_finite():
+            errors[name] = _("Enter a number.")
+        elif not low <= number <= high:
+            errors[name] = _("Enter a number from %(low)s to %(high)s.") % {
+                "low": low,
+                "high": high,
+            }
+        elif _places(number) > MAX_PLACES:
+            errors[name] = _("Use at most %(places)s decimal places.") % {"places": MAX_PLACES}
+        else:
+            limits[name] = number
+    if not errors.keys() & {"cpi_red_below", "cpi_amber_below"} and (
+        limits["cpi_red_below"] > limits["cpi_amber_below"]
+    ):
+        errors["cpi_red_below"] = _(
+            "Red must start at or below amber: enter at most %(amber)s, the amber CPI."
+        ) % {"amber": _plain_number(limits["cpi_amber_below"])}
+    if not errors.keys() & {"scope_amber_percent", "scope_red_percent"} and (
+        limits["scope_amber_percent"] > limits["scope_red_percent"]
+    ):
+        errors["scope_amber_percent"] = _(
+            "Amber must start at or below red: enter at most %(red)s, the red percentage."
+        ) % {"red": _plain_number(limits["scope_red_percent"])}
+    if errors:
+        raise ValidationError(errors, code="invalid_threshold")
+    return {
+        name: _plain_number(number)
+        for name, number in limits.items()
+        if number != DEFAULT_THRESHOLDS[name]
+    }
 
 
 def thresholds(overrides: dict[str, Any] | None) -> dict[str, Decimal]:

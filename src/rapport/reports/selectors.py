@@ -3,14 +3,30 @@ published reports."""
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    F,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from rapport.clients.models import Contact
 from rapport.projects.models import Project
 from rapport.projects.selectors import projects_visible_to
 from rapport.reports.models import ReportAcknowledgement, StatusReport
 from rapport.tenancy.actors import Actor
+from rapport.tenancy.models import Organisation
 
 
 def reports_visible_to(actor: Actor) -> QuerySet[StatusReport]:
@@ -47,4 +63,69 @@ def report_recipients(*, project: Project) -> QuerySet[Contact]:
     """The client's portal contacts: they receive the report and may acknowledge it."""
     return Contact.objects.filter(client_id=project.client_id, portal_access=True).order_by(
         "full_name", "id"
+    )
+
+
+def with_acknowledgement_status(
+    reports: QuerySet[StatusReport], *, organisation: Organisation, now: datetime | None = None
+) -> QuerySet[StatusReport]:
+    """Each report with ``recipients`` (its client's portal contacts), ``recipients_acknowledged``
+    (how many of them acknowledged it) and ``acknowledgement_overdue`` (published more than the
+    organisation's acknowledgement window ago and not acknowledged by all of them): subqueries
+    of the same query, whatever the number of reports."""
+    cutoff = (now or timezone.now()) - timedelta(days=organisation.report_acknowledgement_days)
+    recipients = (
+        Contact.objects.filter(client_id=OuterRef("project__client_id"), portal_access=True)
+        .order_by()
+        .values("client_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    acknowledged = (
+        ReportAcknowledgement.objects.filter(
+            report_id=OuterRef("pk"),
+            contact__client_id=OuterRef("project__client_id"),
+            contact__portal_access=True,
+        )
+        .order_by()
+        .values("report_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return reports.annotate(
+        recipients=Coalesce(Subquery(recipients), 0),
+        recipients_acknowledged=Coalesce(Subquery(acknowledged), 0),
+    ).annotate(
+        acknowledgement_overdue=Case(
+            When(
+                state=StatusReport.State.PUBLISHED,
+                published_at__lt=cutoff,
+                recipients_acknowledged__lt=F("recipients"),
+                then=Value(True),
+            ),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class AcknowledgementWait:
+    """How long the client has had a published report, against the organisation's window."""
+
+    days: int  # whole days since it was published
+    window: int  # the organisation's acknowledgement window, in days
+    overdue: bool  # published more than ``window`` days ago
+
+
+def acknowledgement_wait(
+    *, report: StatusReport, organisation: Organisation, now: datetime | None = None
+) -> AcknowledgementWait | None:
+    """None while the report is a draft: nobody can acknowledge it yet."""
+    if not report.is_published or report.published_at is None:
+        return None
+    waited = (now or timezone.now()) - report.published_at
+    window = organisation.report_acknowledgement_days
+    return AcknowledgementWait(
+        days=max(waited.days, 0), window=window, overdue=waited > timedelta(days=window)
     )

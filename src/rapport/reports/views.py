@@ -29,7 +29,10 @@ STRIP = 26  # reports shown in the health-over-time strip
 def report_list(request: ActorRequest, project_id: int) -> HttpResponse:
     actor = request.actor
     project = project_get(actor=actor, project_id=project_id)
-    reports = selectors.report_list(actor=actor, project=project)
+    assert actor.organisation is not None
+    reports = selectors.with_acknowledgement_status(
+        selectors.report_list(actor=actor, project=project), organisation=actor.organisation
+    )
     return render(
         request,
         "reports/list.html",
@@ -38,6 +41,7 @@ def report_list(request: ActorRequest, project_id: int) -> HttpResponse:
             "page": paginate(request, reports),
             "strip": list(reports[:STRIP])[::-1],
             "can_manage": permissions.can_manage(actor, project),
+            "acknowledgement_days": actor.organisation.report_acknowledgement_days,
         },
     )
 
@@ -163,6 +167,7 @@ def report_acknowledgements(request: ActorRequest, project_id: int, number: int)
     actor = request.actor
     project = project_get(actor=actor, project_id=project_id)
     report = selectors.report_get(actor=actor, project=project, number=number)
+    assert actor.organisation is not None
     acknowledged = selectors.acknowledgements(report=report)
     done = {a.contact_id for a in acknowledged}
     return render(
@@ -172,6 +177,7 @@ def report_acknowledgements(request: ActorRequest, project_id: int, number: int)
             "project": project,
             "report": report,
             "acknowledged": acknowledged,
+            "wait": selectors.acknowledgement_wait(report=report, organisation=actor.organisation),
             "waiting": [
                 c for c in selectors.report_recipients(project=project) if c.pk not in done
             ],

@@ -12,8 +12,12 @@ from django.contrib.auth.forms import (
     PasswordResetForm,
     SetPasswordForm,
 )
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from rapport.core.forms import add_service_errors
+from rapport.reports import health
 from rapport.tenancy.models import Language, Organisation, Role, User
 
 
@@ -153,8 +157,73 @@ class AuditedPasswordChangeForm(PasswordChangeForm):
 
 
 class OrganisationSettingsForm(forms.ModelForm):
+    """The organisation's settings; the status report section holds the six health thresholds
+    and the acknowledgement window, each empty for its default. The thresholds are checked by
+    ``reports.health.check_thresholds``, the one rule the service applies too."""
+
     time_zone = TimeZoneField()
 
     class Meta:
         model = Organisation
-        fields = ["name", "default_currency", "time_zone", "change_approval_threshold"]
+        fields = [
+            "name",
+            "default_currency",
+            "time_zone",
+            "change_approval_threshold",
+            "report_acknowledgement_days",
+        ]
+
+    REPORT_FIELDS = ("report_acknowledgement_days", *health.DEFAULT_THRESHOLDS)
+    DEFAULT_DAYS = Organisation._meta.get_field("report_acknowledgement_days").get_default()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        in_force = health.thresholds(self.instance.health_thresholds)
+        for name, default in health.DEFAULT_THRESHOLDS.items():
+            low, high = health.THRESHOLD_BOUNDS[name]
+            self.fields[name] = forms.DecimalField(
+                label=health.THRESHOLD_LABELS[name],
+                required=False,
+                initial=in_force[name],
+                help_text="{} {}".format(
+                    health.THRESHOLD_RULES[name],
+                    gettext("Default: %(value)s (leave empty to use it).") % {"value": default},
+                ),
+                widget=forms.NumberInput(attrs={"min": low, "max": high, "step": "any"}),
+            )
+        days = self.fields["report_acknowledgement_days"]
+        days.required, days.validators = False, []  # the model says 1 to 90, in its words
+        days.widget.attrs.update(min=1, max=90)
+        days.help_text = "{} {}".format(
+            days.help_text,
+            gettext("Default: %(value)s (leave empty to use it).") % {"value": self.DEFAULT_DAYS},
+        )
+
+    def clean_report_acknowledgement_days(self) -> int:
+        value = self.cleaned_data.get("report_acknowledgement_days")
+        return self.DEFAULT_DAYS if value is None else value
+
+    def clean(self) -> dict[str, Any]:
+        """All the thresholds' errors at once, beside the other fields' errors."""
+        cleaned = super().clean() or {}
+        values = {name: cleaned.get(name) for name in health.DEFAULT_THRESHOLDS}
+        if not self.errors.keys() & set(values):
+            try:
+                health.check_thresholds(values)
+            except ValidationError as error:
+                add_service_errors(self, error)
+        return cleaned
+
+    def general_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name not in self.REPORT_FIELDS]
+
+    def report_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.REPORT_FIELDS]
+
+    def settings(self) -> dict[str, Any]:
+        """The cleaned values as the organisation service takes them."""
+        data = dict(self.cleaned_data)
+        data["health_thresholds"] = {
+            name: data.pop(name) for name in health.DEFAULT_THRESHOLDS if name in data
+        }
+        return data

@@ -5,6 +5,7 @@ import zoneinfo
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -113,6 +114,18 @@ class Organisation(TimeStamped):
         blank=True,
         help_text=_(
             "Overrides of the status report health rules' thresholds; empty: the defaults."
+        ),
+    )
+    report_acknowledgement_days = models.PositiveSmallIntegerField(
+        _("acknowledgement window (days)"),
+        default=5,
+        validators=[
+            MinValueValidator(1, _("Enter a number of days from 1 to 90.")),
+            MaxValueValidator(90, _("Enter a number of days from 1 to 90.")),
+        ],
+        help_text=_(
+            "A published status report not acknowledged by a client contact after this many "
+            "days is flagged."
         ),
     )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.cache import cache
@@ -18,6 +20,7 @@ from rapport.audit import services as audit
 from rapport.core.services import assign, require
 from rapport.core.tokens import digest, new_secret
 from rapport.notify.services import email_queue
+from rapport.reports import health
 from rapport.tenancy import permissions
 from rapport.tenancy.actors import Actor
 from rapport.tenancy.models import (
@@ -435,22 +438,62 @@ def user_set_password(*, user: User, password: str, ip: str | None = None) -> Us
     return user
 
 
-ORGANISATION_FIELDS = ("name", "default_currency", "time_zone", "change_approval_threshold")
+ORGANISATION_FIELDS = (
+    "name",
+    "default_currency",
+    "time_zone",
+    "change_approval_threshold",
+    "report_acknowledgement_days",
+)
+
+
+def _thresholds_snapshot(organisation: Organisation) -> dict[str, str]:
+    """The health thresholds in force, one audit entry each."""
+    return {
+        f"health_thresholds.{name}": str(value)
+        for name, value in health.thresholds(organisation.health_thresholds).items()
+    }
 
 
 @transaction.atomic
-def organisation_update(*, actor: Actor, **values: object) -> Organisation:
-    """Owners and admins set the organisation's name, defaults and approval threshold."""
+def organisation_update(
+    *, actor: Actor, health_thresholds: Mapping[str, object] | None = None, **values: object
+) -> Organisation:
+    """Owners and admins set the organisation's name, defaults, approval threshold and status
+    report settings. ``health_thresholds``: all six (a missing or empty one is the default);
+    only those that differ from the default are stored."""
     require(permissions.can_manage_team(actor))
     assert actor.organisation is not None
     organisation = Organisation.objects.select_for_update().get(pk=actor.organisation.pk)
-    before = audit.snapshot(organisation, ORGANISATION_FIELDS)
+    before = audit.snapshot(organisation, ORGANISATION_FIELDS) | _thresholds_snapshot(organisation)
     assign(organisation, ORGANISATION_FIELDS, dict(values))
     organisation.default_currency = organisation.default_currency.upper()
+    errors: dict[str, list[ValidationError]] = {}
     if (threshold := organisation.change_approval_threshold) is not None and threshold < 0:
-        raise ValidationError({"change_approval_threshold": _("Enter zero or more.")})
-    organisation.full_clean()
+        errors["change_approval_threshold"] = [ValidationError(_("Enter zero or more."))]
+    if health_thresholds is not None:
+        try:
+            organisation.health_thresholds = health.check_thresholds(health_thresholds)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+    try:
+        organisation.full_clean()
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
     organisation.save()
-    if changes := audit.diff(before, audit.snapshot(organisation, ORGANISATION_FIELDS)):
+    after = audit.snapshot(organisation, ORGANISATION_FIELDS) | _thresholds_snapshot(organisation)
+    if changes := audit.diff(before, after):
         audit.record(actor=actor, action="updated", obj=organisation, changes=changes)
     return organisation
+
+
+@transaction.atomic
+def organisation_reset_report_settings(*, actor: Actor) -> Organisation:
+    """The status report health thresholds and acknowledgement window back to the defaults;
+    the thresholds then follow any later change of the defaults."""
+    default_days = Organisation._meta.get_field("report_acknowledgement_days").get_default()
+    return organisation_update(
+        actor=actor, health_thresholds={}, report_acknowledgement_days=default_days
+    )

@@ -6,6 +6,11 @@ app_name = "team"
 urlpatterns = [
     path("", views.team, name="list"),
     path("organisation/", views.organisation_settings, name="organisation"),
+    path(
+        "organisation/report-settings/reset/",
+        views.organisation_report_settings_reset,
+        name="organisation_report_settings_reset",
+    ),
     path("<int:membership_id>/role/", views.member_role, name="role"),
     path("<int:membership_id>/remove/", views.member_remove, name="remove"),
     path(

@@ -317,10 +317,23 @@ def organisation_settings(request: ActorRequest) -> HttpResponse:
     form = OrganisationSettingsForm(request.POST or None, instance=actor.organisation)
     if request.method == "POST" and form.is_valid():
         try:
-            services.organisation_update(actor=actor, **form.cleaned_data)
+            services.organisation_update(actor=actor, **form.settings())
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, _("The organisation's settings were saved."))
             return redirect("team:organisation")
     return render(request, "team/organisation.html", {"form": form})
+
+
+@require_POST
+@member_required
+def organisation_report_settings_reset(request: ActorRequest) -> HttpResponse:
+    actor = request.actor
+    if not actor.is_admin:
+        raise Http404
+    services.organisation_reset_report_settings(actor=actor)
+    messages.success(
+        request, _("The status report thresholds and acknowledgement window are the defaults.")
+    )
+    return redirect("team:organisation")
