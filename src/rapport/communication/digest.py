@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import translation
 
 from rapport.communication import selectors
 from rapport.communication.models import DigestSent, PlanItem
@@ -72,6 +73,14 @@ def _send(membership: Membership, day: date) -> int:
         return 0
     if not touchpoints:
         return 0
+    with translation.override(membership.user.language):  # channel names in their language
+        _queue(membership, day, touchpoints)
+    return 1
+
+
+def _queue(
+    membership: Membership, day: date, touchpoints: list[selectors.PlannedTouchpoint]
+) -> None:
     email_queue(
         to=membership.user.email,
         template="cadence_digest",
@@ -98,4 +107,3 @@ def _send(membership: Membership, day: date) -> int:
             ],
         },
     )
-    return 1
