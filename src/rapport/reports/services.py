@@ -117,7 +117,7 @@ def report_draft(
 ) -> StatusReport:
     """A new draft for a period, filled from the data, its narrative pre-written from the data
     in ``language`` for the PM to edit; it may correct a published report."""
-    require(permissions.can_manage(actor, project))
+    require(permissions.can_draft(actor, project))
     project = Project.objects.select_for_update().select_related("organisation").get(pk=project.pk)
     if corrects is not None:
         corrects = project.status_reports.filter(
