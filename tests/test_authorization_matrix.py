@@ -285,6 +285,8 @@ def project_form(side: Side, project: Project | None = None) -> dict[str, Any]:
         "status": "active",
         "currency": "EUR",
         "description": "",
+        "report_cadence": "weekly",
+        "report_weekday": "4",
     }
 
 
@@ -1492,6 +1494,8 @@ OPERATIONS: dict[tuple[str, str], list[Case]] = {
                 "code": f"MXA-{next(_serial)}",
                 "start_date": "2026-01-01",
                 "end_date": "2026-12-31",
+                "report_cadence": "weekly",
+                "report_weekday": 4,
             },
             ok=each(201, MANAGERS),
             denied={"member": 403},
@@ -1505,7 +1509,11 @@ OPERATIONS: dict[tuple[str, str], list[Case]] = {
     ("PATCH", "/api/v1/projects/{project_id}"): [
         api_case(
             kwargs=project_a,
-            data=lambda side: {"description": "patched"},
+            data=lambda side: {
+                "description": "patched",
+                "report_cadence": "fortnightly",
+                "report_weekday": 0,
+            },
             ok=each(200, MANAGERS),
             denied={"member": 403},
         )

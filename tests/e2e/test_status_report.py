@@ -98,8 +98,12 @@ def test_status_report_from_draft_to_acknowledgement(
     pm.get_by_role("button", name="Draft from the data").click()
     expect(pm.get_by_text("SR-001 is drafted from the data.")).to_be_visible()
     expect(
-        pm.get_by_text(re.compile(r"1 milestone overdue: Design sign-off \(12 days\)"))
+        pm.get_by_role("cell", name=re.compile(r"1 milestone overdue: Design sign-off \(12 days\)"))
     ).to_be_visible()
+    # The narrative is pre-written from the data, for the PM to edit.
+    expect(pm.get_by_role("textbox", name="Summary")).to_have_value(
+        re.compile(r"^The computed health is \*\*(Amber|Red)\*\*: 1 milestone overdue")
+    )
     computed = pm.locator("section", has=pm.get_by_role("heading", name="Computed health")).last
     expect(computed.locator("p .health")).to_have_text(re.compile("^(Amber|Red)$"))
 

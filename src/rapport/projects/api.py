@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import StringConstraints
+from pydantic import Field, StringConstraints
 
 from rapport.clients.selectors import client_get
 from rapport.core.api_pagination import Pages
@@ -23,6 +23,17 @@ Currency = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{3}$")]
 StatusText = Annotated[
     str, StringConstraints(pattern="^(" + "|".join(Project.Status.values) + ")$")
 ]
+CadenceText = Annotated[
+    str,
+    StringConstraints(pattern="^(" + "|".join(Project.ReportCadence.values) + ")$"),
+    Field(
+        description="When a status report is drafted from the data: none, weekly, "
+        "fortnightly or four_weekly."
+    ),
+]
+Weekday = Annotated[
+    int, Field(ge=0, le=6, strict=True, description="The drafting day: 0 Monday … 6 Sunday.")
+]
 
 
 class ProjectOut(Schema):
@@ -36,6 +47,8 @@ class ProjectOut(Schema):
     end_date: date
     status: str
     currency: str
+    report_cadence: str
+    report_weekday: int
     published_at: datetime | None
     created_at: datetime
     updated_at: datetime
@@ -51,6 +64,8 @@ class ProjectIn(Schema):
     end_date: date
     status: StatusText = Project.Status.PROPOSED.value
     currency: Currency = "EUR"
+    report_cadence: CadenceText = Project.ReportCadence.NONE.value
+    report_weekday: Weekday = 4
 
 
 class ProjectPatch(Schema):
@@ -62,6 +77,8 @@ class ProjectPatch(Schema):
     end_date: date | None = None
     status: StatusText | None = None
     currency: Currency | None = None
+    report_cadence: CadenceText | None = None
+    report_weekday: Weekday | None = None
 
 
 def _resolve(request: ActorRequest, values: dict[str, object]) -> dict[str, object]:

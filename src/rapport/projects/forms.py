@@ -19,6 +19,9 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+SCHEDULE_FIELDS = ("report_cadence", "report_weekday")
+
+
 class ProjectForm(forms.ModelForm):
     """Choices come from the actor's own scope, so a foreign id can never be chosen."""
 
@@ -34,6 +37,8 @@ class ProjectForm(forms.ModelForm):
             "status",
             "currency",
             "description",
+            "report_cadence",
+            "report_weekday",
         ]
         widgets = {
             "start_date": DateInput(),
@@ -49,6 +54,19 @@ class ProjectForm(forms.ModelForm):
         assert isinstance(pm_field, forms.ModelChoiceField)
         client_field.queryset = clients_visible_to(actor).order_by("name")
         pm_field.queryset = project_managers_in_organisation(actor).distinct()
+        # A post that leaves the report schedule out (an older client, a script) keeps it.
+        for name in SCHEDULE_FIELDS:
+            self.fields[name].required = False
+
+    def _kept(self, name: str) -> Any:
+        value = self.cleaned_data.get(name)
+        return getattr(self.instance, name) if value in (None, "") else value
+
+    def clean_report_cadence(self) -> Any:
+        return self._kept("report_cadence")
+
+    def clean_report_weekday(self) -> Any:
+        return self._kept("report_weekday")
 
 
 class ProjectMemberForm(forms.Form):

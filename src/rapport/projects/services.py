@@ -27,6 +27,8 @@ PROJECT_FIELDS = (
     "end_date",
     "status",
     "currency",
+    "report_cadence",
+    "report_weekday",
 )
 
 

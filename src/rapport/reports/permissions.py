@@ -13,6 +13,14 @@ def can_manage(actor: Actor, project: Project) -> bool:
     return project_permissions.can_edit_project(actor, project)
 
 
+def can_draft(actor: Actor, project: Project) -> bool:
+    """Those who manage the project's reports, and the schedule (the system acting for the
+    project's organisation), which drafts but never edits or publishes."""
+    if actor.kind == "system":
+        return actor.organisation is not None and actor.organisation_id == project.organisation_id
+    return can_manage(actor, project)
+
+
 def can_acknowledge(actor: Actor, project: Project) -> bool:
     return acknowledging_contact(actor, project) is not None
 

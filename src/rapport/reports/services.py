@@ -19,7 +19,7 @@ from rapport.core.services import assign, require
 from rapport.notify import attachments
 from rapport.notify.services import email_queue
 from rapport.projects.models import Project
-from rapport.reports import data, health, permissions
+from rapport.reports import data, health, narrative, permissions
 from rapport.reports.models import NARRATIVE_FIELDS, ReportAcknowledgement, StatusReport
 from rapport.reports.selectors import report_recipients
 from rapport.tenancy.actors import Actor
@@ -109,6 +109,16 @@ def _check_period(
         )
 
 
+def _draft_language(actor: Actor, language: str | None) -> str:
+    """The language a new draft's narrative is written in: the one asked for, else the acting
+    user's, else the site's default."""
+    known = dict(settings.LANGUAGES)
+    for candidate in (language, actor.user.language if actor.user else None):
+        if candidate in known:
+            return str(candidate)
+    return str(settings.LANGUAGE_CODE)
+
+
 @transaction.atomic
 def report_draft(
     *,
@@ -117,9 +127,11 @@ def report_draft(
     period_start: date,
     period_end: date,
     corrects: StatusReport | None = None,
+    language: str | None = None,
 ) -> StatusReport:
-    """A new draft for a period, filled from the data; it may correct a published report."""
-    require(permissions.can_manage(actor, project))
+    """A new draft for a period, filled from the data, its narrative pre-written from the data
+    in ``language`` for the PM to edit; it may correct a published report."""
+    require(permissions.can_draft(actor, project))
     project = Project.objects.select_for_update().select_related("organisation").get(pk=project.pk)
     if corrects is not None:
         corrects = project.status_reports.filter(
@@ -140,6 +152,11 @@ def report_draft(
         created_by=actor.user,
     )
     _fill(report, project)
+    prefilled = narrative.prefill(
+        report.data, report.health, language=_draft_language(actor, language)
+    )
+    for name, text in prefilled.items():
+        setattr(report, name, text)
     report.save()
     audit.record(
         actor=actor,

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 from rapport.core.models import TimeStamped
@@ -16,6 +17,12 @@ class Project(TimeStamped):
         ON_HOLD = "on_hold", _("On hold")
         CLOSED = "closed", _("Closed")
         CANCELLED = "cancelled", _("Cancelled")
+
+    class ReportCadence(models.TextChoices):
+        NONE = "none", _("None: drafted by hand")
+        WEEKLY = "weekly", _("Weekly")
+        FORTNIGHTLY = "fortnightly", _("Every two weeks")
+        FOUR_WEEKLY = "four_weekly", _("Every four weeks")
 
     organisation = models.ForeignKey(
         "tenancy.Organisation", on_delete=models.CASCADE, related_name="projects"
@@ -51,6 +58,21 @@ class Project(TimeStamped):
     # Set by an explicit re-baseline: unlocks the signed baseline for editing until the next
     # version is submitted, which carries this reason.
     rebaseline_reason = models.TextField(_("reason for re-baselining"), blank=True, max_length=2000)
+    # While the project is active, the weekly schedule drafts a status report from the data on
+    # this day for the PM to review and publish (reports.schedule decides when).
+    report_cadence = models.CharField(
+        _("status report cadence"),
+        max_length=12,
+        choices=ReportCadence.choices,
+        default=ReportCadence.NONE,
+        help_text=_(
+            "While the project is active, a status report is drafted from the data on this "
+            "day, in the project manager's language, for them to review and publish."
+        ),
+    )
+    report_weekday = models.PositiveSmallIntegerField(
+        _("status report day"), choices=list(WEEKDAYS.items()), default=4
+    )
 
     class Meta:
         verbose_name = _("project")
@@ -66,6 +88,9 @@ class Project(TimeStamped):
                 condition=Q(end_date__gte=F("start_date")),
                 name="project_end_after_start",
                 violation_error_message=_("The end date cannot be before the start date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(report_weekday__lte=6), name="project_report_weekday_valid"
             ),
         ]
         indexes = [models.Index(fields=["organisation", "status"])]

@@ -14,8 +14,8 @@ from django.core.management.base import BaseCommand
 
 class Command(BaseCommand):
     help = (
-        "Run Rapport on one machine: web server (gunicorn) and job worker, "
-        "restarting neither silently: if one stops, both stop."
+        "Run Rapport on one machine: web server (gunicorn), job worker and scheduler, "
+        "restarting none silently: if one stops, all stop."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -23,7 +23,35 @@ class Command(BaseCommand):
         parser.add_argument(
             "--web-workers", type=int, default=int(os.environ.get("RAPPORT_WEB_WORKERS", "2"))
         )
-        parser.add_argument("--no-worker", action="store_true", help="Serve pages only.")
+        parser.add_argument(
+            "--no-worker", action="store_true", help="Serve pages only: no worker, no scheduler."
+        )
+
+    @staticmethod
+    def commands(*, bind: str, web_workers: int, no_worker: bool) -> list[list[str]]:
+        """The processes to run: the web server, then (unless pages only) the job worker and
+        the scheduler that enqueues the periodic jobs."""
+        web = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "rapport.wsgi",
+            "--bind",
+            bind,
+            "--workers",
+            str(web_workers),
+            "--access-logfile",
+            "-",
+            "--timeout",
+            "60",
+        ]
+        if no_worker:
+            return [web]
+        return [
+            web,
+            [sys.executable, "-m", "rapport.cli", "worker"],
+            [sys.executable, "-m", "rapport.cli", "crontask"],
+        ]
 
     def handle(
         self, *args: Any, bind: str, web_workers: int, no_worker: bool, **options: Any
@@ -36,28 +64,9 @@ class Command(BaseCommand):
             "RAPPORT_VAR_DIR": str(settings.VAR_DIR),
         }
         processes = [
-            subprocess.Popen(  # noqa: S603 - fixed argument list
-                [
-                    sys.executable,
-                    "-m",
-                    "gunicorn",
-                    "rapport.wsgi",
-                    "--bind",
-                    bind,
-                    "--workers",
-                    str(web_workers),
-                    "--access-logfile",
-                    "-",
-                    "--timeout",
-                    "60",
-                ],
-                env=env,
-            )
+            subprocess.Popen(command, env=env)  # noqa: S603 - fixed argument lists
+            for command in self.commands(bind=bind, web_workers=web_workers, no_worker=no_worker)
         ]
-        if not no_worker:
-            processes.append(
-                subprocess.Popen([sys.executable, "-m", "rapport.cli", "worker"], env=env)
-            )
         self.stdout.write(f"Rapport is serving at http://{bind}/ (Ctrl+C stops it)")
 
         def stop(*_: Any) -> None:
