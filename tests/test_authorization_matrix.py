@@ -357,6 +357,9 @@ def report_at(state: str) -> Callable[[Side], dict[str, Any]]:
             actor=pm, project=side.project_a, period_start=day, period_end=day
         )
         if state == "published":
+            report = report_services.report_update(
+                actor=pm, report=report, problems="Way forward: a second designer joins."
+            )
             report = report_services.report_publish(actor=pm, report=report)
         return {"project_id": side.project_a.pk, "number": report.number}
 

@@ -28,7 +28,8 @@ def test_demo_loads_a_bilingual_organisation_once(capsys):
     assert Project.objects.count() == 6
     assert Project.objects.filter(published_at__isnull=False).count() == 5
     assert {p.currency for p in Project.objects.all()} == {"EUR", "CNY"}
-    assert AuditEvent.objects.filter(action="published").count() == 5
+    published = AuditEvent.objects.filter(action="published")
+    assert published.filter(content_type__model="project").count() == 5
     assert BaselineVersion.objects.count() == 8  # six baselines, one re-baseline, two changes
     out = capsys.readouterr().out
     assert "owner@lumen.demo" in out and "zhangwei@huachen.demo" in out
@@ -159,3 +160,25 @@ def test_demo_has_change_requests_in_every_state():
     implemented = ChangeRequest.objects.filter(state=State.IMPLEMENTED)
     assert all(request.baseline_version is not None for request in implemented)
     assert ChangeRequest.objects.filter(project__code="HCM-02", title__contains="短信").exists()
+
+
+def test_demo_tells_communication_and_reporting():
+    from rapport.communication.models import Interaction, PlanItem, Stakeholder
+    from rapport.communication.selectors import attention
+    from rapport.reports.models import StatusReport
+    from rapport.tenancy.actors import Actor
+
+    call_command("demo")
+
+    active = Project.objects.filter(status="active", published_at__isnull=False)
+    assert Stakeholder.objects.filter(role="sponsor").count() == active.count() == 5
+    assert PlanItem.objects.count() == 15
+    assert Interaction.objects.filter(client__language="zh-hans").exists()
+    assert Interaction.objects.filter(channel_suited=False).exists()  # bad news by email
+    pm = Membership.objects.get(user__email="pm@lumen.demo")
+    overdue = attention(actor=Actor.member(pm.user, pm.organisation, pm.role))
+    assert {t.item.project.code for t in overdue} == {"NWL-01", "HCM-01"}
+    reports = StatusReport.objects.filter(state="published")
+    assert reports.count() == 10
+    assert not reports.filter(problems__contains="Solution: to be written").exists()
+    assert reports.filter(acknowledgements__isnull=False).count() == 5

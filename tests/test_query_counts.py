@@ -28,6 +28,7 @@ from tests.conftest import Side, World, login
 pytestmark = pytest.mark.django_db
 
 _serial = itertools.count(1)
+WAY_FORWARD = "Way forward: a second designer joins on Monday."
 
 
 # --- row makers: add ``n`` rows of what a page lists --------------------------------------
@@ -343,6 +344,7 @@ def status_reports(side: Side, n: int) -> None:
         start += timedelta(days=7)
         if i % 4 == 3:
             continue  # a draft
+        report = reports.report_update(actor=pm, report=report, problems=WAY_FORWARD)
         report = reports.report_publish(actor=pm, report=report)
         if i % 2:
             reports.report_acknowledge(actor=side.contact_actor(side.contact_a), report=report)
@@ -354,6 +356,7 @@ def status_reports(side: Side, n: int) -> None:
                 period_end=report.period_end,
                 corrects=report,
             )
+            reports.report_update(actor=pm, report=correction, problems=WAY_FORWARD)
             reports.report_publish(actor=pm, report=correction)
 
 
@@ -412,6 +415,7 @@ def first_published_report(side: Side) -> str:
         report = reports.report_draft(
             actor=pm, project=side.project_a, period_start=start, period_end=start + timedelta(6)
         )
+        reports.report_update(actor=pm, report=report, problems=WAY_FORWARD)
         reports.report_publish(actor=pm, report=report)
     return f"/app/projects/{side.project_a.pk}/reports/1/acknowledgements/"
 

@@ -93,7 +93,7 @@ def test_status_report_from_draft_to_acknowledgement(
     sign_in(pm, "pm@e2e.test")
     pm.goto(f"/app/projects/{project.pk}/reports/")
     pm.get_by_role("link", name="New status report").click()
-    pm.get_by_label("Period start").fill((today - datetime.timedelta(days=6)).isoformat())
+    pm.get_by_label("Period start").fill((today - datetime.timedelta(days=20)).isoformat())
     pm.get_by_label("Period end").fill(today.isoformat())
     pm.get_by_role("button", name="Draft from the data").click()
     expect(pm.get_by_text("SR-001 is drafted from the data.")).to_be_visible()
@@ -117,6 +117,14 @@ def test_status_report_from_draft_to_acknowledgement(
     )
     pm.get_by_role("button", name="Save").click()
     expect(pm.get_by_text("The report is saved.")).to_be_visible()
+    # A problem is not published without its way forward: the placeholder must be replaced.
+    pm.get_by_role("button", name="Publish to the client").click()
+    expect(pm.get_by_text(re.compile("Write the way forward for each problem"))).to_be_visible()
+    pm.get_by_role("link", name="Edit", exact=True).click()
+    pm.get_by_role("textbox", name="Problems and solutions").fill(
+        "- Design sign-off is 12 days late: the client moved the meeting to Monday."
+    )
+    pm.get_by_role("button", name="Save").click()
     pm.get_by_role("button", name="Publish to the client").click()
     expect(
         pm.get_by_text("Published: the client sees it in the portal and by email.")

@@ -68,6 +68,7 @@ def _published(side, **narrative):
     report = reports.report_draft(
         actor=pm, project=project, period_start=TODAY - timedelta(days=30), period_end=TODAY
     )
+    narrative.setdefault("problems", "Way forward: a second designer joins on Monday.")
     reports.report_update(actor=pm, report=report, **narrative)
     return reports.report_publish(actor=pm, report=report)
 

@@ -271,3 +271,34 @@ def test_organisation_thresholds_change_the_colour(world):
     report = _draft(side, start=TODAY + timedelta(days=1), end=TODAY + timedelta(days=2))
     assert report.health["dimensions"]["schedule"]["colour"] == "amber"
     assert Decimal(report.data["budget"]["bac"]) == Decimal("50000")
+
+
+def test_a_problem_is_not_published_without_its_way_forward(world):
+    side = world.one
+    _late_project(side)
+    pm = side.actor(side.pm)
+    report = _draft(side)
+    assert "Solution: to be written by the project manager" in report.problems
+    with pytest.raises(ValidationError) as error:
+        reports.report_publish(actor=pm, report=report)
+    assert error.value.code == "solution_missing"
+    report.refresh_from_db()
+    assert report.state == StatusReport.State.DRAFT
+    assert not OutboundEmail.objects.filter(kind="status_report_published").exists()
+
+    # drafted in Chinese, the Chinese placeholder is caught too
+    reports.report_update(
+        actor=pm, report=report, problems="- 设计评审：解决方案：由项目经理在发布前填写。"
+    )
+    from django.utils import translation
+
+    from rapport.reports import narrative
+
+    with translation.override("zh-hans"):
+        chinese = str(narrative.SOLUTION_PLACEHOLDER)
+    reports.report_update(actor=pm, report=report, problems=f"- Design sign-off\n  - {chinese}")
+    with pytest.raises(ValidationError):
+        reports.report_publish(actor=pm, report=report)
+
+    reports.report_update(actor=pm, report=report, problems="- Design sign-off: moved to Monday.")
+    assert reports.report_publish(actor=pm, report=report).is_published

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from rapport.changes.models import ChangeRequest
+from rapport.core.forms import ModelMultipleChoiceField
 from rapport.projects.models import BudgetCategory, Project
 
 CHOICE_WIDGET = forms.CheckboxSelectMultiple
@@ -39,6 +40,9 @@ class ChangeRequestForm(forms.ModelForm):
             "deliverables": CHOICE_WIDGET,
             "budget_lines": CHOICE_WIDGET,
         }
+        field_classes = dict.fromkeys(
+            ("objectives", "milestones", "deliverables", "budget_lines"), ModelMultipleChoiceField
+        )
 
     def __init__(self, *args: Any, project: Project, financials: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -95,6 +99,7 @@ class EvaluationForm(forms.ModelForm):
                 "evaluation_notes",
             )
         } | {"milestones": CHOICE_WIDGET}
+        field_classes = {"milestones": ModelMultipleChoiceField}
         labels = {"milestones": _("Milestones that move (later ones move with them)")}
 
     def __init__(self, *args: Any, project: Project, financials: bool, **kwargs: Any) -> None:

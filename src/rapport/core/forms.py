@@ -1,9 +1,29 @@
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_noop
 
 # Django 6.1 shows this in every empty <select> but its own Chinese catalogue lacks it.
 gettext_noop("- Select an option -")
+
+
+MAX_ID = 2**63 - 1  # the largest id any of Rapport's databases stores
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's, refusing ids no database can hold as invalid choices: an ``IN`` lookup with
+    one of them makes SQLite raise instead of matching nothing."""
+
+    def _check_values(self, value: Any) -> Any:
+        for pk in value if isinstance(value, list | tuple | set | frozenset) else ():
+            if isinstance(pk, str) and pk.strip().lstrip("-").isdigit() and abs(int(pk)) > MAX_ID:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super()._check_values(value)  # type: ignore[misc]
 
 
 def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:

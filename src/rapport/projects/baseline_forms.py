@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from rapport.core.forms import ModelMultipleChoiceField
 from rapport.projects import smart
 from rapport.projects.baseline_services import KINDS
 from rapport.projects.forms import DateInput
@@ -163,6 +164,7 @@ class QualityStandardForm(BaselineItemForm):
             "criteria": forms.Textarea(attrs={"rows": 4}),
             "deliverables": forms.CheckboxSelectMultiple(),
         }
+        field_classes = {"deliverables": ModelMultipleChoiceField}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -11,9 +11,10 @@ import re
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from rapport.changes.models import State as ChangeState
 from rapport.reports import health
@@ -94,11 +95,27 @@ def achievements(data: dict[str, Any]) -> str:
     return _bullets(lines, _("No milestone was reached in the period."))
 
 
+SOLUTION_PLACEHOLDER = gettext_lazy(
+    "Solution: to be written by the project manager before publishing."
+)
+
+
+def placeholder_left(texts: list[str]) -> str | None:
+    """The solution placeholder (in any language) still standing in one of ``texts``: a
+    problem is never reported without a way forward."""
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            placeholder = str(SOLUTION_PLACEHOLDER)
+        if any(placeholder in text for text in texts):
+            return placeholder
+    return None
+
+
 def problems(data: dict[str, Any]) -> str:
     """Milestones missed in the period with their slip; under each one still open, a line
     for the PM's solution (one reached late is a fact, no longer a problem to solve)."""
     as_of = date.fromisoformat(data["as_of"]) if data.get("as_of") else None
-    solution = _("Solution: to be written by the project manager before publishing.")
+    solution = str(SOLUTION_PLACEHOLDER)
     lines = []
     for m in _visible(data.get("milestones_missed")):
         values = {"name": _text(m["name"]), "due": m["baseline_date"]}

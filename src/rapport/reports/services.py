@@ -229,6 +229,15 @@ def report_publish(*, actor: Actor, report: StatusReport) -> StatusReport:
     report = _locked(report)
     _refuse_if_published(report)
     project = report.project
+    if placeholder := narrative.placeholder_left([getattr(report, f) for f in NARRATIVE_FIELDS]):
+        raise ValidationError(
+            _(
+                "Write the way forward for each problem before publishing: replace the line "
+                "“%(placeholder)s”. Nothing was published."
+            )
+            % {"placeholder": placeholder},
+            code="solution_missing",
+        )
     if project.published_at is None:
         raise ValidationError(
             _("Publish the project to the client portal first: the client could not open it."),
