@@ -66,7 +66,13 @@ from rapport.projects.models import (
     TimeEntry,
 )
 from rapport.reports import services as report_services
-from rapport.reports.models import ReportAcknowledgement, StatusReport
+from rapport.reports import threads as report_threads
+from rapport.reports.models import (
+    ReportAcknowledgement,
+    ReportMessage,
+    ReportThread,
+    StatusReport,
+)
 from rapport.tenancy.models import ApiToken, Invitation, Membership, Organisation, Role, User
 from rapport.tenancy.services import api_token_create, contact_api_token_create
 from tests.conftest import Side, World, build_side
@@ -445,6 +451,20 @@ def touchpoint_of(side: Side) -> dict[str, Any]:
         summary="Sent the minutes",
     )
     return {"interaction_id": interaction.pk}
+
+
+def report_thread(side: Side) -> dict[str, Any]:
+    """A question contact A asked on a fresh published report of project_a."""
+    target = report_at("published")(side)
+    report = side.project_a.status_reports.get(number=target["number"])
+    thread = report_threads.report_thread_open(
+        actor=side.contact_actor(side.contact_a), report=report, body="Why is it amber?"
+    )
+    return {**target, "thread_id": thread.pk}
+
+
+def message_form(side: Side) -> dict[str, Any]:
+    return {"body": f"Matrix message {next(_serial)}"}
 
 
 # --- baseline pages (project_a) -------------------------------------------------------------
@@ -1022,6 +1042,40 @@ PAGES: dict[str, list[Case]] = {
         ),
         Case(label="draft", method="POST", kwargs=report_at("draft"), ok={}),
     ],
+    # --- the client's questions on a published report: its contacts ask, managers answer ----
+    "reports:thread_answer": [
+        Case(kwargs=report_thread, ok=each(200, MANAGERS), denied={"member": 403}),
+        Case(
+            label="post",
+            method="POST",
+            kwargs=report_thread,
+            data=message_form,
+            ok=each(302, MANAGERS),
+            denied={"member": 403},
+        ),
+    ],
+    "portal_reports:thread_open": [
+        Case(kwargs=report_at("published"), ok={"contact_a": 200}),
+        Case(label="draft", kwargs=report_at("draft"), ok={}),
+        Case(
+            label="post",
+            method="POST",
+            kwargs=report_at("published"),
+            data=message_form,
+            ok={"contact_a": 302},
+        ),
+        Case(label="post draft", method="POST", kwargs=report_at("draft"), ok={}),
+    ],
+    "portal_reports:thread_follow_up": [
+        Case(kwargs=report_thread, ok={"contact_a": 200}),
+        Case(
+            label="post",
+            method="POST",
+            kwargs=report_thread,
+            data=message_form,
+            ok={"contact_a": 302},
+        ),
+    ],
     # --- audit trail and outbox: owners and admins only ---------------------------------------
     "audit:list": [Case(scoped=False, ok=each(200, ADMINS))],
     "outbox:list": [Case(scoped=False, ok=each(200, ADMINS))],
@@ -1360,7 +1414,32 @@ OPERATIONS: dict[tuple[str, str], list[Case]] = {
     ("POST", "/api/v1/portal/projects/{project_id}/status-reports/{number}/acknowledge"): [
         portal_api_case(kwargs=report_at("published"), data=lambda side: {}, ok={"contact_a": 200})
     ],
+    ("GET", "/api/v1/portal/projects/{project_id}/status-reports/{number}/threads"): [
+        portal_api_case(label="published", kwargs=report_thread, ok={"contact_a": 200}),
+        portal_api_case(label="draft", kwargs=report_at("draft")),
+    ],
+    ("POST", "/api/v1/portal/projects/{project_id}/status-reports/{number}/threads"): [
+        portal_api_case(kwargs=report_at("published"), data=message_form, ok={"contact_a": 201})
+    ],
+    (
+        "POST",
+        "/api/v1/portal/projects/{project_id}/status-reports/{number}/threads/{thread_id}/messages",
+    ): [portal_api_case(kwargs=report_thread, data=message_form, ok={"contact_a": 201})],
     # --- status reports: everyone on the project reads them, its managers write them -------
+    ("GET", "/api/v1/projects/{project_id}/status-reports/{number}/threads"): [
+        api_case(kwargs=report_thread, ok=each(200, ON_PROJECT_A))
+    ],
+    (
+        "POST",
+        "/api/v1/projects/{project_id}/status-reports/{number}/threads/{thread_id}/messages",
+    ): [
+        api_case(
+            kwargs=report_thread,
+            data=message_form,
+            ok=each(201, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
     ("GET", "/api/v1/projects/{project_id}/status-reports"): [
         api_case(kwargs=project_a, ok=each(200, ON_PROJECT_A))
     ],
@@ -1868,6 +1947,8 @@ def _fingerprint(organisation: Organisation) -> dict[str, list[tuple[Any, ...]]]
         (Decision, {"change_request__project__organisation": organisation}, set()),
         (StatusReport, {"project__organisation": organisation}, set()),
         (ReportAcknowledgement, {"report__project__organisation": organisation}, set()),
+        (ReportThread, {"report__project__organisation": organisation}, set()),
+        (ReportMessage, {"thread__report__project__organisation": organisation}, set()),
         (Objective, {"project__organisation": organisation}, set()),
         (Milestone, {"project__organisation": organisation}, set()),
         (Deliverable, {"project__organisation": organisation}, set()),

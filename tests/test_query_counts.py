@@ -431,6 +431,60 @@ def report_readers(side: Side, n: int) -> None:
             reports.report_acknowledge(actor=side.contact_actor(contact), report=report)
 
 
+def _questioned_report(side: Side) -> int:
+    """The number of project A's first published report (made on first use): its page lists
+    the client's questions."""
+    from rapport.reports import services as reports
+
+    report = side.project_a.status_reports.filter(state="published").order_by("number").first()
+    if report is None:
+        pm = side.actor(side.pm)
+        start = side.project_a.start_date
+        report = reports.report_draft(
+            actor=pm, project=side.project_a, period_start=start, period_end=start
+        )
+        report = reports.report_update(actor=pm, report=report, problems=WAY_FORWARD)
+        report = reports.report_publish(actor=pm, report=report)
+    return report.number
+
+
+def report_questions(side: Side, n: int) -> None:
+    """Questions on that report by different contacts of client A, each answered by a
+    different admin and followed up (half of them wait again)."""
+    from rapport.reports import threads
+    from rapport.reports.models import StatusReport
+
+    report = StatusReport.objects.get(project=side.project_a, number=_questioned_report(side))
+    for i in range(n):
+        contact = side.contact_actor(factories.portal_contact(side.client_a))
+        thread = threads.report_thread_open(actor=contact, report=report, body=f"Question {i}")
+        team = factories.UserFactory()
+        Membership.objects.create(organisation=side.organisation, user=team, role=Role.ADMIN)
+        threads.report_thread_answer(actor=side.actor(team), thread=thread, body=f"Answer {i}")
+        if i % 2:
+            threads.report_thread_follow_up(actor=contact, thread=thread, body="And then?")
+
+
+def status_reports_with_questions(side: Side, n: int) -> None:
+    """Status reports (see ``status_reports``), each published one with a question waiting."""
+    from rapport.reports import threads
+
+    status_reports(side, n)
+    contact = side.contact_actor(side.contact_a)
+    for report in side.project_a.status_reports.filter(state="published", threads=None):
+        threads.report_thread_open(actor=contact, report=report, body="Why?")
+
+
+def _report_page(prefix: str) -> Callable[[Side], str]:
+    return lambda s: f"{prefix}/projects/{s.project_a.pk}/reports/{_questioned_report(s)}/"
+
+
+def _report_threads(prefix: str) -> Callable[[Side], str]:
+    return lambda s: (
+        f"{prefix}/projects/{s.project_a.pk}/status-reports/{_questioned_report(s)}/threads"
+    )
+
+
 LISTS: dict[str, ListPage] = {
     "clients:list": ListPage(lambda s: "/app/clients/", "owner", clients),
     "projects:list": ListPage(lambda s: "/app/projects/", "owner", projects),
@@ -534,6 +588,22 @@ LISTS: dict[str, ListPage] = {
         "contact_a",
         change_requests,
         api=True,
+    ),
+    "reports:list with questions": ListPage(
+        lambda s: f"/app/projects/{s.project_a.pk}/reports/", "pm", status_reports_with_questions
+    ),
+    "reports:detail questions": ListPage(_report_page("/app"), "pm", report_questions),
+    "reports:detail questions as member": ListPage(
+        _report_page("/app"), "member", report_questions
+    ),
+    "portal_reports:detail questions": ListPage(
+        _report_page("/portal"), "contact_a", report_questions
+    ),
+    "GET /api/v1/projects/A/status-reports/1/threads": ListPage(
+        _report_threads("/api/v1"), "pm", report_questions, api=True
+    ),
+    "GET /api/v1/portal/projects/A/status-reports/1/threads": ListPage(
+        _report_threads("/api/v1/portal"), "contact_a", report_questions, api=True
     ),
 }
 

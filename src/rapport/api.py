@@ -186,13 +186,17 @@ def _register() -> None:
     from rapport.projects.api import router as projects_router
     from rapport.projects.api_baseline import router as baseline_router
     from rapport.reports.api import router as reports_router
+    from rapport.reports.thread_api import portal_router as report_threads_portal_router
+    from rapport.reports.thread_api import router as report_threads_router
 
     api.add_router("/v1/", clients_router)
     api.add_router("/v1/", projects_router)
     api.add_router("/v1/", changes_router)
     api.add_router("/v1/", baseline_router)
     api.add_router("/v1/", reports_router)
+    api.add_router("/v1/", report_threads_router)
     api.add_router("/v1/portal/", portal_router)
+    api.add_router("/v1/portal/", report_threads_portal_router)
 
 
 _register()

@@ -41,6 +41,9 @@ ACTION_LABELS = {
     "cr_implemented": pgettext_lazy("audit action", "implemented the change"),
     "cr_withdrawn": pgettext_lazy("audit action", "withdrew the change request"),
     "report_refreshed": pgettext_lazy("audit action", "read the report's data again"),
+    "question_asked": pgettext_lazy("audit action", "asked a question on the report"),
+    "question_followed_up": pgettext_lazy("audit action", "added to a question on the report"),
+    "question_answered": pgettext_lazy("audit action", "answered a question on the report"),
 }
 
 

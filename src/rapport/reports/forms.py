@@ -1,13 +1,16 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from rapport.projects.models import Project
 from rapport.reports.health import STATED_CHOICES
-from rapport.reports.models import NARRATIVE_FIELDS, StatusReport
+from rapport.reports.models import MESSAGE_MAX_LENGTH, NARRATIVE_FIELDS, StatusReport
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class PeriodForm(forms.Form):
@@ -44,3 +47,28 @@ class NarrativeForm(forms.ModelForm):
             "stated_reason": forms.Textarea(attrs={"rows": 3})
         }
         help_texts = {"summary": _("Markdown.")}
+
+
+class MessageForm(forms.Form):
+    """One message of a question thread; the label says who writes what."""
+
+    body = forms.CharField(max_length=MESSAGE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, label: StrOrPromise, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["body"].label = label
+
+
+def answer_form(data: object = None, **kwargs: Any) -> MessageForm:
+    """The team's answer to a thread (app)."""
+    return MessageForm(data, label=_("Your answer"), **kwargs)
+
+
+def question_form(data: object = None, **kwargs: Any) -> MessageForm:
+    """A contact's new thread (portal)."""
+    return MessageForm(data, label=_("Ask a question or comment"), **kwargs)
+
+
+def follow_up_form(data: object = None, **kwargs: Any) -> MessageForm:
+    """A contact's message in an existing thread (portal)."""
+    return MessageForm(data, label=_("Add to this conversation"), **kwargs)

@@ -103,3 +103,83 @@ class ReportAcknowledgement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report.reference} · {self.contact}"
+
+
+MESSAGE_MAX_LENGTH = 4000
+
+
+class ReportThread(models.Model):
+    """A question or comment a client contact opens on a published report, answered by the
+    project team. ``waiting_since`` is when the oldest unanswered client message was written:
+    set when a contact posts, cleared when the team answers."""
+
+    report = models.ForeignKey(StatusReport, on_delete=models.CASCADE, related_name="threads")
+    opened_by = models.ForeignKey(
+        "clients.Contact",
+        on_delete=models.RESTRICT,
+        related_name="+",
+        verbose_name=_("opened by"),
+    )
+    created_at = models.DateTimeField(_("opened"), auto_now_add=True)
+    waiting_since = models.DateTimeField(_("waiting for an answer since"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report question")
+        verbose_name_plural = _("report questions")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["report", "waiting_since"])]
+
+    def __str__(self) -> str:
+        return f"{self.report.reference} · #{self.pk}"
+
+
+class ReportMessage(models.Model):
+    """One message of a thread, written by a client contact or by a member of the team."""
+
+    thread = models.ForeignKey(
+        ReportThread, on_delete=models.CASCADE, related_name="messages", verbose_name=_("thread")
+    )
+    author_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("written by (team)"),
+    )
+    author_contact = models.ForeignKey(
+        "clients.Contact",
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("written by (client)"),
+    )
+    body = models.TextField(_("message"), max_length=MESSAGE_MAX_LENGTH)
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("report message")
+        verbose_name_plural = _("report messages")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(author_user__isnull=False, author_contact__isnull=True)
+                    | models.Q(author_user__isnull=True, author_contact__isnull=False)
+                ),
+                name="report_message_one_author",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.thread} · {self.created_at:%Y-%m-%d %H:%M}" if self.created_at else ""
+
+    @property
+    def from_team(self) -> bool:
+        return self.author_user_id is not None
+
+    @property
+    def author_name(self) -> str:
+        author = self.author_user if self.from_team else self.author_contact
+        return str(author) if author is not None else ""

@@ -36,3 +36,14 @@ def acknowledging_contact(actor: Actor, project: Project) -> Contact | None:
         .order_by("pk")
         .first()
     )
+
+
+def can_answer(actor: Actor, project: Project) -> bool:
+    """Answer the client's questions on a report: those who manage the project's reports."""
+    return can_manage(actor, project)
+
+
+def asking_contact(actor: Actor, project: Project) -> Contact | None:
+    """Who asks or adds to a question on the project's reports: the actor's portal contact
+    at the project's client (every portal contact of the client reads the same threads)."""
+    return acknowledging_contact(actor, project)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rapport.reports import portal_views
+from rapport.reports import portal_views, thread_portal_views
 
 app_name = "portal_reports"
 urlpatterns = [
@@ -8,4 +8,10 @@ urlpatterns = [
     path("<int:number>/", portal_views.report_detail, name="detail"),
     path("<int:number>/pdf/", portal_views.report_pdf, name="pdf"),
     path("<int:number>/acknowledge/", portal_views.report_acknowledge, name="acknowledge"),
+    path("<int:number>/questions/new/", thread_portal_views.report_thread_open, name="thread_open"),
+    path(
+        "<int:number>/questions/<int:thread_id>/",
+        thread_portal_views.report_thread_follow_up,
+        name="thread_follow_up",
+    ),
 ]

@@ -25,6 +25,7 @@ from rapport.clients.models import Contact
 from rapport.projects.models import Project
 from rapport.projects.selectors import projects_visible_to
 from rapport.reports.models import ReportAcknowledgement, StatusReport
+from rapport.reports.thread_selectors import waiting_thread_count
 from rapport.tenancy.actors import Actor
 from rapport.tenancy.models import Organisation
 
@@ -41,7 +42,7 @@ def report_list(*, actor: Actor, project: Project) -> QuerySet[StatusReport]:
         reports_visible_to(actor)
         .filter(project=project)
         .select_related("created_by", "published_by", "corrects")
-        .annotate(acknowledged=Count("acknowledgements"))
+        .annotate(acknowledged=Count("acknowledgements"), waiting_threads=waiting_thread_count())
         .order_by("-number")
     )
 

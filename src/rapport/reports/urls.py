@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rapport.reports import views
+from rapport.reports import thread_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -12,4 +12,9 @@ urlpatterns = [
     path("<int:number>/refresh/", views.report_refresh, name="refresh"),
     path("<int:number>/publish/", views.report_publish, name="publish"),
     path("<int:number>/acknowledgements/", views.report_acknowledgements, name="acknowledgements"),
+    path(
+        "<int:number>/questions/<int:thread_id>/answer/",
+        thread_views.report_thread_answer,
+        name="thread_answer",
+    ),
 ]
