@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from rapport.clients.models import Client, Contact
 from rapport.communication.channels import MessageKind
 from rapport.communication.models import Interaction, PlanItem, Stakeholder
-from rapport.core.forms import ModelMultipleChoiceField
+from rapport.core.forms import DateInput, ModelMultipleChoiceField
 from rapport.projects.models import Project
 from rapport.tenancy.models import User
 
@@ -57,7 +57,7 @@ class PlanItemForm(forms.ModelForm):
             "fulfilled_by",
             "active",
         ]
-        widgets = {"starts_on": forms.DateInput({"type": "date"})}
+        widgets = {"starts_on": DateInput()}
         help_texts = {
             "title": _("For example: weekly status call with the sponsor."),
             "kind": _("Rapport suggests the channels that suit it."),

@@ -8,6 +8,15 @@ from django.utils.translation import gettext_noop
 gettext_noop("- Select an option -")
 
 
+class DateInput(forms.DateInput):
+    """A browser date picker: it reads and writes ISO dates whatever the page's language."""
+
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
 MAX_ID = 2**63 - 1  # the largest id any of Rapport's databases stores
 
 

@@ -11,10 +11,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from rapport.core.forms import ModelMultipleChoiceField
+from rapport.core.forms import DateInput, ModelMultipleChoiceField
 from rapport.projects import smart
 from rapport.projects.baseline_services import KINDS
-from rapport.projects.forms import DateInput
 from rapport.projects.models import (
     BudgetLine,
     CostEntry,

@@ -6,18 +6,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from rapport.clients.selectors import clients_visible_to
+from rapport.core.forms import DateInput
 from rapport.projects.models import Project
 from rapport.tenancy.actors import Actor
 from rapport.tenancy.models import User
 from rapport.tenancy.selectors import project_managers_in_organisation, users_in_organisation
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
 
 SCHEDULE_FIELDS = ("report_cadence", "report_weekday")
 

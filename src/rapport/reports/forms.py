@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from rapport.core.forms import DateInput
 from rapport.projects.models import Project
 from rapport.reports.health import STATED_CHOICES
 from rapport.reports.models import MESSAGE_MAX_LENGTH, NARRATIVE_FIELDS, StatusReport
@@ -14,10 +17,8 @@ if TYPE_CHECKING:
 
 
 class PeriodForm(forms.Form):
-    period_start = forms.DateField(
-        label=_("Period start"), widget=forms.DateInput({"type": "date"})
-    )
-    period_end = forms.DateField(label=_("Period end"), widget=forms.DateInput({"type": "date"}))
+    period_start = forms.DateField(label=_("Period start"), widget=DateInput())
+    period_end = forms.DateField(label=_("Period end"), widget=DateInput())
     corrects = forms.ModelChoiceField(
         label=_("Corrects"),
         queryset=StatusReport.objects.none(),
@@ -27,6 +28,12 @@ class PeriodForm(forms.Form):
 
     def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The next period: from the day after the last report to today (or the past week).
+        today = timezone.localdate()
+        last = project.status_reports.order_by("-period_end").first()
+        start = last.period_end + timedelta(days=1) if last else today - timedelta(days=6)
+        self.initial.setdefault("period_start", min(start, today))
+        self.initial.setdefault("period_end", today)
         self.fields["corrects"].queryset = project.status_reports.filter(  # type: ignore[attr-defined]
             state=StatusReport.State.PUBLISHED
         ).order_by("-number")
