@@ -49,6 +49,7 @@ from rapport.changes import services as cr_services
 from rapport.changes.models import ChangeRequest, CostImpact, Decision
 from rapport.clients.models import Client, Contact, PortalInvitation
 from rapport.communication import services as comm_services
+from rapport.communication.models import Interaction, PlanItem, Stakeholder
 from rapport.core.tokens import digest
 from rapport.notify.models import OutboundEmail
 from rapport.projects import baseline_services as bl_services
@@ -451,6 +452,20 @@ def touchpoint_of(side: Side) -> dict[str, Any]:
         summary="Sent the minutes",
     )
     return {"interaction_id": interaction.pk}
+
+
+def api_touchpoint(side: Side) -> dict[str, Any]:
+    return {"touchpoint_id": touchpoint_of(side)["interaction_id"]}
+
+
+def api_touchpoint_form(side: Side) -> dict[str, Any]:
+    return {
+        "occurred_at": "2026-01-05T10:30:00Z",
+        "channel": "phone",
+        "contact_ids": [side.contact_a.pk],
+        "kind": "sensitive",
+        "summary": f"Told the sponsor about the delay {next(_serial)}",
+    }
 
 
 def report_thread(side: Side) -> dict[str, Any]:
@@ -1474,6 +1489,112 @@ OPERATIONS: dict[tuple[str, str], list[Case]] = {
             denied={"member": 403},
         )
     ],
+    # --- communication: internal; the register and the plan are the managers' -------------
+    ("GET", "/api/v1/projects/{project_id}/stakeholders"): [
+        api_case(kwargs=project_a, ok=each(200, ON_PROJECT_A))
+    ],
+    ("POST", "/api/v1/projects/{project_id}/stakeholders"): [
+        api_case(
+            kwargs=project_a,
+            data=lambda side: {
+                "contact_id": _new_contact(side).pk,
+                "role": "key_user",
+                "influence": "high",
+                "interest": "low",
+            },
+            ok=each(201, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+    ("GET", "/api/v1/projects/{project_id}/stakeholders/{stakeholder_id}"): [
+        api_case(kwargs=stakeholder_of, ok=each(200, ON_PROJECT_A))
+    ],
+    ("PATCH", "/api/v1/projects/{project_id}/stakeholders/{stakeholder_id}"): [
+        api_case(
+            kwargs=stakeholder_of,
+            data=lambda side: {"interest": "high", "notes": "Prefers calls"},
+            ok=each(200, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+    ("DELETE", "/api/v1/projects/{project_id}/stakeholders/{stakeholder_id}"): [
+        api_case(kwargs=stakeholder_of, ok=each(204, MANAGERS), denied={"member": 403})
+    ],
+    ("GET", "/api/v1/projects/{project_id}/communication-plan"): [
+        api_case(kwargs=project_a, ok=each(200, ON_PROJECT_A))
+    ],
+    ("POST", "/api/v1/projects/{project_id}/communication-plan"): [
+        api_case(
+            kwargs=project_a,
+            data=lambda side: {
+                "title": f"Steering report {next(_serial)}",
+                "audience_ids": [side.contact_a.pk],
+                "channel": "email",
+                "kind": "information",
+                "cadence_days": 30,
+                "owner_id": side.pm.pk,
+                "starts_on": "2026-01-05",
+            },
+            ok=each(201, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+    ("GET", "/api/v1/projects/{project_id}/communication-plan/{item_id}"): [
+        api_case(kwargs=plan_item_of, ok=each(200, ON_PROJECT_A))
+    ],
+    ("PATCH", "/api/v1/projects/{project_id}/communication-plan/{item_id}"): [
+        api_case(
+            kwargs=plan_item_of,
+            data=lambda side: {"cadence_days": 14, "audience_ids": [side.contact_a.pk]},
+            ok=each(200, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+    ("DELETE", "/api/v1/projects/{project_id}/communication-plan/{item_id}"): [
+        api_case(kwargs=plan_item_of, ok=each(204, MANAGERS), denied={"member": 403})
+    ],
+    ("GET", "/api/v1/communication/attention"): [api_case(scoped=False, ok=each(200, MEMBERS))],
+    ("GET", "/api/v1/projects/{project_id}/touchpoints"): [
+        api_case(kwargs=project_a, ok=each(200, ON_PROJECT_A)),
+        api_case(
+            label="channel",
+            kwargs=project_a,
+            query=lambda side: {"channel": "phone"},
+            ok=each(200, ON_PROJECT_A),
+        ),
+    ],
+    ("POST", "/api/v1/projects/{project_id}/touchpoints"): [
+        api_case(kwargs=project_a, data=api_touchpoint_form, ok=each(201, ON_PROJECT_A))
+    ],
+    ("GET", "/api/v1/clients/{client_id}/touchpoints"): [
+        api_case(label="client_a", kwargs=client_a, ok=each(200, ON_PROJECT_A)),
+        api_case(label="client_b", kwargs=client_b, ok=each(200, MANAGERS)),
+        api_case(label="contact_a", kwargs=client_a, query=contact_a, ok=each(200, ON_PROJECT_A)),
+        # A contact of another client narrows to nothing: not found.
+        api_case(label="contact_b", kwargs=client_a, query=contact_b),
+    ],
+    ("POST", "/api/v1/clients/{client_id}/touchpoints"): [
+        api_case(
+            label="project_a",
+            kwargs=client_a,
+            data=lambda side: {**api_touchpoint_form(side), "project_id": side.project_a.pk},
+            ok=each(201, ON_PROJECT_A),
+        ),
+        # With the client at large: its managers only.
+        api_case(
+            label="at_large",
+            kwargs=client_a,
+            data=api_touchpoint_form,
+            ok=each(201, MANAGERS),
+            denied={"member": 403},
+        ),
+    ],
+    ("GET", "/api/v1/touchpoints/{touchpoint_id}"): [
+        api_case(kwargs=api_touchpoint, ok=each(200, ON_PROJECT_A))
+    ],
+    ("DELETE", "/api/v1/touchpoints/{touchpoint_id}"): [
+        api_case(kwargs=api_touchpoint, ok=each(204, MANAGERS), denied={"member": 403})
+    ],
     # --- change requests ------------------------------------------------------------------
     ("GET", "/api/v1/projects/{project_id}/change-requests"): [
         api_case(kwargs=project_a, ok=each(200, ON_PROJECT_A))
@@ -1958,6 +2079,11 @@ def _fingerprint(organisation: Organisation) -> dict[str, list[tuple[Any, ...]]]
         (BaselineVersion, {"project__organisation": organisation}, set()),
         (CostEntry, {"project__organisation": organisation}, set()),
         (TimeEntry, {"project__organisation": organisation}, set()),
+        (Stakeholder, {"project__organisation": organisation}, set()),
+        (PlanItem, {"project__organisation": organisation}, set()),
+        (PlanItem.audience.through, {"planitem__project__organisation": organisation}, set()),
+        (Interaction, {"organisation": organisation}, set()),
+        (Interaction.contacts.through, {"interaction__organisation": organisation}, set()),
     ]
     result = {}
     for model, filters, volatile in scoped:

@@ -555,6 +555,36 @@ LISTS: dict[str, ListPage] = {
         lambda s: f"/app/clients/contacts/{s.contact_a.pk}/", "pm", communication_rows
     ),
     "app:home touchpoints": ListPage(lambda s: "/app/", "pm", communication_rows),
+    "GET /api/v1/projects/A/stakeholders": ListPage(
+        lambda s: f"/api/v1/projects/{s.project_a.pk}/stakeholders",
+        "pm",
+        communication_rows,
+        api=True,
+    ),
+    "GET /api/v1/projects/A/communication-plan": ListPage(
+        lambda s: f"/api/v1/projects/{s.project_a.pk}/communication-plan",
+        "member",
+        communication_rows,
+        api=True,
+    ),
+    "GET /api/v1/projects/A/touchpoints": ListPage(
+        lambda s: f"/api/v1/projects/{s.project_a.pk}/touchpoints?channel=video",
+        "member",
+        communication_rows,
+        api=True,
+    ),
+    "GET /api/v1/clients/A/touchpoints": ListPage(
+        lambda s: f"/api/v1/clients/{s.client_a.pk}/touchpoints", "pm", communication_rows, api=True
+    ),
+    "GET /api/v1/clients/A/touchpoints?contact_id": ListPage(
+        lambda s: f"/api/v1/clients/{s.client_a.pk}/touchpoints?contact_id={s.contact_a.pk}",
+        "member",
+        communication_rows,
+        api=True,
+    ),
+    "GET /api/v1/communication/attention": ListPage(
+        lambda s: "/api/v1/communication/attention", "pm", communication_rows, api=True
+    ),
     "reports:list": ListPage(
         lambda s: f"/app/projects/{s.project_a.pk}/reports/", "pm", status_reports
     ),

@@ -86,6 +86,9 @@ PYDANTIC_MESSAGES = {
     "date_parsing": lambda ctx: _("Enter a valid date (YYYY-MM-DD)."),
     "date_type": lambda ctx: _("Enter a valid date (YYYY-MM-DD)."),
     "int_from_float": lambda ctx: _("Enter a whole number."),
+    "datetime_parsing": lambda ctx: _("Enter a valid date and time (YYYY-MM-DDTHH:MM)."),
+    "datetime_from_date_parsing": lambda ctx: _("Enter a valid date and time (YYYY-MM-DDTHH:MM)."),
+    "datetime_type": lambda ctx: _("Enter a valid date and time (YYYY-MM-DDTHH:MM)."),
     "enum": lambda ctx: _("Choose one of: %(choices)s.") % {"choices": ctx.get("expected")},
     "literal_error": lambda ctx: (
         _("Choose one of: %(choices)s.") % {"choices": ctx.get("expected")}
@@ -182,6 +185,8 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _register() -> None:
     from rapport.changes.api import router as changes_router
     from rapport.clients.api import router as clients_router
+    from rapport.communication.api import router as communication_router
+    from rapport.communication.log_api import router as touchpoints_router
     from rapport.portal.api import router as portal_router
     from rapport.projects.api import router as projects_router
     from rapport.projects.api_baseline import router as baseline_router
@@ -195,6 +200,8 @@ def _register() -> None:
     api.add_router("/v1/", baseline_router)
     api.add_router("/v1/", reports_router)
     api.add_router("/v1/", report_threads_router)
+    api.add_router("/v1/", communication_router)
+    api.add_router("/v1/", touchpoints_router)
     api.add_router("/v1/portal/", portal_router)
     api.add_router("/v1/portal/", report_threads_portal_router)
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Max, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -125,6 +126,17 @@ def _with_cadence(items: QuerySet[PlanItem], today: date) -> list[PlannedTouchpo
 def plan(*, actor: Actor, project: Project, today: date | None = None) -> list[PlannedTouchpoint]:
     items = plan_items_visible_to(actor).filter(project=project).order_by("title", "id")
     return _with_cadence(items, today or timezone.localdate())
+
+
+def planned_touchpoint_get(
+    *, actor: Actor, project: Project, item_id: int, today: date | None = None
+) -> PlannedTouchpoint:
+    """One plan item with its cadence (404 if the actor cannot see it)."""
+    items = plan_items_visible_to(actor).filter(project=project, pk=item_id)
+    found = _with_cadence(items, today or timezone.localdate())
+    if not found:
+        raise Http404
+    return found[0]
 
 
 def plan_item_get(*, actor: Actor, project: Project, item_id: int) -> PlanItem:
