@@ -1,4 +1,5 @@
-"""The ``rapport`` command: ``serve``, ``worker``, ``demo`` and every Django management command."""
+"""The ``rapport`` command: ``serve``, ``worker``, ``demo``, ``mail-in`` and every Django
+management command."""
 
 from __future__ import annotations
 
@@ -10,7 +11,10 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rapport.settings")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["rapport", *sys.argv[1:]])
+    arguments = sys.argv[1:]
+    if arguments[:1] == ["mail-in"]:  # a command name Python cannot spell as a module
+        arguments[0] = "mail_in"
+    execute_from_command_line(["rapport", *arguments])
 
 
 if __name__ == "__main__":

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "rapport.changes",
     "rapport.reports",
     "rapport.communication",
+    "rapport.mailin",
     "rapport.portal",
     "rapport.jobs",
 ]
@@ -224,6 +225,11 @@ if MODE == "production":
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- email --------------------------------------------------------------------------------
+# Email in: replies to notifications go to reply+TOKEN@<this domain> (see `rapport mail-in`);
+# empty: notifications carry no reply address.
+RAPPORT_MAIL_IN_DOMAIN = os.environ.get("RAPPORT_MAIL_IN_DOMAIN", "").strip()
+RAPPORT_REPLY_TOKEN_DAYS = int(os.environ.get("RAPPORT_REPLY_TOKEN_DAYS", "90"))
+RAPPORT_MAIL_IN_MAX_BYTES = int(os.environ.get("RAPPORT_MAIL_IN_MAX_BYTES", str(25 * 1024 * 1024)))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Rapport <rapport@localhost>")
 _email_host = os.environ.get("EMAIL_HOST", "")
 if _email_host:

@@ -17,6 +17,7 @@ class OutboundEmail(models.Model):
         "tenancy.Organisation", on_delete=models.CASCADE, null=True, related_name="+"
     )
     to = models.EmailField(_("to"), max_length=254)
+    reply_to = models.CharField(_("reply to"), max_length=320, blank=True)
     subject = models.CharField(_("subject"), max_length=255)
     body_text = models.TextField(_("text"))
     body_html = models.TextField(_("HTML"), blank=True)

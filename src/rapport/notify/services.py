@@ -26,6 +26,7 @@ def email_queue(
     kind: str,
     organisation_id: int | None = None,
     attachments: list[dict[str, Any]] | None = None,
+    reply_to: str | None = None,
 ) -> OutboundEmail:
     """Render ``notify/email/<template>.{subject,txt,html}`` in ``language`` and queue it.
 
@@ -47,6 +48,7 @@ def email_queue(
         language=language,
         kind=kind,
         attachments=attachments or [],
+        reply_to=reply_to or "",
     )
     transaction.on_commit(lambda: send_email.enqueue(email_id=email.pk))
     return email
@@ -65,6 +67,7 @@ def email_deliver(*, email_id: int) -> OutboundEmail:
         body=email.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.to],
+        reply_to=[email.reply_to] if email.reply_to else None,
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")

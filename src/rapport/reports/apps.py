@@ -6,4 +6,7 @@ class ReportsConfig(AppConfig):
     label = "reports"
 
     def ready(self) -> None:
-        from rapport.reports import pdf  # noqa: F401 - registers the PDF email attachment
+        from rapport.reports import (  # noqa: F401 - register the PDF attachment, the email replies
+            mail,
+            pdf,
+        )

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from rapport.audit import services as audit
 from rapport.clients.models import Contact
 from rapport.core.services import assign, require
+from rapport.mailin import addresses
 from rapport.notify.services import email_queue
 from rapport.reports import permissions
 from rapport.reports.models import MESSAGE_MAX_LENGTH, ReportMessage, ReportThread, StatusReport
@@ -79,6 +80,16 @@ def _link(name: str, thread: ReportThread) -> str:
     )
 
 
+def _reply_address(thread: ReportThread, recipient: str) -> str | None:
+    """Answering the notification by email posts in the thread, as its recipient."""
+    return addresses.reply_address(
+        kind="report_thread",
+        object_id=thread.pk,
+        recipient_email=recipient,
+        organisation_id=thread.report.project.organisation_id,
+    )
+
+
 def _tell_pm(thread: ReportThread, message: ReportMessage, *, follow_up: bool) -> None:
     """The project's manager learns of the client's message, in their own language."""
     report = thread.report
@@ -86,8 +97,10 @@ def _tell_pm(thread: ReportThread, message: ReportMessage, *, follow_up: bool) -
     pm = project.pm
     if not pm.is_active or not pm.email:
         return
+    reply_to = _reply_address(thread, pm.email)
     email_queue(
         to=pm.email,
+        reply_to=reply_to,
         template="report_question",
         language=pm.language,
         kind="report_question",
@@ -101,6 +114,7 @@ def _tell_pm(thread: ReportThread, message: ReportMessage, *, follow_up: bool) -
             "body": message.body,
             "follow_up": follow_up,
             "link": _link("reports:detail", thread),
+            "can_reply": bool(reply_to),
         },
     )
 
@@ -115,8 +129,10 @@ def _tell_contacts(thread: ReportThread, message: ReportMessage) -> None:
         portal_access=True,
     ).exclude(email="")
     for contact in writers.order_by("pk"):
+        reply_to = _reply_address(thread, contact.email)
         email_queue(
             to=contact.email,
+            reply_to=reply_to,
             template="report_answer",
             language=contact.language,
             kind="report_answer",
@@ -128,6 +144,7 @@ def _tell_contacts(thread: ReportThread, message: ReportMessage) -> None:
                 "reference": report.reference,
                 "body": message.body,
                 "link": _link("portal_reports:detail", thread),
+                "can_reply": bool(reply_to),
             },
         )
 
