@@ -227,3 +227,30 @@ def test_the_command_needs_a_domain_and_is_spelt_mail_in(settings):
         check=True,
     )
     assert "--bind" in helped.stdout
+
+
+def test_the_round_trip_over_smtp_out_and_in(world, thread, mail_in, settings):
+    """The answer goes out over real SMTP with its Reply-To; the client's mail program answers
+    to that address; the reply lands in the thread."""
+    from email import message_from_bytes, policy
+
+    from rapport.notify.services import email_deliver
+    from tests.notify.smtp import running_smtp_server, smtp_mailer
+
+    contact = world.one.contact_a
+    outbound = OutboundEmail.objects.filter(to=contact.email, kind="report_answer").latest("id")
+    # the tests' task backend delivered it at once (nowhere): send it again, by SMTP
+    OutboundEmail.objects.filter(pk=outbound.pk).update(status=OutboundEmail.Status.QUEUED)
+    with running_smtp_server() as smtp:
+        settings.MAILERS = smtp_mailer(smtp.port)
+        assert email_deliver(email_id=outbound.pk).status == OutboundEmail.Status.SENT
+        [envelope] = smtp.inbox.envelopes
+    received = message_from_bytes(envelope.original_content, policy=policy.default)
+    reply_to = str(received["Reply-To"])
+    assert reply_to == outbound.reply_to
+    assert "reply to this email" in received.get_body(("plain",)).get_content()
+
+    reply = _message(contact.email, reply_to, "Understood, thank you.\n\n> " + "quoted")
+    reply["In-Reply-To"] = received["Message-ID"]
+    _send(mail_in, reply)
+    assert thread.messages.order_by("-id").first().body == "Understood, thank you."
