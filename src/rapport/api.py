@@ -182,6 +182,8 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _register() -> None:
     from rapport.changes.api import router as changes_router
     from rapport.clients.api import router as clients_router
+    from rapport.messaging.api import router as messaging_router
+    from rapport.messaging.portal_api import router as messaging_portal_router
     from rapport.portal.api import router as portal_router
     from rapport.projects.api import router as projects_router
     from rapport.projects.api_baseline import router as baseline_router
@@ -192,7 +194,9 @@ def _register() -> None:
     api.add_router("/v1/", changes_router)
     api.add_router("/v1/", baseline_router)
     api.add_router("/v1/", reports_router)
+    api.add_router("/v1/", messaging_router)
     api.add_router("/v1/portal/", portal_router)
+    api.add_router("/v1/portal/", messaging_portal_router)
 
 
 _register()

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "rapport.changes",
     "rapport.reports",
     "rapport.communication",
+    "rapport.messaging",
     "rapport.portal",
     "rapport.jobs",
 ]
@@ -204,6 +205,13 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+
+# --- message attachments: private files, served only through access-checked downloads ------
+RAPPORT_ATTACHMENT_DIR = Path(
+    os.environ.get("RAPPORT_ATTACHMENT_DIR", VAR_DIR / "attachments")
+).resolve()
+RAPPORT_ATTACHMENT_MAX_BYTES = int(os.environ.get("RAPPORT_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))
+RAPPORT_ATTACHMENT_MAX_FILES = 5
 
 # --- security -----------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

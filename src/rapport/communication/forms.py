@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from rapport.clients.models import Client, Contact
 from rapport.communication.channels import MessageKind
 from rapport.communication.models import Interaction, PlanItem, Stakeholder
+from rapport.core.forms import ModelMultipleIdsField
 from rapport.projects.models import Project
 from rapport.tenancy.models import User
 
@@ -35,7 +36,7 @@ class StakeholderForm(forms.ModelForm):
 
 
 class PlanItemForm(forms.ModelForm):
-    audience = forms.ModelMultipleChoiceField(
+    audience = ModelMultipleIdsField(
         label=_("Audience"),
         queryset=Contact.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -83,7 +84,7 @@ class InteractionForm(forms.ModelForm):
     """A touchpoint, on a project (``project`` given) or on a client at large, where the
     project is chosen among the client's projects the member sees."""
 
-    contacts = forms.ModelMultipleChoiceField(
+    contacts = ModelMultipleIdsField(
         label=_("Contacts"),
         queryset=Contact.objects.none(),
         widget=forms.CheckboxSelectMultiple,

@@ -1,9 +1,27 @@
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_noop
 
 # Django 6.1 shows this in every empty <select> but its own Chinese catalogue lacks it.
 gettext_noop("- Select an option -")
+
+
+class ModelMultipleIdsField(forms.ModelMultipleChoiceField):
+    """Ids no database can hold (beyond 64 bits) are an invalid choice, not a crash (SQLite
+    cannot even compare them)."""
+
+    def clean(self, value: Any) -> Any:
+        for pk in value if isinstance(value, list | tuple) else ():
+            text = str(pk).strip().lstrip("-")
+            if text.isdigit() and abs(int(text)) >= 2**63:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super().clean(value)
 
 
 def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:

@@ -14,6 +14,7 @@ from rapport.audit import services as audit
 from rapport.clients import services as clients
 from rapport.clients.models import Contact
 from rapport.core.demo_changes import tell_changes
+from rapport.core.demo_messages import tell_messages
 from rapport.projects import baseline_services as baselines
 from rapport.projects import services as projects
 from rapport.projects.models import BaselineVersion, Deliverable, Project
@@ -626,6 +627,7 @@ class Command(BaseCommand):
                     client=story.client,
                     admin=Actor.member(users[Role.OWNER], organisation, Role.OWNER),
                 )
+        tell_messages(organisation)
 
     def _grant_portal(self, owner: Actor, contact: Contact) -> None:
         """The demo skips the emailed link: its contacts can sign in straight away."""
