@@ -34,6 +34,27 @@ def _fast_password_hashing(request: Any, settings: Any) -> None:
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="session")
+def _attachment_dir(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    return tmp_path_factory.mktemp("attachments")
+
+
+@pytest.fixture(autouse=True)
+def _private_attachments(settings: Any, _attachment_dir: Any) -> None:
+    """Message attachments go to a temporary directory, never to the working tree's var/."""
+    settings.RAPPORT_ATTACHMENT_DIR = _attachment_dir
+
+
+@pytest.fixture(autouse=True)
+def _language_reset() -> Any:
+    """A request by a Chinese-speaking user leaves the thread in Chinese (the preferences
+    middleware activates it): the next test starts in the default language again."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
     from django.core.cache import cache

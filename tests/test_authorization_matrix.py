@@ -51,6 +51,8 @@ from rapport.clients.models import Client, Contact, PortalInvitation
 from rapport.communication import services as comm_services
 from rapport.communication.models import Interaction, PlanItem, Stakeholder
 from rapport.core.tokens import digest
+from rapport.messaging import services as messaging_services
+from rapport.messaging.models import Message, MessageAttachment, Thread, ThreadRead
 from rapport.notify.models import OutboundEmail
 from rapport.projects import baseline_services as bl_services
 from rapport.projects.models import (
@@ -77,6 +79,7 @@ from rapport.reports.models import (
 from rapport.tenancy.models import ApiToken, Invitation, Membership, Organisation, Role, User
 from rapport.tenancy.services import api_token_create, contact_api_token_create
 from tests.conftest import Side, World, build_side
+from tests.messaging import samples
 
 # --- roles ----------------------------------------------------------------------------------
 
@@ -480,6 +483,42 @@ def report_thread(side: Side) -> dict[str, Any]:
 
 def message_form(side: Side) -> dict[str, Any]:
     return {"body": f"Matrix message {next(_serial)}"}
+
+
+# --- messages (project_a, client_a) ------------------------------------------------------------
+
+
+def thread_of(side: Side) -> dict[str, Any]:
+    """A thread of project_a the client opened, with the PM's answer."""
+    thread = messaging_services.thread_open(
+        actor=side.contact_actor(side.contact_a),
+        project=side.project_a,
+        subject=f"Question {next(_serial)}",
+        body="Where is the test plan?",
+    )
+    messaging_services.message_post(actor=side.actor(side.pm), thread=thread, body="Attached.")
+    return {"project_id": side.project_a.pk, "thread_id": thread.pk}
+
+
+def attachment_of(side: Side) -> dict[str, Any]:
+    """A PDF the PM attached in a thread of project_a."""
+    thread = messaging_services.thread_open(
+        actor=side.actor(side.pm),
+        project=side.project_a,
+        subject=f"Minutes {next(_serial)}",
+        body="The minutes",
+        attachments=[samples.pdf()],
+    )
+    attachment = MessageAttachment.objects.get(message__thread=thread)
+    return {"project_id": side.project_a.pk, "thread_id": thread.pk, "attachment_id": attachment.pk}
+
+
+def thread_form(side: Side) -> dict[str, Any]:
+    return {"subject": f"Access for the new team {next(_serial)}", "body": "Two more logins?"}
+
+
+def reply_form(side: Side) -> dict[str, Any]:
+    return {"body": f"Thanks, that helps {next(_serial)}"}
 
 
 # --- baseline pages (project_a) -------------------------------------------------------------
@@ -990,6 +1029,45 @@ PAGES: dict[str, list[Case]] = {
             ok=each(200, MEMBERS),
         )
     ],
+    # --- messages: the project's team in the app, its client's contacts in the portal -------
+    "messages_app:list": [Case(kwargs=project_a, ok=each(200, ON_PROJECT_A))],
+    "messages_app:open": [
+        Case(kwargs=project_a, ok=each(200, ON_PROJECT_A)),
+        Case(
+            label="post",
+            method="POST",
+            kwargs=project_a,
+            data=thread_form,
+            ok=each(302, ON_PROJECT_A),
+        ),
+    ],
+    "messages_app:thread": [
+        Case(kwargs=thread_of, ok=each(200, ON_PROJECT_A)),
+        Case(
+            label="post",
+            method="POST",
+            kwargs=thread_of,
+            data=reply_form,
+            ok=each(302, ON_PROJECT_A),
+        ),
+    ],
+    "messages_app:attachment": [Case(kwargs=attachment_of, ok=each(200, ON_PROJECT_A))],
+    "portal_messages:list": [
+        Case(label="project_a", kwargs=project_a, ok={"contact_a": 200}),
+        Case(label="project_a_draft", kwargs=project_a_draft),
+        Case(label="project_b", kwargs=project_b, ok={"contact_b": 200}),
+    ],
+    "portal_messages:open": [
+        Case(kwargs=project_a, ok={"contact_a": 200}),
+        Case(
+            label="post", method="POST", kwargs=project_a, data=thread_form, ok={"contact_a": 302}
+        ),
+    ],
+    "portal_messages:thread": [
+        Case(kwargs=thread_of, ok={"contact_a": 200}),
+        Case(label="post", method="POST", kwargs=thread_of, data=reply_form, ok={"contact_a": 302}),
+    ],
+    "portal_messages:attachment": [Case(kwargs=attachment_of, ok={"contact_a": 200})],
     # --- status reports: drafts never reach the portal ------------------------------------
     "reports:list": [Case(kwargs=project_a, ok=each(200, ON_PROJECT_A))],
     "reports:create": [
@@ -1394,6 +1472,33 @@ def _financial(status: int = 200, **kwargs: Any) -> list[Case]:
 
 
 OPERATIONS: dict[tuple[str, str], list[Case]] = {
+    # --- messages: the team through the member API, the client through the portal API -----
+    ("GET", "/api/v1/projects/{project_id}/threads"): [
+        api_case(kwargs=project_a, ok=each(200, ON_PROJECT_A))
+    ],
+    ("POST", "/api/v1/projects/{project_id}/threads"): [
+        api_case(kwargs=project_a, data=thread_form, ok=each(201, ON_PROJECT_A))
+    ],
+    ("GET", "/api/v1/projects/{project_id}/threads/{thread_id}"): [
+        api_case(kwargs=thread_of, ok=each(200, ON_PROJECT_A))
+    ],
+    ("POST", "/api/v1/projects/{project_id}/threads/{thread_id}/messages"): [
+        api_case(kwargs=thread_of, data=reply_form, ok=each(201, ON_PROJECT_A))
+    ],
+    ("GET", "/api/v1/portal/projects/{project_id}/threads"): [
+        portal_api_case(label="project_a", kwargs=project_a, ok={"contact_a": 200}),
+        portal_api_case(label="project_a_draft", kwargs=project_a_draft),
+        portal_api_case(label="project_b", kwargs=project_b, ok={"contact_b": 200}),
+    ],
+    ("POST", "/api/v1/portal/projects/{project_id}/threads"): [
+        portal_api_case(kwargs=project_a, data=thread_form, ok={"contact_a": 201})
+    ],
+    ("GET", "/api/v1/portal/projects/{project_id}/threads/{thread_id}"): [
+        portal_api_case(kwargs=thread_of, ok={"contact_a": 200})
+    ],
+    ("POST", "/api/v1/portal/projects/{project_id}/threads/{thread_id}/messages"): [
+        portal_api_case(kwargs=thread_of, data=reply_form, ok={"contact_a": 201})
+    ],
     # --- client portal API: contacts with their portal token, their own client's projects --
     ("GET", "/api/v1/portal/projects"): [portal_api_case(scoped=False, ok=each(200, CONTACTS))],
     ("GET", "/api/v1/portal/projects/{project_id}/change-requests"): [
@@ -2084,6 +2189,10 @@ def _fingerprint(organisation: Organisation) -> dict[str, list[tuple[Any, ...]]]
         (PlanItem.audience.through, {"planitem__project__organisation": organisation}, set()),
         (Interaction, {"organisation": organisation}, set()),
         (Interaction.contacts.through, {"interaction__organisation": organisation}, set()),
+        (Thread, {"project__organisation": organisation}, set()),
+        (Message, {"thread__project__organisation": organisation}, set()),
+        (MessageAttachment, {"message__thread__project__organisation": organisation}, set()),
+        (ThreadRead, {"thread__project__organisation": organisation}, set()),
     ]
     result = {}
     for model, filters, volatile in scoped:
@@ -2177,7 +2286,9 @@ def test_matrix(matrix_world: World, settings: Any, key: str, case: Case, role: 
     after = _fingerprint(owner.organisation) if must_not_write else None
 
     where = f"{role} {method} {path}{f' {query}' if query else ''}"
-    body = response.content[:500].decode(errors="replace")
+    # A download streams its file; read it (which also closes it).
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    body = content[:500].decode(errors="replace")
     if expected == LOGIN:
         assert response.status_code == 302, f"{where}: expected a sign-in redirect, got " + (
             f"{response.status_code}: {body}"
@@ -2198,6 +2309,6 @@ def test_matrix(matrix_world: World, settings: Any, key: str, case: Case, role: 
     assert before == after, f"{where}: answered {response.status_code} but changed data"
 
     if role.startswith("x_") and response.status_code == 200 and not case.public:
-        content = response.content.decode(errors="replace")
+        content = content.decode(errors="replace")
         leaked = [marker for marker in _markers(owner) if marker in content]
         assert not leaked, f"{where}: the other organisation's page shows {leaked}"

@@ -485,6 +485,81 @@ def _report_threads(prefix: str) -> Callable[[Side], str]:
     )
 
 
+def message_threads(side: Side, n: int) -> None:
+    """Threads of project A opened by different client contacts and by the team, answered by
+    different team members, some with files, some read by the asker."""
+    from rapport.messaging import services as messaging
+    from tests.messaging import samples
+
+    for i in range(n):
+        contact = factories.portal_contact(side.client_a) if i % 2 else side.contact_a
+        opener = side.contact_actor(contact) if i % 3 else side.actor(side.member)
+        thread = messaging.thread_open(
+            actor=opener,
+            project=side.project_a,
+            subject=f"Question {next(_serial)}",
+            body="Could you **check**?",
+            attachments=[samples.png()] if i % 4 == 0 else [],
+        )
+        answerer = side.pm if i % 2 else side.member
+        messaging.message_post(actor=side.actor(answerer), thread=thread, body="Checked.")
+        if i % 5 == 0:
+            messaging.thread_mark_read(actor=side.contact_actor(side.contact_a), thread=thread)
+
+
+def conversation_page(prefix: str) -> Callable[[Side], str]:
+    """The page of project A's long conversation, opened by the client on first call."""
+
+    def url(side: Side) -> str:
+        from rapport.messaging import services as messaging
+        from rapport.messaging.models import Thread
+
+        thread = Thread.objects.filter(project=side.project_a, subject="Long").first()
+        if thread is None:
+            thread = messaging.thread_open(
+                actor=side.contact_actor(side.contact_a),
+                project=side.project_a,
+                subject="Long",
+                body="Let us talk",
+            )
+        return f"/{prefix}/projects/{side.project_a.pk}/messages/{thread.pk}/"
+
+    return url
+
+
+def conversation_rows(side: Side, n: int) -> None:
+    """Messages in the long conversation from both sides and several people, some with files."""
+    from rapport.messaging import services as messaging
+    from rapport.messaging.models import Thread
+    from tests.messaging import samples
+
+    thread = Thread.objects.get(project=side.project_a, subject="Long")
+    for i in range(n):
+        if i % 2:
+            actor = side.contact_actor(factories.portal_contact(side.client_a))
+        else:
+            actor = side.actor(side.pm if i % 4 else side.member)
+        messaging.message_post(
+            actor=actor,
+            thread=thread,
+            body=f"Point {i}: *noted*",
+            attachments=[samples.pdf(f"{i}.pdf"), samples.png()] if i % 3 == 0 else [],
+        )
+
+
+def waiting_threads(side: Side, n: int) -> None:
+    """Client questions waiting for the PM on projects of different clients."""
+    from rapport.messaging import services as messaging
+
+    for _ in range(n):
+        client = factories.ClientFactory(organisation=side.organisation)
+        project = factories.published(factories.ProjectFactory(client=client, pm=side.pm))
+        contact = factories.portal_contact(client)
+        messaging.thread_open(
+            actor=side.contact_actor(contact), project=project, subject="Help", body="Please"
+        )
+
+
 LISTS: dict[str, ListPage] = {
     "clients:list": ListPage(lambda s: "/app/clients/", "owner", clients),
     "projects:list": ListPage(lambda s: "/app/projects/", "owner", projects),
@@ -608,6 +683,52 @@ LISTS: dict[str, ListPage] = {
         lambda s: f"/api/v1/portal/projects/{s.project_a.pk}/status-reports",
         "contact_a",
         status_reports,
+        api=True,
+    ),
+    "messages_app:list": ListPage(
+        lambda s: f"/app/projects/{s.project_a.pk}/messages/", "pm", message_threads
+    ),
+    "messages_app:thread": ListPage(conversation_page("app"), "pm", conversation_rows),
+    "portal_messages:list": ListPage(
+        lambda s: f"/portal/projects/{s.project_a.pk}/messages/", "contact_a", message_threads
+    ),
+    "portal_messages:thread": ListPage(conversation_page("portal"), "contact_a", conversation_rows),
+    "app:home messages waiting": ListPage(lambda s: "/app/", "pm", waiting_threads),
+    "projects:detail messages": ListPage(
+        lambda s: f"/app/projects/{s.project_a.pk}/", "member", message_threads
+    ),
+    "portal:project messages": ListPage(
+        lambda s: f"/portal/projects/{s.project_a.pk}/", "contact_a", message_threads
+    ),
+    "GET /api/v1/projects/A/threads": ListPage(
+        lambda s: f"/api/v1/projects/{s.project_a.pk}/threads", "member", message_threads, api=True
+    ),
+    "GET /api/v1/projects/A/threads/long": ListPage(
+        lambda s: (
+            conversation_page("app")(s)
+            .replace("/app/", "/api/v1/")
+            .replace("/messages/", "/threads/")
+            .rstrip("/")
+        ),
+        "pm",
+        conversation_rows,
+        api=True,
+    ),
+    "GET /api/v1/portal/projects/A/threads": ListPage(
+        lambda s: f"/api/v1/portal/projects/{s.project_a.pk}/threads",
+        "contact_a",
+        message_threads,
+        api=True,
+    ),
+    "GET /api/v1/portal/projects/A/threads/long": ListPage(
+        lambda s: (
+            conversation_page("portal")(s)
+            .replace("/portal/", "/api/v1/portal/", 1)
+            .replace("/messages/", "/threads/")
+            .rstrip("/")
+        ),
+        "contact_a",
+        conversation_rows,
         api=True,
     ),
     "GET /api/v1/portal/projects": ListPage(

@@ -187,6 +187,8 @@ def _register() -> None:
     from rapport.clients.api import router as clients_router
     from rapport.communication.api import router as communication_router
     from rapport.communication.log_api import router as touchpoints_router
+    from rapport.messaging.api import router as messaging_router
+    from rapport.messaging.portal_api import router as messaging_portal_router
     from rapport.portal.api import router as portal_router
     from rapport.projects.api import router as projects_router
     from rapport.projects.api_baseline import router as baseline_router
@@ -202,8 +204,10 @@ def _register() -> None:
     api.add_router("/v1/", report_threads_router)
     api.add_router("/v1/", communication_router)
     api.add_router("/v1/", touchpoints_router)
+    api.add_router("/v1/", messaging_router)
     api.add_router("/v1/portal/", portal_router)
     api.add_router("/v1/portal/", report_threads_portal_router)
+    api.add_router("/v1/portal/", messaging_portal_router)
 
 
 _register()

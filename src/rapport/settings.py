@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "rapport.reports",
     "rapport.communication",
     "rapport.mailin",
+    "rapport.messaging",
     "rapport.portal",
     "rapport.jobs",
 ]
@@ -205,6 +206,13 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+
+# --- message attachments: private files, served only through access-checked downloads ------
+RAPPORT_ATTACHMENT_DIR = Path(
+    os.environ.get("RAPPORT_ATTACHMENT_DIR", VAR_DIR / "attachments")
+).resolve()
+RAPPORT_ATTACHMENT_MAX_BYTES = int(os.environ.get("RAPPORT_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))
+RAPPORT_ATTACHMENT_MAX_FILES = 5
 
 # --- security -----------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -97,3 +97,27 @@ def test_history_shows_moments_in_the_readers_time_zone(world, login_as):
     page = login_as(side.pm).get(f"/app/projects/{project.pk}/").content.decode()
 
     assert f"— → {shown:%Y-%m-%d %H:%M}" in page
+
+
+def test_lists_of_names_read_as_text_in_the_trail(world, login_as):
+    """A change that records names (a touchpoint's contacts, a message's attachments) shows
+    them joined, with the relation's name as the label."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from rapport.communication import services as comm
+
+    side = world.one
+    comm.interaction_log(
+        actor=side.actor(side.pm),
+        client=side.client_a,
+        project=side.project_a,
+        contacts=[side.contact_a],
+        occurred_at=timezone.now() - timedelta(hours=1),
+        channel="phone",
+        summary="Called about the plan",
+    )
+    page = login_as(side.owner).get("/app/audit/").content.decode()
+    assert side.contact_a.full_name in page
+    assert "[&#x27;" not in page and "['" not in page

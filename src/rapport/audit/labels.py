@@ -44,6 +44,7 @@ ACTION_LABELS = {
     "question_asked": pgettext_lazy("audit action", "asked a question on the report"),
     "question_followed_up": pgettext_lazy("audit action", "added to a question on the report"),
     "question_answered": pgettext_lazy("audit action", "answered a question on the report"),
+    "posted": pgettext_lazy("audit action", "posted a message"),
 }
 
 
@@ -51,7 +52,13 @@ def action_label(action: str) -> str:
     return str(ACTION_LABELS.get(action, action))
 
 
+# Names in the changes that are not fields of the model.
+EXTRA_LABELS = {"body_length": _("length of the message (characters)")}
+
+
 def _readable(value: Any) -> Any:
+    if isinstance(value, list):  # names, e.g. of attached files
+        return ", ".join(str(_readable(item)) for item in value)
     if value is True:
         return _("yes")
     if value is False:
@@ -71,15 +78,23 @@ def change_rows(event: AuditEvent) -> list[tuple[str, Any, Any]]:
     rows = []
     for name, values in (event.changes or {}).items():
         old, new = [*values, None, None][:2] if isinstance(values, list) else (None, values)
-        label: Any = name
+        label: Any = EXTRA_LABELS.get(name, name)
         if model is not None:
             try:
                 field = model._meta.get_field(name)
             except FieldDoesNotExist:
                 field = None
             if field is not None:
-                label = getattr(field, "verbose_name", name)
+                related = field.related_model if field.is_relation else None
+                label = getattr(field, "verbose_name", None) or (
+                    related._meta.verbose_name_plural
+                    if related is not None and related != "self"
+                    else name
+                )
                 choices = dict(getattr(field, "flatchoices", None) or [])
-                old, new = choices.get(old, old), choices.get(new, new)
+                old, new = (
+                    value if isinstance(value, list) else choices.get(value, value)
+                    for value in (old, new)
+                )
         rows.append((str(label), _readable(old), _readable(new)))
     return rows

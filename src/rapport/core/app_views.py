@@ -7,6 +7,7 @@ from django.shortcuts import render
 
 from rapport.clients.selectors import clients_visible_to
 from rapport.communication import selectors as communication
+from rapport.messaging import selectors as messaging
 from rapport.projects.models import Project
 from rapport.projects.selectors import project_list
 from rapport.tenancy.access import member_required
@@ -27,5 +28,6 @@ def app_home(request: ActorRequest) -> HttpResponse:
             "project_count": projects.count(),
             "client_count": clients_visible_to(actor).count(),
             "touchpoints_due": communication.attention(actor=actor),
+            "messages_waiting": messaging.threads_waiting(actor=actor),
         },
     )

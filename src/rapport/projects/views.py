@@ -12,6 +12,7 @@ from rapport.audit.selectors import history_for
 from rapport.core.forms import add_service_errors, int_or_none
 from rapport.core.pagination import paginate
 from rapport.core.services import search_term
+from rapport.messaging.selectors import unread_thread_count
 from rapport.projects import baseline, permissions, progress, progress_charts, selectors, services
 from rapport.projects.forms import ProjectForm, ProjectMemberForm
 from rapport.projects.models import Project
@@ -98,6 +99,7 @@ def project_detail(request: ActorRequest, project_id: int) -> HttpResponse:
             "progress": computed,
             "charts": charts,
             "baseline_version": baseline.latest_version(project),
+            "unread_threads": unread_thread_count(actor=actor, project=project),
         },
     )
 
