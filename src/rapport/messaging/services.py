@@ -20,6 +20,7 @@ from rapport.audit import services as audit
 from rapport.clients.models import Contact
 from rapport.core import markdown
 from rapport.core.services import assign, require
+from rapport.mailin import addresses
 from rapport.messaging import attachments as files
 from rapport.messaging import permissions
 from rapport.messaging.models import Message, MessageAttachment, Thread, ThreadRead, Via
@@ -29,6 +30,7 @@ from rapport.projects.models import Project
 from rapport.tenancy.actors import Actor
 from rapport.tenancy.models import ADMIN_ROLES, Membership, User
 
+REPLY_KIND = "thread"  # reply tokens of message notifications
 # Which way in each kind of actor may write through.
 VIA_OF = {"member": (Via.APP, Via.EMAIL), "contact": (Via.PORTAL, Via.EMAIL)}
 
@@ -295,14 +297,29 @@ def message_notify(*, message: Message) -> list[OutboundEmail]:
             (contact.email, contact.language, contact.full_name, link)
             for contact in _client_recipients(message)
         ]
-    return [
-        email_queue(
-            to=to,
-            template="message_posted",
-            language=language,
-            kind="message_posted",
+    queued = []
+    for to, language, name, path in recipients:
+        # answering the email posts in the thread, as its recipient (see rapport.mailin)
+        reply_to = addresses.reply_address(
+            kind=REPLY_KIND,
+            object_id=thread.pk,
+            recipient_email=to,
             organisation_id=project.organisation_id,
-            context={**context, "name": name, "link": settings.SITE_URL + path},
         )
-        for to, language, name, path in recipients
-    ]
+        queued.append(
+            email_queue(
+                to=to,
+                reply_to=reply_to,
+                template="message_posted",
+                language=language,
+                kind="message_posted",
+                organisation_id=project.organisation_id,
+                context={
+                    **context,
+                    "name": name,
+                    "link": settings.SITE_URL + path,
+                    "can_reply": bool(reply_to),
+                },
+            )
+        )
+    return queued
