@@ -626,6 +626,9 @@ LISTS: dict[str, ListPage] = {
     "communication:client_log": ListPage(
         lambda s: f"/app/clients/{s.client_a.pk}/touchpoints/", "pm", communication_rows
     ),
+    "clients:detail stakeholders": ListPage(
+        lambda s: f"/app/clients/{s.client_a.pk}/", "pm", communication_rows
+    ),
     "clients:contact_detail": ListPage(
         lambda s: f"/app/clients/contacts/{s.contact_a.pk}/", "pm", communication_rows
     ),

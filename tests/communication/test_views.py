@@ -184,3 +184,32 @@ def test_the_home_page_lists_touchpoints_due(world):
     page = login(side.pm).get("/app/").content.decode()
     assert "Touchpoints due and overdue" in page and "Monthly steering report" in page
     assert "Touchpoints due and overdue" not in login(side.member).get("/app/").content.decode()
+
+
+def test_the_client_page_is_the_clients_stakeholder_register(world):
+    side = world.one
+    comm.stakeholder_add(
+        actor=side.actor(side.pm), project=side.project_a, contact=side.contact_a, role="sponsor"
+    )
+    page = login(side.pm).get(f"/app/clients/{side.client_a.pk}/").content.decode()
+    assert f"{side.project_a.name}</a>: Sponsor" in page
+    # a team member sees only the roles on the projects they see
+    page = login(side.member).get(f"/app/clients/{side.client_a.pk}/").content.decode()
+    assert "Sponsor" in page
+
+
+def test_a_plan_item_against_the_guidance_is_flagged_and_the_wait_is_shown(world):
+    side = world.one
+    comm.plan_item_create(
+        actor=side.actor(side.pm),
+        project=side.project_a,
+        audience=[side.contact_a],
+        owner_id=side.pm.pk,
+        title="Bad news by newsletter",
+        channel="email",
+        kind="sensitive",
+        cadence_days=30,
+    )
+    page = login(side.pm).get(f"/app/projects/{side.project_a.pk}/communication/").content
+    assert "Channel chosen against the guidance" in page.decode()
+    assert "No answers to the client in the last 90 days." in page.decode()

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -64,7 +65,19 @@ def client_detail(request: ActorRequest, client_id: int) -> HttpResponse:
         "clients/detail.html",
         {
             "client": client,
-            "contacts": paginate(request, selectors.contact_list(actor=actor, client=client)),
+            # the client's stakeholder register: each contact with their roles on its projects
+            "contacts": paginate(
+                request,
+                selectors.contact_list(actor=actor, client=client).prefetch_related(
+                    Prefetch(
+                        "stakeholder_roles",
+                        queryset=communication.stakeholders_visible_to(actor)
+                        .select_related("project")
+                        .order_by("project__name"),
+                        to_attr="roles",
+                    )
+                ),
+            ),
             "projects": project_list(actor=actor, client_id=client.pk)[:50],
             "history": history_for(actor=actor, obj=client)[:20],
             "can_edit": permissions.can_edit_client(actor, client),

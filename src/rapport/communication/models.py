@@ -9,6 +9,7 @@ from django.core.validators import MaxLengthValidator, MaxValueValidator, MinVal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from rapport.communication import channels
 from rapport.communication.channels import Channel, MessageKind
 from rapport.core.models import TimeStamped
 
@@ -115,6 +116,12 @@ class PlanItem(TimeStamped):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def channel_suited(self) -> bool | None:
+        """Whether the planned channel suits the kind of message (None: no kind given)."""
+        advice = channels.advise(self.kind)
+        return advice.follows(self.channel) if advice else None
 
 
 class Interaction(TimeStamped):

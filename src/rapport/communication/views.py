@@ -18,6 +18,7 @@ from rapport.communication.forms import InteractionForm, PlanItemForm, Stakehold
 from rapport.communication.models import Level
 from rapport.core.forms import add_service_errors, int_or_none
 from rapport.core.pagination import paginate
+from rapport.messaging import selectors as messaging
 from rapport.projects.models import Project
 from rapport.projects.selectors import project_get, projects_visible_to
 from rapport.tenancy.access import member_required
@@ -77,6 +78,7 @@ def overview(request: ActorRequest, project_id: int) -> HttpResponse:
             "recent": recent,
             "form": InteractionForm(client=project.client, project=project),
             "can_plan": permissions.can_plan(actor, project),
+            "response_times": messaging.response_times(project=project),
         },
     )
 
