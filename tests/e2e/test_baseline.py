@@ -14,19 +14,13 @@ from playwright.sync_api import Page, expect
 
 from rapport.tenancy.models import Membership
 from tests import factories
+from tests.e2e import browser
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "lucid-meadow-parcel-37"
 STATEMENT = "Cut the time to answer a support ticket by half"
 REASON = "The client's design review moved by six weeks"
-
-
-def sign_in(page: Page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_role("textbox", name="Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def letter(page: Page, name: str) -> Any:
@@ -71,7 +65,7 @@ def test_baseline_drafted_signed_rebaselined_and_compared(
     client = new_context().new_page()
 
     # The PM opens the project's baseline.
-    sign_in(pm, "pat@northwind.test")
+    browser.sign_in(pm, "pat@northwind.test", PASSWORD)
     pm.goto(f"/app/projects/{project.pk}/")
     pm.get_by_role("link", name="Baseline", exact=True).click()
     expect(pm.get_by_role("heading", name="Baseline", level=1)).to_be_visible()
@@ -124,7 +118,7 @@ def test_baseline_drafted_signed_rebaselined_and_compared(
     expect(pm.get_by_test_id("baseline-state")).to_contain_text("Awaiting sign-off · version 1")
 
     # The client's approver reads it in the portal and signs it off.
-    sign_in(client, "sam@contoso.test")
+    browser.sign_in(client, "sam@contoso.test", PASSWORD)
     client.goto(f"/portal/projects/{project.pk}/")
     pending = client.get_by_test_id("pending-version")
     expect(
