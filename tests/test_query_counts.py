@@ -633,6 +633,7 @@ LISTS: dict[str, ListPage] = {
         lambda s: f"/app/clients/contacts/{s.contact_a.pk}/", "pm", communication_rows
     ),
     "app:home touchpoints": ListPage(lambda s: "/app/", "pm", communication_rows),
+    "app:home questions": ListPage(lambda s: "/app/", "pm", report_questions),
     "GET /api/v1/projects/A/stakeholders": ListPage(
         lambda s: f"/api/v1/projects/{s.project_a.pk}/stakeholders",
         "pm",

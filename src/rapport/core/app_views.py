@@ -10,6 +10,7 @@ from rapport.communication import selectors as communication
 from rapport.messaging import selectors as messaging
 from rapport.projects.models import Project
 from rapport.projects.selectors import project_list
+from rapport.reports import thread_selectors as report_questions
 from rapport.tenancy.access import member_required
 from rapport.tenancy.actors import ActorRequest
 
@@ -29,5 +30,6 @@ def app_home(request: ActorRequest) -> HttpResponse:
             "client_count": clients_visible_to(actor).count(),
             "touchpoints_due": communication.attention(actor=actor),
             "messages_waiting": messaging.threads_waiting(actor=actor),
+            "questions_waiting": report_questions.questions_waiting(actor=actor),
         },
     )

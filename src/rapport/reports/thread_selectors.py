@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from rapport.reports.models import ReportMessage, ReportThread, StatusReport
+from rapport.tenancy.actors import Actor
 
 
 def threads_of(*, report: StatusReport) -> QuerySet[ReportThread]:
@@ -43,3 +44,20 @@ def waiting_thread_count() -> Coalesce:
         .values("n")
     )
     return Coalesce(Subquery(waiting, output_field=IntegerField()), 0)
+
+
+def questions_waiting(*, actor: Actor, limit: int = 20) -> list[ReportThread]:
+    """Questions on published reports of the projects this member manages (or of every
+    project, for owners and admins) that wait for an answer, the longest wait first."""
+    if not actor.is_member or actor.user is None:
+        return []
+    threads = ReportThread.objects.filter(
+        waiting_since__isnull=False,
+        report__state=StatusReport.State.PUBLISHED,
+        report__project__organisation_id=actor.organisation_id,
+    )
+    if not actor.is_admin:
+        threads = threads.filter(report__project__pm=actor.user)
+    return list(
+        threads.select_related("report__project__client").order_by("waiting_since", "id")[:limit]
+    )
