@@ -1295,6 +1295,10 @@ PAGES: dict[str, list[Case]] = {
             method="POST", kwargs=meeting_at("held"), ok=each(302, MANAGERS), denied={"member": 403}
         )
     ],
+    "meetings:minutes_pdf": [
+        Case(label="held", kwargs=meeting_at("held"), ok=each(200, ON_PROJECT_A)),
+        Case(label="no minutes", kwargs=meeting_at("scheduled"), ok={}),
+    ],
     "meetings:decision_add": [
         Case(kwargs=meeting_at("held"), ok=each(200, MANAGERS), denied={"member": 403}),
         Case(
@@ -1351,6 +1355,10 @@ PAGES: dict[str, list[Case]] = {
             data=lambda side: {"answer": "confirm"},
             ok={"contact_a": 302},
         )
+    ],
+    "portal_meetings:minutes_pdf": [
+        Case(label="published", kwargs=meeting_at("published"), ok={"contact_a": 200}),
+        Case(label="unpublished", kwargs=meeting_at("held"), ok={}),
     ],
     "portal_meetings:action_items": [Case(scoped=False, ok=each(200, CONTACTS))],
     "portal_meetings:action_item_close": [

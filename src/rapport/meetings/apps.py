@@ -6,4 +6,4 @@ class MeetingsConfig(AppConfig):
     label = "meetings"
 
     def ready(self) -> None:
-        from rapport.meetings import attachments  # noqa: F401 - registers the ICS and PDF builders
+        from rapport.meetings import attachments, pdf  # noqa: F401 - register the ICS and PDF builders

@@ -36,6 +36,7 @@ from rapport.meetings.models import (
     MinutesVersion,
 )
 from rapport.meetings.services import _ids, _locked, client_contacts, team_members
+from rapport.notify import attachments
 from rapport.notify.services import email_queue
 from rapport.projects.models import Project
 from rapport.tenancy.actors import Actor
@@ -342,6 +343,7 @@ def _notify_published(meeting: Meeting, version: MinutesVersion) -> None:
                 language=contact.language,
                 kind="minutes_published",
                 organisation_id=meeting.project.organisation_id,
+                attachments=[attachments.spec("minutes_pdf", version_id=version.pk)],
             )
 
 

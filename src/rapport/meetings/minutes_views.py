@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rapport.core.forms import add_service_errors
 from rapport.core.pagination import paginate
 from rapport.meetings import minutes as services
-from rapport.meetings import permissions, selectors
+from rapport.meetings import pdf, permissions, selectors
 from rapport.meetings.forms import (
     ActionItemForm,
     CloseForm,
@@ -20,7 +24,7 @@ from rapport.meetings.forms import (
     MinutesForm,
     PublishForm,
 )
-from rapport.meetings.models import ActionItem, Decision
+from rapport.meetings.models import ActionItem, Decision, Meeting, MinutesVersion
 from rapport.meetings.views import _managing, _meeting, _view
 from rapport.projects.selectors import project_get
 from rapport.tenancy.access import member_required
@@ -164,6 +168,32 @@ def minutes_publish(request: ActorRequest, project_id: int, number: int) -> Http
             % {"number": version.number},
         )
     return redirect("meetings:minutes", project.pk, number)
+
+
+@member_required
+def minutes_pdf(request: ActorRequest, project_id: int, number: int) -> HttpResponse:
+    """The latest published version as the client has it, or the draft (marked so)."""
+    actor = request.actor
+    project, meeting = _meeting(actor, project_id, number)
+    _view(actor, project)
+    if not hasattr(meeting, "minutes"):
+        raise Http404
+    version = services.latest_version(meeting)
+    if version is not None and not services.has_unpublished_changes(meeting):
+        return pdf_response(meeting, content=version.content, version=version)
+    return pdf_response(meeting, content=services.content(meeting), version=None)
+
+
+def pdf_response(
+    meeting: Meeting, *, content: dict[str, Any], version: MinutesVersion | None
+) -> HttpResponse:
+    return HttpResponse(
+        pdf.render(meeting, content=content, version=version, language=get_language()),
+        content_type=pdf.MIMETYPE,
+        headers={
+            "Content-Disposition": content_disposition_header(False, pdf.filename(meeting, version))
+        },
+    )
 
 
 # --- action items -----------------------------------------------------------------------------

@@ -15,6 +15,11 @@ urlpatterns = [
         portal_views.minutes_respond,
         name="respond",
     ),
+    path(
+        "projects/<int:project_id>/meetings/<int:number>/minutes/pdf/",
+        portal_views.minutes_pdf,
+        name="minutes_pdf",
+    ),
     path("action-items/", portal_views.my_action_items, name="action_items"),
     path(
         "action-items/<int:action_item_id>/close/",

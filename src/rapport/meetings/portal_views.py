@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,6 +16,7 @@ from rapport.core.pagination import paginate
 from rapport.meetings import minutes as minutes_services
 from rapport.meetings import permissions, selectors
 from rapport.meetings.forms import CloseForm, RespondForm
+from rapport.meetings.minutes_views import pdf_response
 from rapport.meetings.models import ActionItem
 from rapport.portal.access import contact_required
 from rapport.projects.selectors import project_get
@@ -92,6 +93,18 @@ def minutes_respond(request: ActorRequest, project_id: int, number: int) -> Http
             else _("Thank you: your correction is with the project manager."),
         )
     return redirect("portal_meetings:detail", project.pk, number)
+
+
+@contact_required
+def minutes_pdf(request: ActorRequest, project_id: int, number: int) -> HttpResponse:
+    """The latest published version of the minutes; unpublished minutes do not exist here."""
+    actor = request.actor
+    project = project_get(actor=actor, project_id=project_id)
+    meeting = selectors.meeting_get(actor=actor, project=project, number=number)
+    version = minutes_services.latest_version(meeting)
+    if version is None:
+        raise Http404
+    return pdf_response(meeting, content=version.content, version=version)
 
 
 @contact_required

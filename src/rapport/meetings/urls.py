@@ -17,6 +17,7 @@ urlpatterns = [
     path(f"{meeting}agenda/<int:item_id>/delete/", views.agenda_delete, name="agenda_delete"),
     path(f"{meeting}minutes/", minutes_views.minutes_edit, name="minutes"),
     path(f"{meeting}minutes/publish/", minutes_views.minutes_publish, name="minutes_publish"),
+    path(f"{meeting}minutes/pdf/", minutes_views.minutes_pdf, name="minutes_pdf"),
     path(f"{meeting}decisions/new/", minutes_views.decision_add, name="decision_add"),
     path(
         f"{meeting}decisions/<int:decision_id>/delete/",
