@@ -2054,6 +2054,99 @@ OPERATIONS: dict[tuple[str, str], list[Case]] = {
         lambda side: {"reason": "Matrix re-baseline"}, 200, kwargs=signed_project_a
     ),
     ("GET", "/api/v1/projects/{project_id}/progress"): _reading(kwargs=project_a),
+    # --- client meetings ------------------------------------------------------------------
+    ("GET", "/api/v1/projects/{project_id}/meetings"): [
+        api_case(kwargs=project_a, ok=each(200, ON_PROJECT_A))
+    ],
+    ("POST", "/api/v1/projects/{project_id}/meetings"): [
+        api_case(
+            kwargs=project_a,
+            data=lambda side: {
+                "title": "Matrix API meeting",
+                "start": "2027-05-04T10:00:00",
+                "end": "2027-05-04T11:00:00",
+                "time_zone": "Asia/Shanghai",
+                "attendee_ids": [side.pm.pk],
+                "contact_ids": [side.contact_a.pk],
+            },
+            ok=each(201, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+    ("GET", "/api/v1/projects/{project_id}/meetings/{number}"): [
+        api_case(kwargs=meeting_at("scheduled"), ok=each(200, ON_PROJECT_A))
+    ],
+    ("PATCH", "/api/v1/projects/{project_id}/meetings/{number}"): [
+        api_case(
+            kwargs=meeting_at("scheduled"),
+            data=lambda side: {"title": "Renamed", "place": "Room 2"},
+            ok=each(200, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+    ("POST", "/api/v1/projects/{project_id}/meetings/{number}/cancel"): [
+        api_case(
+            kwargs=meeting_at("scheduled"),
+            data=lambda side: {"reason": "Holiday"},
+            ok=each(200, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+    ("GET", "/api/v1/projects/{project_id}/meetings/{number}/agenda-items"): [
+        api_case(kwargs=agenda_item_of, ok=each(200, ON_PROJECT_A))
+    ],
+    ("POST", "/api/v1/projects/{project_id}/meetings/{number}/agenda-items"): [
+        api_case(
+            kwargs=meeting_at("scheduled"),
+            data=lambda side: {"title": "Risks", "time_box": 15, "owner_user_id": side.pm.pk},
+            ok=each(201, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+    ("GET", "/api/v1/projects/{project_id}/action-items"): [
+        api_case(kwargs=project_a, ok=each(200, ON_PROJECT_A))
+    ],
+    ("POST", "/api/v1/projects/{project_id}/action-items"): [
+        api_case(
+            kwargs=meeting_at("held"),
+            data=lambda side: {
+                "what": "Send the plan",
+                "due_date": (timezone.localdate() + timedelta(days=4)).isoformat(),
+                "owner_contact_id": side.contact_a.pk,
+            },
+            ok=each(201, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+    # its owner (the team member) or the project's managers
+    ("POST", "/api/v1/projects/{project_id}/action-items/{action_item_id}/close"): [
+        api_case(
+            kwargs=lambda side: {"project_id": side.project_a.pk, **action_item_of("member")(side)},
+            data=lambda side: {"note": "Done"},
+            ok=each(200, ON_PROJECT_A),
+        )
+    ],
+    ("GET", "/api/v1/portal/projects/{project_id}/meetings"): [
+        portal_api_case(kwargs=project_a, ok={"contact_a": 200})
+    ],
+    ("GET", "/api/v1/portal/projects/{project_id}/meetings/{number}"): [
+        portal_api_case(kwargs=meeting_at("published"), ok={"contact_a": 200})
+    ],
+    ("POST", "/api/v1/portal/projects/{project_id}/meetings/{number}/minutes/answer"): [
+        portal_api_case(
+            kwargs=meeting_at("published"),
+            data=lambda side: {"answer": "confirm"},
+            ok={"contact_a": 200},
+        )
+    ],
+    ("GET", "/api/v1/portal/action-items"): [portal_api_case(scoped=False, ok=each(200, CONTACTS))],
+    ("POST", "/api/v1/portal/action-items/{action_item_id}/close"): [
+        portal_api_case(
+            kwargs=action_item_of("contact_a"),
+            data=lambda side: {"note": "Sent"},
+            ok={"contact_a": 200},
+        )
+    ],
 }
 
 

@@ -754,6 +754,33 @@ LISTS: dict[str, ListPage] = {
     "portal_meetings:action_items": ListPage(
         lambda s: "/portal/action-items/?status=all", "contact_a", action_items
     ),
+    "GET /api/v1/projects/A/meetings": ListPage(
+        lambda s: f"/api/v1/projects/{s.project_a.pk}/meetings", "pm", meetings, api=True
+    ),
+    "GET /api/v1/projects/A/meetings/N/agenda-items": ListPage(
+        lambda s: f"/api/v1/projects/{s.project_a.pk}/meetings/{_agenda_meeting(s)}/agenda-items",
+        "member",
+        agenda_rows,
+        api=True,
+    ),
+    "GET /api/v1/projects/A/action-items": ListPage(
+        lambda s: f"/api/v1/projects/{s.project_a.pk}/action-items", "pm", action_items, api=True
+    ),
+    "GET /api/v1/portal/projects/A/meetings": ListPage(
+        lambda s: f"/api/v1/portal/projects/{s.project_a.pk}/meetings",
+        "contact_a",
+        meetings,
+        api=True,
+    ),
+    "GET /api/v1/portal/projects/A/meetings/N": ListPage(
+        lambda s: f"/api/v1/portal/projects/{s.project_a.pk}/meetings/{_agenda_meeting(s)}",
+        "contact_a",
+        agenda_rows,
+        api=True,
+    ),
+    "GET /api/v1/portal/action-items": ListPage(
+        lambda s: "/api/v1/portal/action-items", "contact_a", action_items, api=True
+    ),
 }
 
 

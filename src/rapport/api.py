@@ -182,6 +182,8 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _register() -> None:
     from rapport.changes.api import router as changes_router
     from rapport.clients.api import router as clients_router
+    from rapport.meetings.api import router as meetings_router
+    from rapport.meetings.portal_api import portal_router as meetings_portal_router
     from rapport.portal.api import router as portal_router
     from rapport.projects.api import router as projects_router
     from rapport.projects.api_baseline import router as baseline_router
@@ -195,8 +197,10 @@ def _register() -> None:
     api.add_router("/v1/", baseline_router)
     api.add_router("/v1/", reports_router)
     api.add_router("/v1/", report_threads_router)
+    api.add_router("/v1/", meetings_router)
     api.add_router("/v1/portal/", portal_router)
     api.add_router("/v1/portal/", report_threads_portal_router)
+    api.add_router("/v1/portal/", meetings_portal_router)
 
 
 _register()
