@@ -178,3 +178,14 @@ def test_a_contact_closes_their_action_item_in_the_portal(world, login_as):
     assert item.status == "done" and item.closed_note == "Sent them today"
     again = http.post(f"/portal/action-items/{item.pk}/close/", {"note": "Again"})
     assert "It was closed on" in again.content.decode()
+
+
+def test_someone_who_left_the_organisation_is_not_reminded(world):
+    from rapport.tenancy.models import Membership
+
+    side = world.one
+    meeting = held(side)
+    _action(side, meeting, days=-2, owner_user_id=side.member.pk)
+    Membership.objects.filter(user=side.member, organisation=side.organisation).delete()
+    assert reminders.send_due(today=timezone.localdate()) == 0
+    assert not OutboundEmail.objects.filter(kind="action_items_overdue").exists()

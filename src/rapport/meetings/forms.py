@@ -255,6 +255,17 @@ class MinutesForm(forms.Form):
             self.initial.setdefault(f"note_{item.pk}", item.notes)
         if not published:
             del self.fields["reason"]
+        self.order_fields(
+            [
+                "present_users",
+                "present_contacts",
+                "summary",
+                *(f"note_{item.pk}" for item in agenda),
+                "internal_notes",
+                "confirm_days",
+                "reason",
+            ]
+        )
         minutes = getattr(meeting, "minutes", None)
         if minutes is not None:
             self.initial.update(

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from rapport.core.models import TimeStamped
 from rapport.tenancy.models import validate_time_zone
@@ -385,7 +386,7 @@ class ActionItem(TimeStamped):
     proposed for the next agenda, listed in the next status report and reminded by email."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("action item status", "Open")
         DONE = "done", _("Done")
 
     project = models.ForeignKey(

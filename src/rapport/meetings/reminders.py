@@ -17,6 +17,7 @@ from django.utils import translation
 
 from rapport.meetings.models import ActionItem
 from rapport.notify.services import email_queue
+from rapport.tenancy.models import Membership
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +60,10 @@ def _remind(items: list[ActionItem], today: date) -> int:
     first = items[0]
     if first.owner_user is not None:
         user = first.owner_user
-        if not user.is_active or not user.email:
+        still_member = Membership.objects.filter(
+            user=user, organisation_id=first.project.organisation_id
+        ).exists()
+        if not user.is_active or not user.email or not still_member:
             return 0
         email, name, language = user.email, user.full_name or user.email, user.language
         link = settings.SITE_URL + reverse("meetings:my_action_items")

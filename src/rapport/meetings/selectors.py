@@ -59,7 +59,7 @@ def meeting_list(*, actor: Actor, project: Project, when: str = "") -> QuerySet[
         .filter(project=project)
         .select_related("organiser", "series", "minutes")
         .annotate(
-            agenda_minutes=Count("agenda_items", distinct=True),
+            agenda_count=Count("agenda_items", distinct=True),
             versions=Count("minutes__versions", distinct=True),
         )
     )

@@ -106,6 +106,9 @@ def meeting_detail(request: ActorRequest, project_id: int, number: int) -> HttpR
     agenda = selectors.agenda(meeting=meeting)
     agenda_minutes = sum(item.time_box for item in agenda)
     minutes = getattr(meeting, "minutes", None)
+    cancel_form = CancelForm()
+    if meeting.series is None:
+        del cancel_form.fields["following"]
     return render(
         request,
         "meetings/detail.html",
@@ -119,7 +122,7 @@ def meeting_detail(request: ActorRequest, project_id: int, number: int) -> HttpR
             if can_manage and meeting.state != Meeting.State.CANCELLED
             else [],
             "agenda_form": AgendaItemForm(project=project),
-            "cancel_form": CancelForm(),
+            "cancel_form": cancel_form,
             "can_manage": can_manage,
             "minutes": minutes,
             "versions": selectors.versions(meeting=meeting),
