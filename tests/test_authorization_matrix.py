@@ -51,6 +51,18 @@ from rapport.clients.models import Client, Contact, PortalInvitation
 from rapport.communication import services as comm_services
 from rapport.communication.models import Interaction, PlanItem, Stakeholder
 from rapport.core.tokens import digest
+from rapport.meetings import minutes as minutes_services
+from rapport.meetings import services as meeting_services
+from rapport.meetings.models import (
+    ActionItem,
+    AgendaItem,
+    Meeting,
+    MeetingSeries,
+    Minutes,
+    MinutesResponse,
+    MinutesVersion,
+)
+from rapport.meetings.models import Decision as MeetingDecision
 from rapport.messaging import services as messaging_services
 from rapport.messaging.models import Message, MessageAttachment, Thread, ThreadRead
 from rapport.notify.models import OutboundEmail
@@ -522,6 +534,114 @@ def reply_form(side: Side) -> dict[str, Any]:
 
 
 # --- baseline pages (project_a) -------------------------------------------------------------
+
+
+# --- client meetings (project_a; contact A invited) -------------------------------------------
+
+
+def _meeting(side: Side, state: str) -> Any:
+    """A fresh meeting of project_a by its PM, with the team member and contact A invited:
+    ``scheduled`` (tomorrow), ``started`` (an hour ago, no minutes yet), ``held`` (minutes
+    recorded) or ``published`` (minutes published to the client)."""
+    now = timezone.now().replace(microsecond=0)
+    start = now + timedelta(days=1) if state == "scheduled" else now - timedelta(hours=1)
+    meeting = meeting_services.meeting_schedule(
+        actor=side.actor(side.pm),
+        project=side.project_a,
+        title=f"Matrix meeting {next(_serial)}",
+        start=start,
+        end=start + timedelta(hours=1),
+        time_zone="UTC",
+        attendee_ids=[side.pm.pk, side.member.pk],
+        contact_ids=[side.contact_a.pk],
+    )
+    if state in ("held", "published"):
+        minutes_services.minutes_record(
+            actor=side.actor(side.pm),
+            meeting=meeting,
+            present_user_ids=[side.pm.pk],
+            present_contact_ids=[side.contact_a.pk],
+            summary="Agreed the plan.",
+        )
+    if state == "published":
+        minutes_services.minutes_publish(actor=side.actor(side.pm), meeting=meeting)
+    return meeting
+
+
+def meeting_at(state: str) -> Callable[[Side], dict[str, Any]]:
+    def build(side: Side) -> dict[str, Any]:
+        return {"project_id": side.project_a.pk, "number": _meeting(side, state).number}
+
+    return build
+
+
+def agenda_item_of(side: Side) -> dict[str, Any]:
+    meeting = _meeting(side, "scheduled")
+    item = meeting_services.agenda_item_add(
+        actor=side.actor(side.pm), meeting=meeting, title="Progress", time_box=15
+    )
+    return {"project_id": side.project_a.pk, "number": meeting.number, "item_id": item.pk}
+
+
+def decision_of(side: Side) -> dict[str, Any]:
+    meeting = _meeting(side, "held")
+    decision = minutes_services.decision_record(
+        actor=side.actor(side.pm), meeting=meeting, text="Go", decided_by_user_id=side.pm.pk
+    )
+    return {"project_id": side.project_a.pk, "number": meeting.number, "decision_id": decision.pk}
+
+
+def _action_item(side: Side, owner: str) -> Any:
+    owners = (
+        {"owner_contact_id": side.contact_a.pk}
+        if owner == "contact_a"
+        else {"owner_user_id": getattr(side, owner).pk}
+    )
+    return minutes_services.action_item_create(
+        actor=side.actor(side.pm),
+        project=side.project_a,
+        what=f"Matrix action {next(_serial)}",
+        due_date=timezone.localdate() + timedelta(days=3),
+        **owners,
+    )
+
+
+def action_item_of(owner: str) -> Callable[[Side], dict[str, Any]]:
+    def build(side: Side) -> dict[str, Any]:
+        return {"action_item_id": _action_item(side, owner).pk}
+
+    return build
+
+
+def meeting_form(side: Side) -> dict[str, Any]:
+    return {
+        "title": f"Matrix status {next(_serial)}",
+        "kind": "status",
+        "day": (timezone.localdate() + timedelta(days=3)).isoformat(),
+        "start": "10:00",
+        "end": "11:00",
+        "time_zone": "Europe/Berlin",
+        "attendees": [side.pm.pk],
+        "client_attendees": [side.contact_a.pk],
+    }
+
+
+def minutes_form(side: Side) -> dict[str, Any]:
+    return {
+        "present_users": [side.pm.pk],
+        "present_contacts": [side.contact_a.pk],
+        "summary": "Agreed the plan.",
+        "internal_notes": "",
+        "confirm_days": "5",
+    }
+
+
+def action_item_form(side: Side) -> dict[str, Any]:
+    return {
+        "what": "Send the revised plan",
+        "owner": f"c:{side.contact_a.pk}",
+        "due_date": (timezone.localdate() + timedelta(days=5)).isoformat(),
+    }
 
 
 def _submitted_version(side: Side) -> BaselineVersion:
@@ -1166,6 +1286,181 @@ PAGES: dict[str, list[Case]] = {
             method="POST",
             kwargs=report_thread,
             data=message_form,
+            ok={"contact_a": 302},
+        ),
+    ],
+    # --- client meetings: the team reads, the managers schedule and write the minutes; a
+    # contact sees the meetings they are invited to and the action items they own ----------
+    "meetings:list": [Case(kwargs=project_a, ok=each(200, ON_PROJECT_A))],
+    "meetings:create": [
+        Case(kwargs=project_a, ok=each(200, MANAGERS), denied={"member": 403}),
+        Case(
+            label="post",
+            method="POST",
+            kwargs=project_a,
+            data=meeting_form,
+            ok=each(302, MANAGERS),
+            denied={"member": 403},
+        ),
+    ],
+    "meetings:detail": [
+        Case(label="scheduled", kwargs=meeting_at("scheduled"), ok=each(200, ON_PROJECT_A)),
+        Case(label="published", kwargs=meeting_at("published"), ok=each(200, ON_PROJECT_A)),
+    ],
+    "meetings:edit": [
+        Case(kwargs=meeting_at("scheduled"), ok=each(200, MANAGERS), denied={"member": 403}),
+        Case(
+            label="post",
+            method="POST",
+            kwargs=meeting_at("scheduled"),
+            data=meeting_form,
+            ok=each(302, MANAGERS),
+            denied={"member": 403},
+        ),
+    ],
+    "meetings:cancel": [
+        Case(
+            method="POST",
+            kwargs=meeting_at("scheduled"),
+            data=lambda side: {"reason": "Holiday"},
+            ok=each(302, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+    "meetings:send_update": [
+        Case(
+            method="POST",
+            kwargs=meeting_at("scheduled"),
+            ok=each(302, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+    "meetings:agenda_add": [
+        Case(kwargs=meeting_at("scheduled"), ok=each(200, MANAGERS), denied={"member": 403}),
+        Case(
+            label="post",
+            method="POST",
+            kwargs=meeting_at("scheduled"),
+            data=lambda side: {"title": "Risks", "time_box": "15", "owner": f"u:{side.pm.pk}"},
+            ok=each(302, MANAGERS),
+            denied={"member": 403},
+        ),
+    ],
+    "meetings:agenda_carry": [
+        Case(
+            method="POST",
+            kwargs=meeting_at("scheduled"),
+            data=lambda side: {
+                "source": "milestone",
+                "object_id": str(side.baseline["milestone"].pk),
+            },
+            ok=each(302, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+    "meetings:agenda_edit": [
+        Case(kwargs=agenda_item_of, ok=each(200, MANAGERS), denied={"member": 403}),
+        Case(
+            label="post",
+            method="POST",
+            kwargs=agenda_item_of,
+            data=lambda side: {"title": "Progress and risks", "time_box": "20", "order": "1"},
+            ok=each(302, MANAGERS),
+            denied={"member": 403},
+        ),
+    ],
+    "meetings:agenda_delete": [
+        Case(method="POST", kwargs=agenda_item_of, ok=each(302, MANAGERS), denied={"member": 403})
+    ],
+    "meetings:minutes": [
+        Case(kwargs=meeting_at("held"), ok=each(200, MANAGERS), denied={"member": 403}),
+        Case(
+            label="post",
+            method="POST",
+            kwargs=meeting_at("started"),
+            data=minutes_form,
+            ok=each(302, MANAGERS),
+            denied={"member": 403},
+        ),
+    ],
+    "meetings:minutes_publish": [
+        Case(
+            method="POST", kwargs=meeting_at("held"), ok=each(302, MANAGERS), denied={"member": 403}
+        )
+    ],
+    "meetings:minutes_pdf": [
+        Case(label="held", kwargs=meeting_at("held"), ok=each(200, ON_PROJECT_A)),
+        Case(label="no minutes", kwargs=meeting_at("scheduled"), ok={}),
+    ],
+    "meetings:decision_add": [
+        Case(kwargs=meeting_at("held"), ok=each(200, MANAGERS), denied={"member": 403}),
+        Case(
+            label="post",
+            method="POST",
+            kwargs=meeting_at("held"),
+            data=lambda side: {"text": "Go live on Monday", "decided_by": f"c:{side.contact_a.pk}"},
+            ok=each(302, MANAGERS),
+            denied={"member": 403},
+        ),
+    ],
+    "meetings:decision_delete": [
+        Case(method="POST", kwargs=decision_of, ok=each(302, MANAGERS), denied={"member": 403})
+    ],
+    "meetings:action_item_add": [
+        Case(kwargs=meeting_at("held"), ok=each(200, MANAGERS), denied={"member": 403}),
+        Case(
+            label="post",
+            method="POST",
+            kwargs=meeting_at("held"),
+            data=action_item_form,
+            ok=each(302, MANAGERS),
+            denied={"member": 403},
+        ),
+    ],
+    "meetings:action_items": [Case(kwargs=project_a, ok=each(200, ON_PROJECT_A))],
+    "meetings:my_action_items": [Case(scoped=False, ok=each(200, MEMBERS))],
+    # its owner (the team member) or the project's managers close it
+    "meetings:action_item_close": [
+        Case(label="member's", kwargs=action_item_of("member"), ok=each(200, ON_PROJECT_A)),
+        Case(
+            label="pm's",
+            kwargs=action_item_of("pm"),
+            ok=each(200, MANAGERS),
+            denied={"member": 403},
+        ),
+        Case(
+            label="post",
+            method="POST",
+            kwargs=action_item_of("member"),
+            data=lambda side: {"note": "Done on Monday"},
+            ok=each(302, ON_PROJECT_A),
+        ),
+    ],
+    "portal_meetings:list": [Case(kwargs=project_a, ok={"contact_a": 200})],
+    "portal_meetings:detail": [
+        Case(label="scheduled", kwargs=meeting_at("scheduled"), ok={"contact_a": 200}),
+        Case(label="published", kwargs=meeting_at("published"), ok={"contact_a": 200}),
+    ],
+    "portal_meetings:respond": [
+        Case(
+            method="POST",
+            kwargs=meeting_at("published"),
+            data=lambda side: {"answer": "confirm"},
+            ok={"contact_a": 302},
+        )
+    ],
+    "portal_meetings:minutes_pdf": [
+        Case(label="published", kwargs=meeting_at("published"), ok={"contact_a": 200}),
+        Case(label="unpublished", kwargs=meeting_at("held"), ok={}),
+    ],
+    "portal_meetings:action_items": [Case(scoped=False, ok=each(200, CONTACTS))],
+    "portal_meetings:action_item_close": [
+        Case(kwargs=action_item_of("contact_a"), ok={"contact_a": 200}),
+        Case(
+            label="post",
+            method="POST",
+            kwargs=action_item_of("contact_a"),
+            data=lambda side: {"note": "Sent the accounts"},
             ok={"contact_a": 302},
         ),
     ],
@@ -1985,6 +2280,99 @@ OPERATIONS: dict[tuple[str, str], list[Case]] = {
         lambda side: {"reason": "Matrix re-baseline"}, 200, kwargs=signed_project_a
     ),
     ("GET", "/api/v1/projects/{project_id}/progress"): _reading(kwargs=project_a),
+    # --- client meetings ------------------------------------------------------------------
+    ("GET", "/api/v1/projects/{project_id}/meetings"): [
+        api_case(kwargs=project_a, ok=each(200, ON_PROJECT_A))
+    ],
+    ("POST", "/api/v1/projects/{project_id}/meetings"): [
+        api_case(
+            kwargs=project_a,
+            data=lambda side: {
+                "title": "Matrix API meeting",
+                "start": "2027-05-04T10:00:00",
+                "end": "2027-05-04T11:00:00",
+                "time_zone": "Asia/Shanghai",
+                "attendee_ids": [side.pm.pk],
+                "contact_ids": [side.contact_a.pk],
+            },
+            ok=each(201, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+    ("GET", "/api/v1/projects/{project_id}/meetings/{number}"): [
+        api_case(kwargs=meeting_at("scheduled"), ok=each(200, ON_PROJECT_A))
+    ],
+    ("PATCH", "/api/v1/projects/{project_id}/meetings/{number}"): [
+        api_case(
+            kwargs=meeting_at("scheduled"),
+            data=lambda side: {"title": "Renamed", "place": "Room 2"},
+            ok=each(200, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+    ("POST", "/api/v1/projects/{project_id}/meetings/{number}/cancel"): [
+        api_case(
+            kwargs=meeting_at("scheduled"),
+            data=lambda side: {"reason": "Holiday"},
+            ok=each(200, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+    ("GET", "/api/v1/projects/{project_id}/meetings/{number}/agenda-items"): [
+        api_case(kwargs=agenda_item_of, ok=each(200, ON_PROJECT_A))
+    ],
+    ("POST", "/api/v1/projects/{project_id}/meetings/{number}/agenda-items"): [
+        api_case(
+            kwargs=meeting_at("scheduled"),
+            data=lambda side: {"title": "Risks", "time_box": 15, "owner_user_id": side.pm.pk},
+            ok=each(201, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+    ("GET", "/api/v1/projects/{project_id}/action-items"): [
+        api_case(kwargs=project_a, ok=each(200, ON_PROJECT_A))
+    ],
+    ("POST", "/api/v1/projects/{project_id}/action-items"): [
+        api_case(
+            kwargs=meeting_at("held"),
+            data=lambda side: {
+                "what": "Send the plan",
+                "due_date": (timezone.localdate() + timedelta(days=4)).isoformat(),
+                "owner_contact_id": side.contact_a.pk,
+            },
+            ok=each(201, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+    # its owner (the team member) or the project's managers
+    ("POST", "/api/v1/projects/{project_id}/action-items/{action_item_id}/close"): [
+        api_case(
+            kwargs=lambda side: {"project_id": side.project_a.pk, **action_item_of("member")(side)},
+            data=lambda side: {"note": "Done"},
+            ok=each(200, ON_PROJECT_A),
+        )
+    ],
+    ("GET", "/api/v1/portal/projects/{project_id}/meetings"): [
+        portal_api_case(kwargs=project_a, ok={"contact_a": 200})
+    ],
+    ("GET", "/api/v1/portal/projects/{project_id}/meetings/{number}"): [
+        portal_api_case(kwargs=meeting_at("published"), ok={"contact_a": 200})
+    ],
+    ("POST", "/api/v1/portal/projects/{project_id}/meetings/{number}/minutes/answer"): [
+        portal_api_case(
+            kwargs=meeting_at("published"),
+            data=lambda side: {"answer": "confirm"},
+            ok={"contact_a": 200},
+        )
+    ],
+    ("GET", "/api/v1/portal/action-items"): [portal_api_case(scoped=False, ok=each(200, CONTACTS))],
+    ("POST", "/api/v1/portal/action-items/{action_item_id}/close"): [
+        portal_api_case(
+            kwargs=action_item_of("contact_a"),
+            data=lambda side: {"note": "Sent"},
+            ok={"contact_a": 200},
+        )
+    ],
 }
 
 
@@ -2193,6 +2581,18 @@ def _fingerprint(organisation: Organisation) -> dict[str, list[tuple[Any, ...]]]
         (Message, {"thread__project__organisation": organisation}, set()),
         (MessageAttachment, {"message__thread__project__organisation": organisation}, set()),
         (ThreadRead, {"thread__project__organisation": organisation}, set()),
+        (MeetingSeries, {"project__organisation": organisation}, set()),
+        (Meeting, {"project__organisation": organisation}, set()),
+        (AgendaItem, {"meeting__project__organisation": organisation}, set()),
+        (Minutes, {"meeting__project__organisation": organisation}, set()),
+        (MinutesVersion, {"minutes__meeting__project__organisation": organisation}, set()),
+        (
+            MinutesResponse,
+            {"version__minutes__meeting__project__organisation": organisation},
+            set(),
+        ),
+        (MeetingDecision, {"meeting__project__organisation": organisation}, set()),
+        (ActionItem, {"project__organisation": organisation}, set()),
     ]
     result = {}
     for model, filters, volatile in scoped:

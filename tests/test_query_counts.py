@@ -11,6 +11,7 @@ import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -560,6 +561,129 @@ def waiting_threads(side: Side, n: int) -> None:
         )
 
 
+# --- client meetings ----------------------------------------------------------------------------
+
+
+def _meeting_row(side: Side, *, days: int, number: int | None = None) -> Any:
+    from rapport.meetings.models import Meeting
+
+    start = (timezone.now() + timedelta(days=days)).replace(microsecond=0)
+    if number is None:
+        number = (
+            side.project_a.meetings.order_by("-number").values_list("number", flat=True).first()
+            or 0
+        ) + 1
+    meeting = Meeting.objects.create(
+        project=side.project_a,
+        number=number,
+        title=f"Meeting {number}",
+        start=start,
+        end=start + timedelta(hours=1),
+        time_zone="UTC",
+        organiser=side.pm,
+        uid=f"query-count-{number}-{next(_serial)}@rapport",
+    )
+    meeting.attendees.set([side.pm, side.member])
+    meeting.client_attendees.set([side.contact_a])
+    return meeting
+
+
+def meetings(side: Side, n: int) -> None:
+    """Meetings of project A (contact A invited), half of them held with published minutes,
+    some in a series, each with an agenda item."""
+    from rapport.meetings.models import AgendaItem, MeetingSeries, Minutes, MinutesVersion
+
+    series = MeetingSeries.objects.create(
+        project=side.project_a, frequency="weekly", count=2, uid=f"series-{next(_serial)}"
+    )
+    for i in range(n):
+        meeting = _meeting_row(side, days=i - n // 2)
+        AgendaItem.objects.create(meeting=meeting, title="Progress", owner_user=side.pm)
+        if i % 3 == 0:
+            meeting.series = series
+            meeting.save(update_fields=["series"])
+        if i % 2:
+            meeting.state = "held"
+            meeting.save(update_fields=["state"])
+            minutes = Minutes.objects.create(meeting=meeting, recorded_by=side.pm)
+            MinutesVersion.objects.create(
+                minutes=minutes, number=1, content={}, confirm_by=timezone.now()
+            )
+
+
+def action_items(side: Side, n: int) -> None:
+    """Action items of project A owned in turn by contact A, the team member and the PM, from
+    meetings, some closed, some overdue."""
+    from rapport.meetings.models import ActionItem
+
+    meeting = _meeting_row(side, days=-3)
+    for i in range(n):
+        owner = [
+            {"owner_contact": side.contact_a},
+            {"owner_user": side.member},
+            {"owner_user": side.pm},
+        ][i % 3]
+        ActionItem.objects.create(
+            project=side.project_a,
+            meeting=meeting if i % 2 else None,
+            what=f"Action {i}",
+            due_date=timezone.localdate() + timedelta(days=i - n // 2),
+            status="done" if i % 5 == 0 else "open",
+            closed_note="Done" if i % 5 == 0 else "",
+            closed_by_user=side.pm if i % 5 == 0 else None,
+            **owner,
+        )
+
+
+def _agenda_meeting(side: Side) -> int:
+    """The number of project A's meeting tomorrow (made on first use)."""
+    meeting = side.project_a.meetings.filter(title="Agenda meeting").first()
+    if meeting is None:
+        meeting = _meeting_row(side, days=1)
+        meeting.title = "Agenda meeting"
+        meeting.save(update_fields=["title"])
+    return meeting.number
+
+
+def agenda_rows(side: Side, n: int) -> None:
+    """Agenda items of that meeting (owned by the team and the client), and what is proposed
+    for it: open action items, overdue milestones, pending change requests."""
+    from rapport.changes.models import ChangeRequest
+    from rapport.meetings.models import ActionItem, AgendaItem
+    from rapport.projects.models import Milestone
+
+    meeting = side.project_a.meetings.get(number=_agenda_meeting(side))
+    last = (
+        side.project_a.change_requests.order_by("-number").values_list("number", flat=True).first()
+        or 0
+    )
+    for i in range(n):
+        AgendaItem.objects.create(
+            meeting=meeting,
+            title=f"Item {i}",
+            order=i,
+            **({"owner_user": side.member} if i % 2 else {"owner_contact": side.contact_a}),
+        )
+        ActionItem.objects.create(
+            project=side.project_a,
+            what=f"Open action {i}",
+            owner_contact=side.contact_a,
+            due_date=timezone.localdate() - timedelta(days=1),
+        )
+        Milestone.objects.create(
+            project=side.project_a,
+            name=f"Late {i}",
+            baseline_date=timezone.localdate() - timedelta(days=i + 1),
+        )
+        ChangeRequest.objects.create(
+            project=side.project_a,
+            number=last + i + 1,
+            title=f"Change {i}",
+            description="x",
+            state="submitted",
+        )
+
+
 LISTS: dict[str, ListPage] = {
     "clients:list": ListPage(lambda s: "/app/clients/", "owner", clients),
     "projects:list": ListPage(lambda s: "/app/projects/", "owner", projects),
@@ -759,6 +883,58 @@ LISTS: dict[str, ListPage] = {
     ),
     "GET /api/v1/portal/projects/A/status-reports/1/threads": ListPage(
         _report_threads("/api/v1/portal"), "contact_a", report_questions, api=True
+    ),
+    "meetings:list": ListPage(
+        lambda s: f"/app/projects/{s.project_a.pk}/meetings/", "member", meetings
+    ),
+    "portal_meetings:list": ListPage(
+        lambda s: f"/portal/projects/{s.project_a.pk}/meetings/", "contact_a", meetings
+    ),
+    "meetings:detail agenda": ListPage(
+        lambda s: f"/app/projects/{s.project_a.pk}/meetings/{_agenda_meeting(s)}/",
+        "pm",
+        agenda_rows,
+    ),
+    "portal_meetings:detail agenda": ListPage(
+        lambda s: f"/portal/projects/{s.project_a.pk}/meetings/{_agenda_meeting(s)}/",
+        "contact_a",
+        agenda_rows,
+    ),
+    "meetings:action_items": ListPage(
+        lambda s: f"/app/projects/{s.project_a.pk}/action-items/?status=all", "pm", action_items
+    ),
+    "meetings:my_action_items": ListPage(
+        lambda s: "/app/action-items/?status=all", "member", action_items
+    ),
+    "portal_meetings:action_items": ListPage(
+        lambda s: "/portal/action-items/?status=all", "contact_a", action_items
+    ),
+    "GET /api/v1/projects/A/meetings": ListPage(
+        lambda s: f"/api/v1/projects/{s.project_a.pk}/meetings", "pm", meetings, api=True
+    ),
+    "GET /api/v1/projects/A/meetings/N/agenda-items": ListPage(
+        lambda s: f"/api/v1/projects/{s.project_a.pk}/meetings/{_agenda_meeting(s)}/agenda-items",
+        "member",
+        agenda_rows,
+        api=True,
+    ),
+    "GET /api/v1/projects/A/action-items": ListPage(
+        lambda s: f"/api/v1/projects/{s.project_a.pk}/action-items", "pm", action_items, api=True
+    ),
+    "GET /api/v1/portal/projects/A/meetings": ListPage(
+        lambda s: f"/api/v1/portal/projects/{s.project_a.pk}/meetings",
+        "contact_a",
+        meetings,
+        api=True,
+    ),
+    "GET /api/v1/portal/projects/A/meetings/N": ListPage(
+        lambda s: f"/api/v1/portal/projects/{s.project_a.pk}/meetings/{_agenda_meeting(s)}",
+        "contact_a",
+        agenda_rows,
+        api=True,
+    ),
+    "GET /api/v1/portal/action-items": ListPage(
+        lambda s: "/api/v1/portal/action-items", "contact_a", action_items, api=True
     ),
 }
 

@@ -187,6 +187,8 @@ def _register() -> None:
     from rapport.clients.api import router as clients_router
     from rapport.communication.api import router as communication_router
     from rapport.communication.log_api import router as touchpoints_router
+    from rapport.meetings.api import router as meetings_router
+    from rapport.meetings.portal_api import portal_router as meetings_portal_router
     from rapport.messaging.api import router as messaging_router
     from rapport.messaging.portal_api import router as messaging_portal_router
     from rapport.portal.api import router as portal_router
@@ -205,9 +207,11 @@ def _register() -> None:
     api.add_router("/v1/", communication_router)
     api.add_router("/v1/", touchpoints_router)
     api.add_router("/v1/", messaging_router)
+    api.add_router("/v1/", meetings_router)
     api.add_router("/v1/portal/", portal_router)
     api.add_router("/v1/portal/", report_threads_portal_router)
     api.add_router("/v1/portal/", messaging_portal_router)
+    api.add_router("/v1/portal/", meetings_portal_router)
 
 
 _register()

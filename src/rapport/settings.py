@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "rapport.communication",
     "rapport.mailin",
     "rapport.messaging",
+    "rapport.meetings",
     "rapport.portal",
     "rapport.jobs",
 ]

@@ -23,11 +23,13 @@ urlpatterns = [
     path("app/projects/<int:project_id>/reports/", include("rapport.reports.urls")),
     path("app/projects/<int:project_id>/messages/", include("rapport.messaging.urls")),
     path("app/", include("rapport.communication.urls")),
+    path("app/", include("rapport.meetings.urls")),
     path("app/audit/", include("rapport.audit.urls")),
     path("app/outbox/", include("rapport.notify.urls")),
     path("portal/", include("rapport.portal.urls")),
     path("portal/projects/<int:project_id>/changes/", include("rapport.changes.portal_urls")),
     path("portal/projects/<int:project_id>/reports/", include("rapport.reports.portal_urls")),
     path("portal/projects/<int:project_id>/messages/", include("rapport.messaging.portal_urls")),
+    path("portal/", include("rapport.meetings.portal_urls")),
     path("api/", api.urls),
 ]

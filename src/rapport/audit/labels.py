@@ -45,6 +45,18 @@ ACTION_LABELS = {
     "question_followed_up": pgettext_lazy("audit action", "added to a question on the report"),
     "question_answered": pgettext_lazy("audit action", "answered a question on the report"),
     "posted": pgettext_lazy("audit action", "posted a message"),
+    "scheduled": pgettext_lazy("audit action", "scheduled the meeting"),
+    "rescheduled": pgettext_lazy("audit action", "rescheduled the meeting"),
+    "invitation_sent": pgettext_lazy("audit action", "sent the invitation again"),
+    "cancelled": pgettext_lazy("audit action", "cancelled the meeting"),
+    "held": pgettext_lazy("audit action", "held the meeting"),
+    "minutes_recorded": pgettext_lazy("audit action", "recorded the minutes"),
+    "minutes_corrected": pgettext_lazy("audit action", "published a correction of the minutes"),
+    "minutes_confirmed": pgettext_lazy("audit action", "confirmed the minutes"),
+    "minutes_correction_proposed": pgettext_lazy(
+        "audit action", "proposed a correction to the minutes"
+    ),
+    "closed": pgettext_lazy("audit action", "closed"),
 }
 
 

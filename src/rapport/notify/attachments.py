@@ -15,9 +15,14 @@ from django.utils import translation
 
 @dataclass(frozen=True)
 class Attachment:
+    """``alternative``: another form of the message body rather than a file, e.g. a calendar
+    invitation (``text/calendar; method=REQUEST``), which mail programs show as an invitation
+    with its buttons; ``mimetype`` may carry parameters then."""
+
     filename: str
     content: bytes
     mimetype: str
+    alternative: bool = False
 
 
 Builder = Callable[..., Attachment]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from email.message import EmailMessage
 from typing import Any
 
 from django.conf import settings
@@ -15,6 +16,28 @@ from rapport.notify import attachments
 from rapport.notify.models import OutboundEmail
 
 logger = logging.getLogger(__name__)
+
+
+class _Message(EmailMultiAlternatives):
+    """Django's message, also taking alternatives whose type has parameters
+    (``text/calendar; method=REQUEST``), which Django's own cannot."""
+
+    def _add_bodies(self, msg: EmailMessage) -> EmailMessage:
+        typed = [a for a in self.alternatives if ";" in a[1]]
+        self.alternatives = [a for a in self.alternatives if ";" not in a[1]]
+        try:
+            super()._add_bodies(msg)  # type: ignore[misc]
+        finally:
+            self.alternatives = [*self.alternatives, *typed]
+        for content, mimetype in typed:
+            kind, *parameters = (part.strip() for part in mimetype.split(";"))
+            maintype, subtype = kind.split("/", 1)
+            params = dict(p.split("=", 1) for p in parameters if "=" in p)
+            params.pop("charset", None)
+            text = content.decode() if isinstance(content, bytes) else content
+            assert maintype == "text", "alternatives with parameters are text"
+            msg.add_alternative(text, subtype=subtype, charset="utf-8", params=params)
+        return msg
 
 
 def email_queue(
@@ -62,7 +85,7 @@ def email_deliver(*, email_id: int) -> OutboundEmail:
     email = OutboundEmail.objects.get(pk=email_id)
     if email.status == OutboundEmail.Status.SENT:
         return email
-    message = EmailMultiAlternatives(
+    message = _Message(
         subject=email.subject,
         body=email.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
@@ -75,7 +98,10 @@ def email_deliver(*, email_id: int) -> OutboundEmail:
     try:
         for spec in email.attachments:
             file = attachments.build(spec, email.language)
-            message.attach(file.filename, file.content, file.mimetype)
+            if file.alternative:
+                message.attach_alternative(file.content, file.mimetype)
+            else:
+                message.attach(file.filename, file.content, file.mimetype)
         message.send()
     except Exception as error:  # any build or transport failure is recorded, not raised
         logger.warning("email %s to %s failed: %s", email.pk, email.to, error)

@@ -1,5 +1,6 @@
 """What a status report says about its period, read from the project's data in a fixed number
-of queries: the progress computation (milestones, budget, actuals) and the change log."""
+of queries: the progress computation (milestones, budget, actuals), the change log, and the
+action items of client meetings that are overdue."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.utils import timezone
 from rapport.changes import impact
 from rapport.changes.models import OPEN_STATES, Decision
 from rapport.changes.models import State as ChangeState
+from rapport.meetings.models import ActionItem
 from rapport.projects import progress
 from rapport.projects.models import Project
 from rapport.reports.health import HealthData, MilestoneFact
@@ -92,8 +94,25 @@ def gather(
                     }
                 )
 
+    overdue_actions = [
+        {
+            "what": item.what,
+            "owner": str(item.owner),
+            "client": item.owner_contact_id is not None,
+            "due_date": item.due_date.isoformat(),
+            "overdue_days": item.overdue_days(today),
+            "meeting": item.meeting.reference if item.meeting else None,
+        }
+        for item in ActionItem.objects.filter(
+            project=project, status=ActionItem.Status.OPEN, due_date__lt=today
+        )
+        .select_related("owner_user", "owner_contact", "meeting")
+        .order_by("due_date", "id")
+    ]
+
     snapshot = {
         "as_of": today.isoformat(),
+        "action_items_overdue": overdue_actions,
         "currency": project.currency,
         "milestones_total": computed.milestones_total,
         "milestones_done": computed.milestones_done,

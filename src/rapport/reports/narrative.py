@@ -145,12 +145,28 @@ def problems(data: dict[str, Any]) -> str:
     return _bullets(lines, _("No milestone was missed in the period."))
 
 
+def _action_item(item: dict[str, Any]) -> str:
+    return _("“%(what)s” (%(owner)s), due on %(due)s (%(late)s)") % {
+        "what": _text(item["what"]),
+        "owner": _text(item["owner"]),
+        "due": item["due_date"],
+        "late": _days_late(item["overdue_days"]),
+    }
+
+
 def asks(data: dict[str, Any]) -> str:
+    """Change requests awaiting the client's decision and the client's overdue action items
+    from meetings."""
     lines = [
         _("%(reference)s “%(title)s”: awaiting your approval or rejection")
         % {"reference": change["reference"], "title": _text(change["title"])}
         for change in data.get("changes_pending") or []
         if change.get("state") == ChangeState.AWAITING_APPROVAL
+    ]
+    lines += [
+        _("Action item %(item)s") % {"item": _action_item(item)}
+        for item in data.get("action_items_overdue") or []
+        if item.get("client")
     ]
     return _bullets(lines, _("No change request is awaiting your decision."))
 
@@ -167,6 +183,11 @@ def next_steps(data: dict[str, Any]) -> str:
             )
         else:
             lines.append(_("%(name)s, planned for %(date)s") % values)
+    lines += [
+        _("Overdue action item of the team: %(item)s") % {"item": _action_item(item)}
+        for item in data.get("action_items_overdue") or []
+        if not item.get("client")
+    ]
     return _bullets(lines, _("No milestone is planned after the period."))
 
 

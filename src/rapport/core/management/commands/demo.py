@@ -15,6 +15,7 @@ from rapport.clients import services as clients
 from rapport.clients.models import Contact
 from rapport.core.demo_changes import tell_changes
 from rapport.core.demo_communication import tell_communication, tell_reports
+from rapport.core.demo_meetings import tell_meetings
 from rapport.core.demo_messages import tell_messages
 from rapport.projects import baseline_services as baselines
 from rapport.projects import services as projects
@@ -630,6 +631,7 @@ class Command(BaseCommand):
                 )
                 tell_communication(project, pm=pm, sponsor=contact, today=today)
                 tell_reports(project, pm=pm, client=story.client, today=today)
+                tell_meetings(project, pm=pm, client=story.client, today=today)
         tell_messages(organisation)
 
     def _grant_portal(self, owner: Actor, contact: Contact) -> None:

@@ -1,0 +1,342 @@
+"""Client meetings through the API: list and schedule a project's meetings (one, or a series),
+reschedule and cancel them, list and add agenda items, list, create and close action items.
+Times are ISO 8601: with an offset, or without one meaning wall-clock time in ``time_zone``.
+(Contacts follow their meetings and close their action items through the client portal API.)"""
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema, Status
+from ninja.pagination import paginate
+from pydantic import Field, StringConstraints
+
+from rapport.core.api_pagination import Pages
+from rapport.core.forms import MAX_ID
+from rapport.meetings import minutes as minutes_services
+from rapport.meetings import permissions, selectors, services
+from rapport.meetings.models import ActionItem, AgendaItem, Frequency, Kind, Meeting
+from rapport.projects.models import Project
+from rapport.projects.selectors import project_get
+from rapport.tenancy.actors import ActorRequest
+
+router = Router(tags=["meetings"])
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+Ids = Annotated[list[Id], Field(max_length=200)]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Short = Annotated[str, StringConstraints(max_length=500)]
+Note = Annotated[str, StringConstraints(max_length=4000)]
+ZoneName = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
+class MeetingOut(Schema):
+    id: int
+    number: int
+    reference: str
+    title: str
+    kind: str
+    state: str
+    start: datetime
+    end: datetime
+    time_zone: str
+    place: str
+    video_link: str
+    organiser_id: int
+    attendee_ids: list[int]
+    contact_ids: list[int]
+    series_id: int | None
+    frequency: str | None
+    plan_item_id: int | None
+    uid: str
+    sequence: int
+    cancel_reason: str
+    created_at: datetime
+
+    @staticmethod
+    def resolve_attendee_ids(obj: Meeting) -> list[int]:
+        return [user.pk for user in obj.attendees.all()]
+
+    @staticmethod
+    def resolve_contact_ids(obj: Meeting) -> list[int]:
+        return [contact.pk for contact in obj.client_attendees.all()]
+
+    @staticmethod
+    def resolve_frequency(obj: Meeting) -> str | None:
+        return obj.series.frequency if obj.series else None
+
+
+class MeetingIn(Schema):
+    title: Title
+    kind: Kind = Kind.STATUS
+    start: datetime
+    end: datetime
+    time_zone: ZoneName
+    place: Annotated[str, StringConstraints(max_length=200)] = ""
+    video_link: Short = ""
+    attendee_ids: Ids = []
+    contact_ids: Ids = []
+    plan_item_id: Id | None = None
+    frequency: Frequency | None = None
+    until: date | None = None
+    count: Annotated[int, Field(ge=2, le=52)] | None = None
+
+
+class MeetingPatchIn(Schema):
+    """Only what changes; the attendees get the updated invitation."""
+
+    title: Title | None = None
+    kind: Kind | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+    time_zone: ZoneName | None = None
+    place: Annotated[str, StringConstraints(max_length=200)] | None = None
+    video_link: Short | None = None
+    attendee_ids: Ids | None = None
+    contact_ids: Ids | None = None
+    plan_item_id: Id | None = None
+
+
+class CancelIn(Schema):
+    reason: Short = ""
+    following: bool = False
+
+
+class AgendaItemOut(Schema):
+    id: int
+    order: int
+    title: str
+    time_box: int
+    owner_user_id: int | None
+    owner_contact_id: int | None
+    source: str
+    notes: str
+
+
+class AgendaItemIn(Schema):
+    title: Title
+    time_box: Annotated[int, Field(ge=1, le=480)] = 10
+    owner_user_id: Id | None = None
+    owner_contact_id: Id | None = None
+
+
+class ActionItemOut(Schema):
+    id: int
+    what: str
+    owner_user_id: int | None
+    owner_contact_id: int | None
+    due_date: date
+    status: str
+    overdue_days: int
+    meeting_number: int | None
+    closed_at: datetime | None
+    closed_note: str
+
+    @staticmethod
+    def resolve_overdue_days(obj: ActionItem) -> int:
+        return obj.overdue_days()
+
+    @staticmethod
+    def resolve_meeting_number(obj: ActionItem) -> int | None:
+        return obj.meeting.number if obj.meeting else None
+
+
+class ActionItemIn(Schema):
+    what: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+    due_date: date
+    owner_user_id: Id | None = None
+    owner_contact_id: Id | None = None
+    meeting_number: Id | None = None
+    confirm_past_due: bool = Field(
+        False, description="A due date in the past is refused (422) unless confirmed."
+    )
+
+
+class CloseIn(Schema):
+    note: Note
+
+
+def _meeting(request: ActorRequest, project_id: int, number: int) -> tuple[Project, Meeting]:
+    project = project_get(actor=request.actor, project_id=project_id)
+    return project, selectors.meeting_get(actor=request.actor, project=project, number=number)
+
+
+def _readable(project: Project, request: ActorRequest) -> None:
+    if not permissions.can_view(request.actor, project):
+        raise PermissionDenied
+
+
+@router.get(
+    "/projects/{project_id}/meetings", response=list[MeetingOut], operation_id="meetings_list"
+)
+@paginate(Pages)
+def meetings_list(
+    request: ActorRequest,
+    project_id: int,
+    when: Literal["upcoming", "past"] | None = None,
+) -> QuerySet[Meeting]:
+    project = project_get(actor=request.actor, project_id=project_id)
+    _readable(project, request)
+    return selectors.meeting_list(
+        actor=request.actor, project=project, when=when or ""
+    ).prefetch_related("attendees", "client_attendees")
+
+
+@router.post(
+    "/projects/{project_id}/meetings",
+    response={201: MeetingOut},
+    operation_id="meetings_create",
+)
+def meetings_create(request: ActorRequest, project_id: int, payload: MeetingIn) -> Status[Meeting]:
+    """Schedule a meeting, or a series (``frequency`` with ``until`` or ``count``); the
+    attendees are invited by email with a calendar invitation. Returns the (first) meeting."""
+    project = project_get(actor=request.actor, project_id=project_id)
+    values = payload.dict()
+    values["kind"] = values["kind"].value
+    values["frequency"] = values["frequency"].value if values["frequency"] else ""
+    meeting = services.meeting_schedule(actor=request.actor, project=project, **values)
+    return Status(201, _meeting(request, project_id, meeting.number)[1])
+
+
+@router.get(
+    "/projects/{project_id}/meetings/{number}",
+    response=MeetingOut,
+    operation_id="meetings_get",
+)
+def meetings_get(request: ActorRequest, project_id: int, number: int) -> Meeting:
+    project, meeting = _meeting(request, project_id, number)
+    _readable(project, request)
+    return meeting
+
+
+@router.patch(
+    "/projects/{project_id}/meetings/{number}",
+    response=MeetingOut,
+    operation_id="meetings_update",
+)
+def meetings_update(
+    request: ActorRequest, project_id: int, number: int, payload: MeetingPatchIn
+) -> Meeting:
+    """Reschedule or change a scheduled meeting (one occurrence of a series alone)."""
+    _project, meeting = _meeting(request, project_id, number)
+    changes = payload.dict(exclude_unset=True)
+    values: dict[str, Any] = {
+        "title": meeting.title,
+        "kind": meeting.kind,
+        "start": meeting.start,
+        "end": meeting.end,
+        "time_zone": meeting.time_zone,
+        "place": meeting.place,
+        "video_link": meeting.video_link,
+        "attendee_ids": [user.pk for user in meeting.attendees.all()],
+        "contact_ids": [contact.pk for contact in meeting.client_attendees.all()],
+        "plan_item_id": meeting.plan_item_id,
+    }
+    for name, value in changes.items():
+        if value is not None or name == "plan_item_id":
+            values[name] = value.value if isinstance(value, Kind) else value
+    services.meeting_update(actor=request.actor, meeting=meeting, **values)
+    return _meeting(request, project_id, number)[1]
+
+
+@router.post(
+    "/projects/{project_id}/meetings/{number}/cancel",
+    response=MeetingOut,
+    operation_id="meetings_cancel",
+)
+def meetings_cancel(
+    request: ActorRequest, project_id: int, number: int, payload: CancelIn
+) -> Meeting:
+    """Cancel (``following``: and the later occurrences of its series); the attendees get a
+    calendar cancellation."""
+    _project, meeting = _meeting(request, project_id, number)
+    services.meeting_cancel(
+        actor=request.actor, meeting=meeting, reason=payload.reason, following=payload.following
+    )
+    return _meeting(request, project_id, number)[1]
+
+
+@router.get(
+    "/projects/{project_id}/meetings/{number}/agenda-items",
+    response=list[AgendaItemOut],
+    operation_id="agenda_items_list",
+)
+def agenda_items_list(request: ActorRequest, project_id: int, number: int) -> list[AgendaItem]:
+    project, meeting = _meeting(request, project_id, number)
+    _readable(project, request)
+    return selectors.agenda(meeting=meeting)
+
+
+@router.post(
+    "/projects/{project_id}/meetings/{number}/agenda-items",
+    response={201: AgendaItemOut},
+    operation_id="agenda_items_create",
+)
+def agenda_items_create(
+    request: ActorRequest, project_id: int, number: int, payload: AgendaItemIn
+) -> Status[AgendaItem]:
+    _project, meeting = _meeting(request, project_id, number)
+    item = services.agenda_item_add(actor=request.actor, meeting=meeting, **payload.dict())
+    return Status(201, item)
+
+
+@router.get(
+    "/projects/{project_id}/action-items",
+    response=list[ActionItemOut],
+    operation_id="action_items_list",
+)
+@paginate(Pages)
+def action_items_list(
+    request: ActorRequest,
+    project_id: int,
+    status: ActionItem.Status | None = None,
+    mine: bool = False,
+) -> QuerySet[ActionItem]:
+    project = project_get(actor=request.actor, project_id=project_id)
+    _readable(project, request)
+    return selectors.action_item_list(
+        actor=request.actor, project=project, status=status.value if status else "", mine=mine
+    )
+
+
+@router.post(
+    "/projects/{project_id}/action-items",
+    response={201: ActionItemOut},
+    operation_id="action_items_create",
+)
+def action_items_create(
+    request: ActorRequest, project_id: int, payload: ActionItemIn
+) -> Status[ActionItem]:
+    """An action item, of a held meeting (``meeting_number``) or of the project."""
+    project = project_get(actor=request.actor, project_id=project_id)
+    values = payload.dict()
+    number = values.pop("meeting_number")
+    meeting = (
+        selectors.meeting_get(actor=request.actor, project=project, number=number)
+        if number
+        else None
+    )
+    item = minutes_services.action_item_create(
+        actor=request.actor, project=project, meeting=meeting, **values
+    )
+    return Status(201, selectors.action_item_get(actor=request.actor, action_item_id=item.pk))
+
+
+@router.post(
+    "/projects/{project_id}/action-items/{action_item_id}/close",
+    response=ActionItemOut,
+    operation_id="action_items_close",
+)
+def action_items_close(
+    request: ActorRequest, project_id: int, action_item_id: int, payload: CloseIn
+) -> ActionItem:
+    project = project_get(actor=request.actor, project_id=project_id)
+    item = get_object_or_404(
+        selectors.action_items_visible_to(request.actor).select_related("project", "meeting"),
+        project=project,
+        pk=action_item_id,
+    )
+    minutes_services.action_item_close(actor=request.actor, action_item=item, note=payload.note)
+    return selectors.action_item_get(actor=request.actor, action_item_id=item.pk)
