@@ -74,6 +74,8 @@ from rapport.reports.models import (
     ReportThread,
     StatusReport,
 )
+from rapport.risks import services as risk_services
+from rapport.risks.models import Issue, Risk
 from rapport.tenancy.models import ApiToken, Invitation, Membership, Organisation, Role, User
 from rapport.tenancy.services import api_token_create, contact_api_token_create
 from tests.conftest import Side, World, build_side
@@ -480,6 +482,80 @@ def report_thread(side: Side) -> dict[str, Any]:
 
 def message_form(side: Side) -> dict[str, Any]:
     return {"body": f"Matrix message {next(_serial)}"}
+
+
+# --- risks and issues (project_a) ----------------------------------------------------------
+
+
+def _risk(side: Side, **values: Any) -> Risk:
+    return risk_services.risk_create(
+        actor=side.actor(side.pm),
+        project=side.project_a,
+        title=f"Matrix risk {next(_serial)}",
+        probability=3,
+        impact=5,
+        owner_id=side.member.pk,
+        contingency="Call the partner agency",
+        **values,
+    )
+
+
+def risk_of(side: Side) -> dict[str, Any]:
+    return {"project_id": side.project_a.pk, "number": _risk(side).number}
+
+
+def client_visible_risk_of(side: Side) -> dict[str, Any]:
+    return {"project_id": side.project_a.pk, "number": _risk(side, client_visible=True).number}
+
+
+def risk_form(side: Side) -> dict[str, Any]:
+    return {
+        "title": f"Matrix risk {next(_serial)}",
+        "cause": "One supplier",
+        "probability": "3",
+        "impact": "4",
+        "owner": side.member.pk,
+        "mitigation": "Second supplier",
+        "contingency": "",
+        "trigger": "",
+        "review_date": "2026-06-01",
+        "status": "mitigating",
+    }
+
+
+def _issue(side: Side, *, shared: bool = False) -> Issue:
+    issue = risk_services.issue_create(
+        actor=side.actor(side.pm),
+        project=side.project_a,
+        title=f"Matrix issue {next(_serial)}",
+        owner_id=side.member.pk,
+        affects_schedule=True,
+        proposed_solution="Two more days of testing",
+    )
+    if shared:
+        issue = risk_services.issue_share(actor=side.actor(side.pm), issue=issue)
+    return issue
+
+
+def issue_of(side: Side) -> dict[str, Any]:
+    return {"project_id": side.project_a.pk, "number": _issue(side).number}
+
+
+def shared_issue_of(side: Side) -> dict[str, Any]:
+    return {"project_id": side.project_a.pk, "number": _issue(side, shared=True).number}
+
+
+def issue_form(side: Side) -> dict[str, Any]:
+    return {
+        "title": f"Matrix issue {next(_serial)}",
+        "description": "The API changed",
+        "affects_budget": "on",
+        "impact": "Two days",
+        "proposed_solution": "Use the new API",
+        "owner": side.pm.pk,
+        "due_date": "2026-06-01",
+        "status": "in_progress",
+    }
 
 
 # --- baseline pages (project_a) -------------------------------------------------------------
@@ -1090,6 +1166,76 @@ PAGES: dict[str, list[Case]] = {
             data=message_form,
             ok={"contact_a": 302},
         ),
+    ],
+    # --- risks and issues: the team keeps them; the PM decides what the client sees -------
+    "risks:register": [Case(kwargs=project_a, ok=each(200, ON_PROJECT_A))],
+    "risks:risk_create": [
+        Case(kwargs=project_a, ok=each(200, ON_PROJECT_A)),
+        Case(
+            label="post",
+            method="POST",
+            kwargs=project_a,
+            data=risk_form,
+            ok=each(302, ON_PROJECT_A),
+        ),
+    ],
+    "risks:risk_detail": [Case(kwargs=risk_of, ok=each(200, ON_PROJECT_A))],
+    "risks:risk_edit": [
+        Case(kwargs=risk_of, ok=each(200, ON_PROJECT_A)),
+        Case(
+            label="post",
+            method="POST",
+            kwargs=risk_of,
+            data=risk_form,
+            ok=each(302, ON_PROJECT_A),
+        ),
+    ],
+    "risks:risk_occurred": [
+        Case(
+            method="POST",
+            kwargs=risk_of,
+            data=lambda side: {"description": "It happened"},
+            ok=each(302, ON_PROJECT_A),
+        )
+    ],
+    "risks:issue_log": [Case(kwargs=project_a, ok=each(200, ON_PROJECT_A))],
+    "risks:issue_create": [
+        Case(kwargs=project_a, ok=each(200, ON_PROJECT_A)),
+        Case(
+            label="post",
+            method="POST",
+            kwargs=project_a,
+            data=issue_form,
+            ok=each(302, ON_PROJECT_A),
+        ),
+    ],
+    "risks:issue_detail": [Case(kwargs=issue_of, ok=each(200, ON_PROJECT_A))],
+    "risks:issue_edit": [
+        Case(kwargs=issue_of, ok=each(200, ON_PROJECT_A)),
+        Case(
+            label="post",
+            method="POST",
+            kwargs=issue_of,
+            data=issue_form,
+            ok=each(302, ON_PROJECT_A),
+        ),
+    ],
+    "risks:issue_share": [
+        Case(method="POST", kwargs=issue_of, ok=each(302, MANAGERS), denied={"member": 403})
+    ],
+    "risks:issue_resolve": [
+        Case(
+            method="POST",
+            kwargs=issue_of,
+            data=lambda side: {"resolution": "Fixed"},
+            ok=each(302, ON_PROJECT_A),
+        )
+    ],
+    # The portal shows client-visible risks and shared issues of the contact's own client.
+    "portal_risks:list": [
+        Case(label="project_a", kwargs=project_a, ok={"contact_a": 200}),
+        Case(label="project_b", kwargs=project_b, ok={"contact_b": 200}),
+        Case(label="project_a_draft", kwargs=project_a_draft),
     ],
     # --- audit trail and outbox: owners and admins only ---------------------------------------
     "audit:list": [Case(scoped=False, ok=each(200, ADMINS))],
@@ -2084,6 +2230,8 @@ def _fingerprint(organisation: Organisation) -> dict[str, list[tuple[Any, ...]]]
         (PlanItem.audience.through, {"planitem__project__organisation": organisation}, set()),
         (Interaction, {"organisation": organisation}, set()),
         (Interaction.contacts.through, {"interaction__organisation": organisation}, set()),
+        (Risk, {"project__organisation": organisation}, set()),
+        (Issue, {"project__organisation": organisation}, set()),
     ]
     result = {}
     for model, filters, volatile in scoped:

@@ -230,6 +230,70 @@ def portal_baseline_rows(side: Side, n: int) -> None:
     baseline_services.baseline_submit(actor=pm, project=project)
 
 
+def risks_and_issues(side: Side, n: int) -> None:
+    """Risks of project A owned by different team members, in every status and score, some
+    client-visible, some occurred into issues; issues with different owners, some shared,
+    some resolved."""
+    from rapport.risks import services as risks
+
+    pm = side.actor(side.pm)
+    for i in range(n):
+        owner = factories.UserFactory()
+        Membership.objects.create(organisation=side.organisation, user=owner, role=Role.MEMBER)
+        factories.ProjectMemberFactory(project=side.project_a, user=owner)
+        risk = risks.risk_create(
+            actor=pm,
+            project=side.project_a,
+            title=f"Risk {next(_serial)}",
+            probability=1 + i % 5,
+            impact=1 + (i // 5) % 5,
+            owner_id=owner.pk,
+            mitigation="Watch it" if i % 2 else "",
+            contingency="Plan B",
+            client_visible=bool(i % 3),
+        )
+        if i % 4 == 1:
+            risks.risk_update(actor=pm, risk=risk, status="mitigating")
+        if i % 4 == 2:
+            issue = risks.risk_occurred(actor=pm, risk=risk)
+            risks.issue_share(actor=pm, issue=issue)
+        issue = risks.issue_create(
+            actor=pm,
+            project=side.project_a,
+            title=f"Issue {next(_serial)}",
+            owner_id=owner.pk,
+            affects_budget=bool(i % 2),
+            proposed_solution="A way forward",
+            due_date=timezone.localdate() - timedelta(days=i % 7),
+        )
+        if i % 3 == 0:
+            issue = risks.issue_share(actor=pm, issue=issue)
+        if i % 5 == 0:
+            risks.issue_resolve(actor=pm, issue=issue, resolution="Done")
+
+
+def risk_history(side: Side, n: int) -> None:
+    """Updates to project A's first risk (made on first use) by different people."""
+    from rapport.risks import services as risks
+    from rapport.risks.models import Risk
+
+    risk = Risk.objects.filter(project=side.project_a, number=1).first()
+    if risk is None:
+        risk = risks.risk_create(
+            actor=side.actor(side.pm),
+            project=side.project_a,
+            title="Watched risk",
+            probability=2,
+            impact=2,
+            owner_id=side.pm.pk,
+        )
+    people = [side.pm, side.member, side.admin]
+    for i in range(n):
+        risk = risks.risk_update(
+            actor=side.actor(people[i % 3]), risk=risk, mitigation=f"Step {next(_serial)}"
+        )
+
+
 # --- the table: one line per list ---------------------------------------------------------
 
 
@@ -475,6 +539,31 @@ def status_reports_with_questions(side: Side, n: int) -> None:
         threads.report_thread_open(actor=contact, report=report, body="Why?")
 
 
+def _draft_report_page(side: Side) -> str:
+    """Project A's first report, a draft made on first use."""
+    from rapport.reports import services as reports
+
+    report = side.project_a.status_reports.filter(number=1).first()
+    if report is None:
+        report = reports.report_draft(
+            actor=side.actor(side.pm),
+            project=side.project_a,
+            period_start=side.project_a.start_date,
+            period_end=side.project_a.start_date,
+        )
+    return f"/app/projects/{side.project_a.pk}/reports/{report.number}/"
+
+
+def risks_and_issues_read_again(side: Side, n: int) -> None:
+    """Risks and issues, then the draft report reads the data again (it lists them all)."""
+    from rapport.reports import services as reports
+
+    risks_and_issues(side, n)
+    report = side.project_a.status_reports.get(number=1)
+    report = reports.report_refresh(actor=side.actor(side.pm), report=report)
+    assert len(report.data["issues_open"]) >= n // 2
+
+
 def _report_page(prefix: str) -> Callable[[Side], str]:
     return lambda s: f"{prefix}/projects/{s.project_a.pk}/reports/{_questioned_report(s)}/"
 
@@ -634,6 +723,24 @@ LISTS: dict[str, ListPage] = {
     ),
     "GET /api/v1/portal/projects/A/status-reports/1/threads": ListPage(
         _report_threads("/api/v1/portal"), "contact_a", report_questions, api=True
+    ),
+    "risks:register": ListPage(
+        lambda s: f"/app/projects/{s.project_a.pk}/risks/", "pm", risks_and_issues
+    ),
+    "risks:register as member": ListPage(
+        lambda s: f"/app/projects/{s.project_a.pk}/risks/?status=open", "member", risks_and_issues
+    ),
+    "risks:issue_log": ListPage(
+        lambda s: f"/app/projects/{s.project_a.pk}/issues/", "pm", risks_and_issues
+    ),
+    "risks:risk_detail history": ListPage(
+        lambda s: f"/app/projects/{s.project_a.pk}/risks/1/", "pm", risk_history
+    ),
+    "portal_risks:list": ListPage(
+        lambda s: f"/portal/projects/{s.project_a.pk}/risks/", "contact_a", risks_and_issues
+    ),
+    "reports:detail risks and issues": ListPage(
+        _draft_report_page, "pm", risks_and_issues_read_again
     ),
 }
 

@@ -22,10 +22,12 @@ urlpatterns = [
     path("app/projects/<int:project_id>/changes/", include("rapport.changes.urls")),
     path("app/projects/<int:project_id>/reports/", include("rapport.reports.urls")),
     path("app/", include("rapport.communication.urls")),
+    path("app/", include("rapport.risks.urls")),
     path("app/audit/", include("rapport.audit.urls")),
     path("app/outbox/", include("rapport.notify.urls")),
     path("portal/", include("rapport.portal.urls")),
     path("portal/projects/<int:project_id>/changes/", include("rapport.changes.portal_urls")),
     path("portal/projects/<int:project_id>/reports/", include("rapport.reports.portal_urls")),
+    path("portal/projects/<int:project_id>/risks/", include("rapport.risks.portal_urls")),
     path("api/", api.urls),
 ]

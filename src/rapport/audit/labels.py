@@ -44,6 +44,9 @@ ACTION_LABELS = {
     "question_asked": pgettext_lazy("audit action", "asked a question on the report"),
     "question_followed_up": pgettext_lazy("audit action", "added to a question on the report"),
     "question_answered": pgettext_lazy("audit action", "answered a question on the report"),
+    "risk_occurred": pgettext_lazy("audit action", "recorded that the risk occurred"),
+    "issue_shared": pgettext_lazy("audit action", "shared the issue with the client"),
+    "issue_resolved": pgettext_lazy("audit action", "resolved the issue"),
 }
 
 
