@@ -74,8 +74,9 @@ from rapport.reports.models import (
     ReportThread,
     StatusReport,
 )
+from rapport.risks import conflicts as conflict_services
 from rapport.risks import services as risk_services
-from rapport.risks.models import Issue, Risk
+from rapport.risks.models import Conflict, ConflictStep, Evidence, Issue, Risk
 from rapport.tenancy.models import ApiToken, Invitation, Membership, Organisation, Role, User
 from rapport.tenancy.services import api_token_create, contact_api_token_create
 from tests.conftest import Side, World, build_side
@@ -249,6 +250,10 @@ def contact_a(side: Side) -> dict[str, Any]:
 
 def contact_b(side: Side) -> dict[str, Any]:
     return {"contact_id": side.contact_b.pk}
+
+
+def client_a_query(side: Side) -> dict[str, Any]:
+    return {"client": side.client_a.pk}
 
 
 def project_a(side: Side) -> dict[str, Any]:
@@ -556,6 +561,42 @@ def issue_form(side: Side) -> dict[str, Any]:
         "due_date": "2026-06-01",
         "status": "in_progress",
     }
+
+
+def conflict_of(side: Side) -> dict[str, Any]:
+    conflict = conflict_services.conflict_create(
+        actor=side.actor(side.pm),
+        client=side.client_a,
+        title=f"Matrix conflict {next(_serial)}",
+        root_causes=["expectations"],
+        project_id=side.project_a.pk,
+        contact_party_ids=[side.contact_a.pk],
+    )
+    return {"conflict_id": conflict.pk}
+
+
+def conflict_form(side: Side) -> dict[str, Any]:
+    return {
+        "title": f"Matrix conflict {next(_serial)}",
+        "project": side.project_a.pk,
+        "root_causes": ["scope", "communication"],
+        "strategy": "mediation",
+        "escalation_level": "management",
+        "team_parties": [side.member.pk],
+        "contact_parties": [side.contact_a.pk],
+        "description": "Who pays for the extra screens",
+        "impact": "",
+    }
+
+
+def evidence_form(side: Side) -> dict[str, Any]:
+    change = cr_services.change_request_create(
+        actor=side.actor(side.pm),
+        project=side.project_a,
+        title=f"Matrix evidence {next(_serial)}",
+        description="x",
+    )
+    return {"change_request": change.pk, "note": "What was agreed"}
 
 
 # --- baseline pages (project_a) -------------------------------------------------------------
@@ -1230,6 +1271,62 @@ PAGES: dict[str, list[Case]] = {
             data=lambda side: {"resolution": "Fixed"},
             ok=each(302, ON_PROJECT_A),
         )
+    ],
+    "risks:issue_evidence": [
+        Case(method="POST", kwargs=issue_of, data=evidence_form, ok=each(302, ON_PROJECT_A))
+    ],
+    # --- conflicts: internal; the managers of the client's projects keep them --------------
+    "risks:conflicts": [
+        Case(scoped=False, ok=each(200, MANAGERS), denied=each(403, ("member", "outsider"))),
+        # The client is resolved first: the outsider does not see client A at all.
+        Case(
+            label="client_a", query=client_a_query, ok=each(200, MANAGERS), denied={"member": 403}
+        ),
+    ],
+    "risks:conflict_create": [
+        Case(kwargs=client_a, ok=each(200, MANAGERS), denied={"member": 403}),
+        Case(
+            label="post",
+            method="POST",
+            kwargs=client_a,
+            data=conflict_form,
+            ok=each(302, MANAGERS),
+            denied={"member": 403},
+        ),
+    ],
+    "risks:conflict_detail": [Case(kwargs=conflict_of, ok=each(200, MANAGERS))],
+    "risks:conflict_edit": [
+        Case(kwargs=conflict_of, ok=each(200, MANAGERS)),
+        Case(
+            label="post",
+            method="POST",
+            kwargs=conflict_of,
+            data=conflict_form,
+            ok=each(302, MANAGERS),
+        ),
+    ],
+    "risks:conflict_step": [
+        Case(
+            method="POST",
+            kwargs=conflict_of,
+            data=lambda side: {"occurred_on": "2026-04-01", "description": "Called the sponsor"},
+            ok=each(302, MANAGERS),
+        )
+    ],
+    "risks:conflict_close": [
+        Case(
+            method="POST",
+            kwargs=conflict_of,
+            data=lambda side: {
+                "resolution": "Agreed a credit note",
+                "resolved_on": "2026-04-02",
+                "client_agreed": "yes",
+            },
+            ok=each(302, MANAGERS),
+        )
+    ],
+    "risks:conflict_evidence": [
+        Case(method="POST", kwargs=conflict_of, data=evidence_form, ok=each(302, MANAGERS))
     ],
     # The portal shows client-visible risks and shared issues of the contact's own client.
     "portal_risks:list": [
@@ -2232,12 +2329,18 @@ def _fingerprint(organisation: Organisation) -> dict[str, list[tuple[Any, ...]]]
         (Interaction.contacts.through, {"interaction__organisation": organisation}, set()),
         (Risk, {"project__organisation": organisation}, set()),
         (Issue, {"project__organisation": organisation}, set()),
+        (Conflict, {"organisation": organisation}, set()),
+        (Conflict.team_parties.through, {"conflict__organisation": organisation}, set()),
+        (Conflict.contact_parties.through, {"conflict__organisation": organisation}, set()),
+        (ConflictStep, {"conflict__organisation": organisation}, set()),
+        (Evidence, {"conflict__organisation": organisation}, set()),
+        (Evidence, {"issue__project__organisation": organisation}, set()),
     ]
     result = {}
     for model, filters, volatile in scoped:
         fields = [f.attname for f in model._meta.concrete_fields if f.attname not in volatile]
         rows = model._default_manager.filter(**filters).order_by("pk").values_list(*fields)
-        result[model.__name__] = list(rows)
+        result[f"{model.__name__} {sorted(filters)}"] = list(rows)
     return result
 
 

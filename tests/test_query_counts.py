@@ -294,6 +294,128 @@ def risk_history(side: Side, n: int) -> None:
         )
 
 
+def conflicts_of_client_a(side: Side, n: int) -> None:
+    """Conflicts of client A, on project A or the client at large, with several root causes
+    and parties, some closed."""
+    from rapport.risks import conflicts
+
+    pm = side.actor(side.pm)
+    causes = ["communication", "expectations", "resources", "scope", "personal", "other"]
+    for i in range(n):
+        conflict = conflicts.conflict_create(
+            actor=pm,
+            client=side.client_a,
+            title=f"Conflict {next(_serial)}",
+            root_causes=causes[i % 6 : i % 6 + 2],
+            project_id=side.project_a.pk if i % 2 else None,
+            team_party_ids=[side.pm.pk, side.member.pk],
+            contact_party_ids=[side.contact_a.pk],
+            strategy="mediation",
+        )
+        if i % 3 == 0:
+            conflicts.conflict_close(actor=pm, conflict=conflict, resolution="Agreed")
+
+
+def _first_conflict(side: Side) -> str:
+    """The page of client A's first conflict (made on first use)."""
+    from rapport.risks import conflicts
+    from rapport.risks.models import Conflict
+
+    conflict = Conflict.objects.filter(client=side.client_a).order_by("number").first()
+    if conflict is None:
+        conflict = conflicts.conflict_create(
+            actor=side.actor(side.pm),
+            client=side.client_a,
+            title="Watched conflict",
+            root_causes=["expectations"],
+        )
+    return f"/app/conflicts/{conflict.pk}/"
+
+
+def conflict_timeline_and_evidence(side: Side, n: int) -> None:
+    """On that conflict: parties, steps by different people, and linked change requests the
+    client decided on, status reports it acknowledged and issues shared with it."""
+    from rapport.changes import services as cr
+    from rapport.reports import services as reports
+    from rapport.risks import conflicts
+    from rapport.risks import services as risks
+    from rapport.risks.models import Conflict
+
+    conflict = Conflict.objects.filter(client=side.client_a).order_by("number").first()
+    assert conflict is not None
+    pm, client = side.actor(side.pm), side.contact_actor(side.contact_a)
+    last = side.project_a.status_reports.order_by("-period_end").first()
+    start = last.period_end + timedelta(days=1) if last else side.project_a.start_date
+    for i in range(n):
+        person = factories.UserFactory()
+        Membership.objects.create(organisation=side.organisation, user=person, role=Role.MEMBER)
+        contact = factories.portal_contact(side.client_a)
+        conflicts.conflict_update(
+            actor=pm,
+            conflict=conflict,
+            team_party_ids=[*conflict.team_parties.values_list("pk", flat=True), person.pk],
+            contact_party_ids=[*conflict.contact_parties.values_list("pk", flat=True), contact.pk],
+        )
+        conflicts.conflict_step_add(
+            actor=pm, conflict=conflict, description=f"Step {i}", taken_by_id=person.pk
+        )
+        kind = i % 3
+        if kind == 0:
+            change = cr.change_request_create(
+                actor=pm, project=side.project_a, title=f"Change {i}", description="x", submit=True
+            )
+            change = cr.change_request_evaluate(
+                actor=pm, change_request=change, schedule_days=1, recommendation="approve"
+            )
+            change = cr.change_request_send_for_approval(actor=pm, change_request=change)
+            cr.change_request_decide(actor=client, change_request=change, decision="approve")
+            conflicts.evidence_link(actor=pm, conflict=conflict, change_request_id=change.pk)
+        elif kind == 1:
+            report = reports.report_draft(
+                actor=pm, project=side.project_a, period_start=start, period_end=start
+            )
+            start += timedelta(days=1)
+            report = reports.report_publish(actor=pm, report=report)
+            reports.report_acknowledge(actor=side.contact_actor(contact), report=report)
+            conflicts.evidence_link(actor=pm, conflict=conflict, status_report_id=report.pk)
+        else:
+            issue = risks.issue_create(
+                actor=pm,
+                project=side.project_a,
+                title=f"Issue {i}",
+                owner_id=side.pm.pk,
+                proposed_solution="A way forward",
+            )
+            risks.issue_share(actor=pm, issue=issue)
+            conflicts.evidence_link(actor=pm, conflict=conflict, issue_id=issue.pk)
+
+
+def issue_evidence(side: Side, n: int) -> None:
+    """Change requests of project A linked to its first issue (made on first use)."""
+    from rapport.changes import services as cr
+    from rapport.risks import conflicts
+    from rapport.risks.models import Issue
+
+    issue = Issue.objects.get(project=side.project_a, number=1)
+    pm = side.actor(side.pm)
+    for i in range(n):
+        change = cr.change_request_create(
+            actor=pm, project=side.project_a, title=f"Change {i}", description="x", submit=True
+        )
+        conflicts.evidence_link(actor=pm, issue=issue, change_request_id=change.pk)
+
+
+def _first_issue(side: Side) -> str:
+    from rapport.risks import services as risks
+    from rapport.risks.models import Issue
+
+    if not Issue.objects.filter(project=side.project_a, number=1).exists():
+        risks.issue_create(
+            actor=side.actor(side.pm), project=side.project_a, title="Late", owner_id=side.pm.pk
+        )
+    return f"/app/projects/{side.project_a.pk}/issues/1/"
+
+
 # --- the table: one line per list ---------------------------------------------------------
 
 
@@ -739,6 +861,12 @@ LISTS: dict[str, ListPage] = {
     "portal_risks:list": ListPage(
         lambda s: f"/portal/projects/{s.project_a.pk}/risks/", "contact_a", risks_and_issues
     ),
+    "risks:conflicts": ListPage(lambda s: "/app/conflicts/", "owner", conflicts_of_client_a),
+    "risks:conflicts as pm": ListPage(
+        lambda s: f"/app/conflicts/?client={s.client_a.pk}", "pm", conflicts_of_client_a
+    ),
+    "risks:conflict_detail": ListPage(_first_conflict, "pm", conflict_timeline_and_evidence),
+    "risks:issue_detail evidence": ListPage(_first_issue, "member", issue_evidence),
     "reports:detail risks and issues": ListPage(
         _draft_report_page, "pm", risks_and_issues_read_again
     ),

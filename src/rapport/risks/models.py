@@ -209,3 +209,216 @@ class Issue(TimeStamped):
             )
             if flag
         ]
+
+
+# --- conflicts ----------------------------------------------------------------------------
+
+
+class Conflict(TimeStamped):
+    """A conflict with or within a client relationship: who is in it, where it comes from
+    (one or several root causes), how it is handled (strategy, escalation, the steps taken) and
+    how it ended. Internal: the client never sees the register."""
+
+    class RootCause(models.TextChoices):
+        COMMUNICATION = "communication", _("Communication breakdown")
+        EXPECTATIONS = "expectations", _("Mismatched expectations")
+        RESOURCES = "resources", _("Resource allocation")
+        SCOPE = "scope", _("Scope or requirements")
+        PERSONAL = "personal", _("Personal")
+        OTHER = "other", pgettext_lazy("root cause", "Other")
+
+    class Strategy(models.TextChoices):
+        NEGOTIATION = "negotiation", _("Negotiation")
+        MEDIATION = "mediation", _("Mediation")
+        ARBITRATION = "arbitration", _("Arbitration")
+        COLLABORATION = "collaboration", _("Collaboration")
+        COMPROMISE = "compromise", _("Compromise")
+        ESCALATION = "escalation", _("Escalation")
+
+    class Escalation(models.TextChoices):
+        TEAM = "team", _("Within the team")
+        PROJECT_MANAGER = "project_manager", _("Project manager")
+        MANAGEMENT = "management", _("Management")
+        SPONSORS = "sponsors", _("Executive sponsors")
+        EXTERNAL = "external", _("External mediator or arbitrator")
+
+    class Status(models.TextChoices):
+        OPEN = "open", pgettext_lazy("conflict status", "Open")
+        CLOSED = "closed", pgettext_lazy("conflict status", "Closed")
+
+    organisation = models.ForeignKey(
+        "tenancy.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    client = models.ForeignKey(
+        "clients.Client",
+        on_delete=models.CASCADE,
+        related_name="conflicts",
+        verbose_name=_("client"),
+    )
+    project = models.ForeignKey(
+        "projects.Project",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="conflicts",
+        verbose_name=_("project"),
+    )
+    number = models.PositiveIntegerField(_("number"))
+    title = models.CharField(_("conflict"), max_length=200)
+    description = _text(_("description"))
+    impact = _text(_("impact"))
+    root_causes = models.JSONField(_("root causes"), default=list, blank=True)
+    strategy = models.CharField(_("strategy"), max_length=16, choices=Strategy.choices, blank=True)
+    escalation_level = models.CharField(
+        _("escalation level"), max_length=16, choices=Escalation.choices, default=Escalation.TEAM
+    )
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.OPEN
+    )
+    resolution = _text(_("resolution"))
+    resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
+    client_agreed = models.BooleanField(_("the client agreed"), null=True, blank=True)
+    team_parties = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("team members")
+    )
+    contact_parties = models.ManyToManyField(
+        "clients.Contact", blank=True, related_name="conflicts", verbose_name=_("client contacts")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("conflict")
+        verbose_name_plural = _("conflicts")
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "number"], name="conflict_number_unique"
+            ),
+            # closed only with its resolution
+            models.CheckConstraint(
+                condition=models.Q(status="open") | ~models.Q(resolution=""),
+                name="conflict_closed_with_resolution",
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.reference} · {self.title}"
+
+    @property
+    def reference(self) -> str:
+        return f"CF-{self.number:03d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    @property
+    def root_cause_labels(self) -> list[str]:
+        labels = dict(self.RootCause.choices)
+        return [str(labels.get(cause, cause)) for cause in self.root_causes or []]
+
+
+class ConflictStep(models.Model):
+    """One step taken on a conflict: who, when, what happened."""
+
+    conflict = models.ForeignKey(Conflict, on_delete=models.CASCADE, related_name="steps")
+    occurred_on = models.DateField(_("when"))
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    description = models.TextField(
+        _("what happened"), max_length=TEXT, validators=[MaxLengthValidator(TEXT)]
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("conflict step")
+        verbose_name_plural = _("conflict steps")
+        ordering = ["occurred_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_on} · {self.description[:60]}"
+
+
+class Evidence(models.Model):
+    """A record that relates to a conflict or an issue and shows what happened: a change
+    request, a status report, a shared issue. Further kinds (meetings, messages, feedback) are
+    one more foreign key each."""
+
+    class Kind(models.TextChoices):
+        CHANGE_REQUEST = "change_request", _("Change request")
+        STATUS_REPORT = "status_report", _("Status report")
+        ISSUE = "issue", _("Issue")
+
+    conflict = models.ForeignKey(
+        Conflict, on_delete=models.CASCADE, null=True, blank=True, related_name="evidence"
+    )
+    issue = models.ForeignKey(
+        Issue, on_delete=models.CASCADE, null=True, blank=True, related_name="evidence"
+    )
+    change_request = models.ForeignKey(
+        "changes.ChangeRequest", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    status_report = models.ForeignKey(
+        "reports.StatusReport", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    linked_issue = models.ForeignKey(
+        Issue, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("linked"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(conflict__isnull=False, issue__isnull=True)
+                | models.Q(conflict__isnull=True, issue__isnull=False),
+                name="evidence_of_one_record",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    change_request__isnull=False,
+                    status_report__isnull=True,
+                    linked_issue__isnull=True,
+                )
+                | models.Q(
+                    change_request__isnull=True,
+                    status_report__isnull=False,
+                    linked_issue__isnull=True,
+                )
+                | models.Q(
+                    change_request__isnull=True,
+                    status_report__isnull=True,
+                    linked_issue__isnull=False,
+                ),
+                name="evidence_is_one_record",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.target)
+
+    @property
+    def kind(self) -> str:
+        if self.change_request_id:
+            return self.Kind.CHANGE_REQUEST
+        if self.status_report_id:
+            return self.Kind.STATUS_REPORT
+        return self.Kind.ISSUE
+
+    @property
+    def target(self) -> models.Model | None:
+        return self.change_request or self.status_report or self.linked_issue

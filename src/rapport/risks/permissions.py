@@ -3,8 +3,10 @@ log; the project's managers decide what the client sees."""
 
 from __future__ import annotations
 
+from rapport.clients.models import Client
 from rapport.projects import permissions as project_permissions
 from rapport.projects.models import Project
+from rapport.risks.models import Conflict
 from rapport.tenancy.actors import Actor
 
 
@@ -22,3 +24,20 @@ def can_record(actor: Actor, project: Project) -> bool:
 def can_share(actor: Actor, project: Project) -> bool:
     """Make a risk client-visible or share an issue with the client: its PM, owners, admins."""
     return project_permissions.can_edit_project(actor, project)
+
+
+def can_keep_conflicts(actor: Actor) -> bool:
+    """The conflict register is for the organisation's managers (owners, admins, PMs)."""
+    return actor.is_manager
+
+
+def can_record_conflict(actor: Actor, client: Client) -> bool:
+    """Owners and admins for every client; a PM for the clients whose projects they manage."""
+    if not actor.is_manager or client.organisation_id != actor.organisation_id:
+        return False
+    return actor.is_admin or client.projects.filter(pm=actor.user).exists()
+
+
+def can_handle_conflict(actor: Actor, conflict: Conflict) -> bool:
+    """Edit, add steps, link evidence, close: whoever may record conflicts for its client."""
+    return can_record_conflict(actor, conflict.client)

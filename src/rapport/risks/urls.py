@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rapport.risks import views
+from rapport.risks import conflict_views, views
 
 app_name = "risks"
 risks = "projects/<int:project_id>/risks/"
@@ -17,4 +17,25 @@ urlpatterns = [
     path(f"{issues}<int:number>/edit/", views.issue_edit, name="issue_edit"),
     path(f"{issues}<int:number>/share/", views.issue_share, name="issue_share"),
     path(f"{issues}<int:number>/resolve/", views.issue_resolve, name="issue_resolve"),
+]
+
+urlpatterns += [
+    path("conflicts/", conflict_views.conflict_list, name="conflicts"),
+    path(
+        "clients/<int:client_id>/conflicts/new/",
+        conflict_views.conflict_create,
+        name="conflict_create",
+    ),
+    path("conflicts/<int:conflict_id>/", conflict_views.conflict_detail, name="conflict_detail"),
+    path("conflicts/<int:conflict_id>/edit/", conflict_views.conflict_edit, name="conflict_edit"),
+    path("conflicts/<int:conflict_id>/steps/", conflict_views.conflict_step, name="conflict_step"),
+    path(
+        "conflicts/<int:conflict_id>/close/", conflict_views.conflict_close, name="conflict_close"
+    ),
+    path(
+        "conflicts/<int:conflict_id>/evidence/",
+        conflict_views.conflict_evidence,
+        name="conflict_evidence",
+    ),
+    path(f"{issues}<int:number>/evidence/", views.issue_evidence, name="issue_evidence"),
 ]

@@ -10,15 +10,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rapport.audit.selectors import history_for
+from rapport.changes.selectors import change_requests_visible_to
 from rapport.core.forms import add_service_errors
 from rapport.core.pagination import paginate
 from rapport.projects.models import Project
 from rapport.projects.selectors import project_get
-from rapport.risks import permissions, selectors, services
-from rapport.risks.forms import IssueForm, OccurredForm, ResolveForm, RiskForm
+from rapport.reports.selectors import reports_visible_to
+from rapport.risks import conflicts, permissions, selectors, services
+from rapport.risks.forms import EvidenceForm, IssueForm, OccurredForm, ResolveForm, RiskForm
 from rapport.risks.models import Issue, Risk
 from rapport.tenancy.access import member_required
-from rapport.tenancy.actors import ActorRequest
+from rapport.tenancy.actors import Actor, ActorRequest
 
 
 def _project(request: ActorRequest, project_id: int, *, record: bool = False) -> Project:
@@ -204,6 +206,7 @@ def issue_detail(request: ActorRequest, project_id: int, number: int) -> HttpRes
     actor = request.actor
     project = _project(request, project_id)
     issue = selectors.issue_get(actor=actor, project=project, number=number)
+    links = selectors.evidence_of(issue=issue)
     return render(
         request,
         "risks/issue_detail.html",
@@ -214,6 +217,9 @@ def issue_detail(request: ActorRequest, project_id: int, number: int) -> HttpRes
             "can_record": permissions.can_record(actor, project),
             "can_share": permissions.can_share(actor, project),
             "resolve_form": ResolveForm(),
+            "evidence": links,
+            "trail": selectors.evidence_trail(links),
+            "evidence_form": _issue_evidence_form(actor, issue),
         },
     )
 
@@ -276,4 +282,34 @@ def issue_resolve(request: ActorRequest, project_id: int, number: int) -> HttpRe
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("%(reference)s is resolved.") % {"reference": issue.reference})
+    return redirect("risks:issue_detail", project.pk, number)
+
+
+def _issue_evidence_form(actor: Actor, issue: Issue, data: object = None) -> EvidenceForm:
+    return EvidenceForm(
+        data,
+        change_requests=change_requests_visible_to(actor).filter(project=issue.project),
+        status_reports=reports_visible_to(actor).filter(
+            project=issue.project, published_at__isnull=False
+        ),
+        issues=None,
+    )
+
+
+@require_POST
+@member_required
+def issue_evidence(request: ActorRequest, project_id: int, number: int) -> HttpResponse:
+    actor = request.actor
+    project = _project(request, project_id, record=True)
+    issue = selectors.issue_get(actor=actor, project=project, number=number)
+    form = _issue_evidence_form(actor, issue, request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    else:
+        try:
+            conflicts.evidence_link(actor=actor, issue=issue, **form.values())
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The evidence is linked."))
     return redirect("risks:issue_detail", project.pk, number)
