@@ -599,6 +599,46 @@ def evidence_form(side: Side) -> dict[str, Any]:
     return {"change_request": change.pk, "note": "What was agreed"}
 
 
+def api_risk_form(side: Side) -> dict[str, Any]:
+    return {
+        "title": f"Matrix API risk {next(_serial)}",
+        "probability": 4,
+        "impact": 3,
+        "owner_id": side.member.pk,
+        "mitigation": "Second supplier",
+    }
+
+
+def api_issue_form(side: Side) -> dict[str, Any]:
+    return {
+        "title": f"Matrix API issue {next(_serial)}",
+        "affects_schedule": True,
+        "proposed_solution": "Two more days",
+        "due_date": "2026-06-01",
+    }
+
+
+def api_evidence_form(side: Side) -> dict[str, Any]:
+    change = cr_services.change_request_create(
+        actor=side.actor(side.pm),
+        project=side.project_a,
+        title=f"Matrix API evidence {next(_serial)}",
+        description="x",
+    )
+    return {"kind": "change_request", "project_id": side.project_a.pk, "number": change.number}
+
+
+def api_conflict_form(side: Side) -> dict[str, Any]:
+    return {
+        "title": f"Matrix API conflict {next(_serial)}",
+        "root_causes": ["resources"],
+        "project_id": side.project_a.pk,
+        "strategy": "negotiation",
+        "team_party_ids": [side.member.pk],
+        "contact_party_ids": [side.contact_a.pk],
+    }
+
+
 # --- baseline pages (project_a) -------------------------------------------------------------
 
 
@@ -1837,6 +1877,130 @@ OPERATIONS: dict[tuple[str, str], list[Case]] = {
     ],
     ("DELETE", "/api/v1/touchpoints/{touchpoint_id}"): [
         api_case(kwargs=api_touchpoint, ok=each(204, MANAGERS), denied={"member": 403})
+    ],
+    # --- risks and issues: the project's team; sharing is its managers' ----------------------
+    ("GET", "/api/v1/projects/{project_id}/risks"): [
+        api_case(kwargs=project_a, ok=each(200, ON_PROJECT_A)),
+        api_case(
+            label="open",
+            kwargs=project_a,
+            query=lambda side: {"status": "open_or_mitigating"},
+            ok=each(200, ON_PROJECT_A),
+        ),
+    ],
+    ("POST", "/api/v1/projects/{project_id}/risks"): [
+        api_case(kwargs=project_a, data=api_risk_form, ok=each(201, ON_PROJECT_A))
+    ],
+    ("GET", "/api/v1/projects/{project_id}/risks/{number}"): [
+        api_case(kwargs=risk_of, ok=each(200, ON_PROJECT_A))
+    ],
+    ("PATCH", "/api/v1/projects/{project_id}/risks/{number}"): [
+        api_case(
+            kwargs=risk_of,
+            data=lambda side: {"impact": 2, "status": "mitigating"},
+            ok=each(200, ON_PROJECT_A),
+        )
+    ],
+    ("POST", "/api/v1/projects/{project_id}/risks/{number}/occurred"): [
+        api_case(
+            kwargs=risk_of,
+            data=lambda side: {"description": "It happened"},
+            ok=each(201, ON_PROJECT_A),
+        )
+    ],
+    ("GET", "/api/v1/projects/{project_id}/issues"): [
+        api_case(kwargs=project_a, ok=each(200, ON_PROJECT_A))
+    ],
+    ("POST", "/api/v1/projects/{project_id}/issues"): [
+        api_case(kwargs=project_a, data=api_issue_form, ok=each(201, ON_PROJECT_A))
+    ],
+    ("GET", "/api/v1/projects/{project_id}/issues/{number}"): [
+        api_case(kwargs=issue_of, ok=each(200, ON_PROJECT_A))
+    ],
+    ("PATCH", "/api/v1/projects/{project_id}/issues/{number}"): [
+        api_case(
+            kwargs=issue_of,
+            data=lambda side: {"impact": "Two days", "status": "in_progress"},
+            ok=each(200, ON_PROJECT_A),
+        )
+    ],
+    ("POST", "/api/v1/projects/{project_id}/issues/{number}/share"): [
+        api_case(
+            kwargs=issue_of,
+            data=lambda side: {},
+            ok=each(200, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+    ("POST", "/api/v1/projects/{project_id}/issues/{number}/resolve"): [
+        api_case(
+            kwargs=issue_of,
+            data=lambda side: {"resolution": "Fixed"},
+            ok=each(200, ON_PROJECT_A),
+        )
+    ],
+    ("POST", "/api/v1/projects/{project_id}/issues/{number}/evidence"): [
+        api_case(kwargs=issue_of, data=api_evidence_form, ok=each(201, ON_PROJECT_A))
+    ],
+    # --- conflicts: internal, the managers of the client's projects ------------------------
+    ("GET", "/api/v1/conflicts"): [
+        api_case(scoped=False, ok=each(200, MANAGERS), denied=each(403, ("member", "outsider"))),
+        # The client is resolved first: the outsider does not see client A at all.
+        api_case(
+            label="client_a",
+            query=lambda side: {"client_id": side.client_a.pk},
+            ok=each(200, MANAGERS),
+            denied={"member": 403},
+        ),
+    ],
+    ("GET", "/api/v1/conflicts/root-causes"): [
+        api_case(scoped=False, ok=each(200, MANAGERS), denied=each(403, ("member", "outsider")))
+    ],
+    ("POST", "/api/v1/clients/{client_id}/conflicts"): [
+        api_case(
+            kwargs=client_a,
+            data=api_conflict_form,
+            ok=each(201, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+    ("GET", "/api/v1/conflicts/{conflict_id}"): [
+        api_case(kwargs=conflict_of, ok=each(200, MANAGERS))
+    ],
+    ("PATCH", "/api/v1/conflicts/{conflict_id}"): [
+        api_case(
+            kwargs=conflict_of,
+            data=lambda side: {"escalation_level": "management", "strategy": "mediation"},
+            ok=each(200, MANAGERS),
+        )
+    ],
+    ("POST", "/api/v1/conflicts/{conflict_id}/steps"): [
+        api_case(
+            kwargs=conflict_of,
+            data=lambda side: {"description": "Met the sponsor", "occurred_on": "2026-04-01"},
+            ok=each(201, MANAGERS),
+        )
+    ],
+    ("POST", "/api/v1/conflicts/{conflict_id}/close"): [
+        api_case(
+            kwargs=conflict_of,
+            data=lambda side: {"resolution": "Credit note", "client_agreed": True},
+            ok=each(200, MANAGERS),
+        )
+    ],
+    ("POST", "/api/v1/conflicts/{conflict_id}/evidence"): [
+        api_case(kwargs=conflict_of, data=api_evidence_form, ok=each(201, MANAGERS))
+    ],
+    # --- the client portal: client-visible risks and shared issues only --------------------
+    ("GET", "/api/v1/portal/projects/{project_id}/risks"): [
+        portal_api_case(label="project_a", kwargs=project_a, ok={"contact_a": 200}),
+        portal_api_case(label="project_a_draft", kwargs=project_a_draft),
+        portal_api_case(label="project_b", kwargs=project_b, ok={"contact_b": 200}),
+    ],
+    ("GET", "/api/v1/portal/projects/{project_id}/issues"): [
+        portal_api_case(label="project_a", kwargs=project_a, ok={"contact_a": 200}),
+        portal_api_case(label="project_a_draft", kwargs=project_a_draft),
+        portal_api_case(label="project_b", kwargs=project_b, ok={"contact_b": 200}),
     ],
     # --- change requests ------------------------------------------------------------------
     ("GET", "/api/v1/projects/{project_id}/change-requests"): [

@@ -316,6 +316,12 @@ def conflicts_of_client_a(side: Side, n: int) -> None:
             conflicts.conflict_close(actor=pm, conflict=conflict, resolution="Agreed")
 
 
+def conflict_timeline_parties(side: Side, n: int) -> None:
+    """Conflicts of client A, then parties and steps on the first of them."""
+    conflicts_of_client_a(side, n)
+    conflict_timeline_and_evidence(side, n // 4)
+
+
 def _first_conflict(side: Side) -> str:
     """The page of client A's first conflict (made on first use)."""
     from rapport.risks import conflicts
@@ -867,6 +873,33 @@ LISTS: dict[str, ListPage] = {
     ),
     "risks:conflict_detail": ListPage(_first_conflict, "pm", conflict_timeline_and_evidence),
     "risks:issue_detail evidence": ListPage(_first_issue, "member", issue_evidence),
+    "GET /api/v1/projects/A/risks": ListPage(
+        lambda s: f"/api/v1/projects/{s.project_a.pk}/risks", "member", risks_and_issues, api=True
+    ),
+    "GET /api/v1/projects/A/issues": ListPage(
+        lambda s: f"/api/v1/projects/{s.project_a.pk}/issues", "pm", risks_and_issues, api=True
+    ),
+    "GET /api/v1/portal/projects/A/risks": ListPage(
+        lambda s: f"/api/v1/portal/projects/{s.project_a.pk}/risks",
+        "contact_a",
+        risks_and_issues,
+        api=True,
+    ),
+    "GET /api/v1/portal/projects/A/issues": ListPage(
+        lambda s: f"/api/v1/portal/projects/{s.project_a.pk}/issues",
+        "contact_a",
+        risks_and_issues,
+        api=True,
+    ),
+    "GET /api/v1/conflicts": ListPage(
+        lambda s: "/api/v1/conflicts", "owner", conflict_timeline_parties, api=True
+    ),
+    "GET /api/v1/conflicts/1": ListPage(
+        lambda s: _first_conflict(s).replace("/app/", "/api/v1/").rstrip("/"),
+        "pm",
+        conflict_timeline_and_evidence,
+        api=True,
+    ),
     "reports:detail risks and issues": ListPage(
         _draft_report_page, "pm", risks_and_issues_read_again
     ),

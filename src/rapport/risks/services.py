@@ -107,9 +107,15 @@ def _date(value: Any, field: str) -> date | None:
 
 
 def _risk_values(risk: Risk, values: dict[str, Any]) -> None:
+    errors: dict[str, Any] = {}
     for field in ("probability", "impact"):
         if field in values:
-            values[field] = _level(values[field], field)
+            try:
+                values[field] = _level(values[field], field)
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
     if "review_date" in values:
         values["review_date"] = _date(values["review_date"], "review_date")
     assign(risk, RISK_FIELDS, values)
