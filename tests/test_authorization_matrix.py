@@ -88,6 +88,9 @@ from rapport.reports.models import (
     ReportThread,
     StatusReport,
 )
+from rapport.risks import conflicts as conflict_services
+from rapport.risks import services as risk_services
+from rapport.risks.models import Conflict, ConflictStep, Evidence, Issue, Risk
 from rapport.tenancy.models import ApiToken, Invitation, Membership, Organisation, Role, User
 from rapport.tenancy.services import api_token_create, contact_api_token_create
 from tests.conftest import Side, World, build_side
@@ -262,6 +265,10 @@ def contact_a(side: Side) -> dict[str, Any]:
 
 def contact_b(side: Side) -> dict[str, Any]:
     return {"contact_id": side.contact_b.pk}
+
+
+def client_a_query(side: Side) -> dict[str, Any]:
+    return {"client": side.client_a.pk}
 
 
 def project_a(side: Side) -> dict[str, Any]:
@@ -531,6 +538,156 @@ def thread_form(side: Side) -> dict[str, Any]:
 
 def reply_form(side: Side) -> dict[str, Any]:
     return {"body": f"Thanks, that helps {next(_serial)}"}
+
+
+# --- risks and issues (project_a) ----------------------------------------------------------
+
+
+def _risk(side: Side, **values: Any) -> Risk:
+    return risk_services.risk_create(
+        actor=side.actor(side.pm),
+        project=side.project_a,
+        title=f"Matrix risk {next(_serial)}",
+        probability=3,
+        impact=5,
+        owner_id=side.member.pk,
+        contingency="Call the partner agency",
+        **values,
+    )
+
+
+def risk_of(side: Side) -> dict[str, Any]:
+    return {"project_id": side.project_a.pk, "number": _risk(side).number}
+
+
+def client_visible_risk_of(side: Side) -> dict[str, Any]:
+    return {"project_id": side.project_a.pk, "number": _risk(side, client_visible=True).number}
+
+
+def risk_form(side: Side) -> dict[str, Any]:
+    return {
+        "title": f"Matrix risk {next(_serial)}",
+        "cause": "One supplier",
+        "probability": "3",
+        "impact": "4",
+        "owner": side.member.pk,
+        "mitigation": "Second supplier",
+        "contingency": "",
+        "trigger": "",
+        "review_date": "2026-06-01",
+        "status": "mitigating",
+    }
+
+
+def _issue(side: Side, *, shared: bool = False) -> Issue:
+    issue = risk_services.issue_create(
+        actor=side.actor(side.pm),
+        project=side.project_a,
+        title=f"Matrix issue {next(_serial)}",
+        owner_id=side.member.pk,
+        affects_schedule=True,
+        proposed_solution="Two more days of testing",
+    )
+    if shared:
+        issue = risk_services.issue_share(actor=side.actor(side.pm), issue=issue)
+    return issue
+
+
+def issue_of(side: Side) -> dict[str, Any]:
+    return {"project_id": side.project_a.pk, "number": _issue(side).number}
+
+
+def shared_issue_of(side: Side) -> dict[str, Any]:
+    return {"project_id": side.project_a.pk, "number": _issue(side, shared=True).number}
+
+
+def issue_form(side: Side) -> dict[str, Any]:
+    return {
+        "title": f"Matrix issue {next(_serial)}",
+        "description": "The API changed",
+        "affects_budget": "on",
+        "impact": "Two days",
+        "proposed_solution": "Use the new API",
+        "owner": side.pm.pk,
+        "due_date": "2026-06-01",
+        "status": "in_progress",
+    }
+
+
+def conflict_of(side: Side) -> dict[str, Any]:
+    conflict = conflict_services.conflict_create(
+        actor=side.actor(side.pm),
+        client=side.client_a,
+        title=f"Matrix conflict {next(_serial)}",
+        root_causes=["expectations"],
+        project_id=side.project_a.pk,
+        contact_party_ids=[side.contact_a.pk],
+    )
+    return {"conflict_id": conflict.pk}
+
+
+def conflict_form(side: Side) -> dict[str, Any]:
+    return {
+        "title": f"Matrix conflict {next(_serial)}",
+        "project": side.project_a.pk,
+        "root_causes": ["scope", "communication"],
+        "strategy": "mediation",
+        "escalation_level": "management",
+        "team_parties": [side.member.pk],
+        "contact_parties": [side.contact_a.pk],
+        "description": "Who pays for the extra screens",
+        "impact": "",
+    }
+
+
+def evidence_form(side: Side) -> dict[str, Any]:
+    change = cr_services.change_request_create(
+        actor=side.actor(side.pm),
+        project=side.project_a,
+        title=f"Matrix evidence {next(_serial)}",
+        description="x",
+    )
+    return {"change_request": change.pk, "note": "What was agreed"}
+
+
+def api_risk_form(side: Side) -> dict[str, Any]:
+    return {
+        "title": f"Matrix API risk {next(_serial)}",
+        "probability": 4,
+        "impact": 3,
+        "owner_id": side.member.pk,
+        "mitigation": "Second supplier",
+    }
+
+
+def api_issue_form(side: Side) -> dict[str, Any]:
+    return {
+        "title": f"Matrix API issue {next(_serial)}",
+        "affects_schedule": True,
+        "proposed_solution": "Two more days",
+        "due_date": "2026-06-01",
+    }
+
+
+def api_evidence_form(side: Side) -> dict[str, Any]:
+    change = cr_services.change_request_create(
+        actor=side.actor(side.pm),
+        project=side.project_a,
+        title=f"Matrix API evidence {next(_serial)}",
+        description="x",
+    )
+    return {"kind": "change_request", "project_id": side.project_a.pk, "number": change.number}
+
+
+def api_conflict_form(side: Side) -> dict[str, Any]:
+    return {
+        "title": f"Matrix API conflict {next(_serial)}",
+        "root_causes": ["resources"],
+        "project_id": side.project_a.pk,
+        "strategy": "negotiation",
+        "team_party_ids": [side.member.pk],
+        "contact_party_ids": [side.contact_a.pk],
+    }
 
 
 # --- baseline pages (project_a) -------------------------------------------------------------
@@ -1464,6 +1621,132 @@ PAGES: dict[str, list[Case]] = {
             ok={"contact_a": 302},
         ),
     ],
+    # --- risks and issues: the team keeps them; the PM decides what the client sees -------
+    "risks:register": [Case(kwargs=project_a, ok=each(200, ON_PROJECT_A))],
+    "risks:risk_create": [
+        Case(kwargs=project_a, ok=each(200, ON_PROJECT_A)),
+        Case(
+            label="post",
+            method="POST",
+            kwargs=project_a,
+            data=risk_form,
+            ok=each(302, ON_PROJECT_A),
+        ),
+    ],
+    "risks:risk_detail": [Case(kwargs=risk_of, ok=each(200, ON_PROJECT_A))],
+    "risks:risk_edit": [
+        Case(kwargs=risk_of, ok=each(200, ON_PROJECT_A)),
+        Case(
+            label="post",
+            method="POST",
+            kwargs=risk_of,
+            data=risk_form,
+            ok=each(302, ON_PROJECT_A),
+        ),
+    ],
+    "risks:risk_occurred": [
+        Case(
+            method="POST",
+            kwargs=risk_of,
+            data=lambda side: {"description": "It happened"},
+            ok=each(302, ON_PROJECT_A),
+        )
+    ],
+    "risks:issue_log": [Case(kwargs=project_a, ok=each(200, ON_PROJECT_A))],
+    "risks:issue_create": [
+        Case(kwargs=project_a, ok=each(200, ON_PROJECT_A)),
+        Case(
+            label="post",
+            method="POST",
+            kwargs=project_a,
+            data=issue_form,
+            ok=each(302, ON_PROJECT_A),
+        ),
+    ],
+    "risks:issue_detail": [Case(kwargs=issue_of, ok=each(200, ON_PROJECT_A))],
+    "risks:issue_edit": [
+        Case(kwargs=issue_of, ok=each(200, ON_PROJECT_A)),
+        Case(
+            label="post",
+            method="POST",
+            kwargs=issue_of,
+            data=issue_form,
+            ok=each(302, ON_PROJECT_A),
+        ),
+    ],
+    "risks:issue_share": [
+        Case(method="POST", kwargs=issue_of, ok=each(302, MANAGERS), denied={"member": 403})
+    ],
+    "risks:issue_resolve": [
+        Case(
+            method="POST",
+            kwargs=issue_of,
+            data=lambda side: {"resolution": "Fixed"},
+            ok=each(302, ON_PROJECT_A),
+        )
+    ],
+    "risks:issue_evidence": [
+        Case(method="POST", kwargs=issue_of, data=evidence_form, ok=each(302, ON_PROJECT_A))
+    ],
+    # --- conflicts: internal; the managers of the client's projects keep them --------------
+    "risks:conflicts": [
+        Case(scoped=False, ok=each(200, MANAGERS), denied=each(403, ("member", "outsider"))),
+        # The client is resolved first: the outsider does not see client A at all.
+        Case(
+            label="client_a", query=client_a_query, ok=each(200, MANAGERS), denied={"member": 403}
+        ),
+    ],
+    "risks:conflict_create": [
+        Case(kwargs=client_a, ok=each(200, MANAGERS), denied={"member": 403}),
+        Case(
+            label="post",
+            method="POST",
+            kwargs=client_a,
+            data=conflict_form,
+            ok=each(302, MANAGERS),
+            denied={"member": 403},
+        ),
+    ],
+    "risks:conflict_detail": [Case(kwargs=conflict_of, ok=each(200, MANAGERS))],
+    "risks:conflict_edit": [
+        Case(kwargs=conflict_of, ok=each(200, MANAGERS)),
+        Case(
+            label="post",
+            method="POST",
+            kwargs=conflict_of,
+            data=conflict_form,
+            ok=each(302, MANAGERS),
+        ),
+    ],
+    "risks:conflict_step": [
+        Case(
+            method="POST",
+            kwargs=conflict_of,
+            data=lambda side: {"occurred_on": "2026-04-01", "description": "Called the sponsor"},
+            ok=each(302, MANAGERS),
+        )
+    ],
+    "risks:conflict_close": [
+        Case(
+            method="POST",
+            kwargs=conflict_of,
+            data=lambda side: {
+                "resolution": "Agreed a credit note",
+                "resolved_on": "2026-04-02",
+                "client_agreed": "yes",
+            },
+            ok=each(302, MANAGERS),
+        )
+    ],
+    "risks:conflict_evidence": [
+        Case(method="POST", kwargs=conflict_of, data=evidence_form, ok=each(302, MANAGERS))
+    ],
+    # The portal shows client-visible risks and shared issues of the contact's own client.
+    "portal_risks:list": [
+        Case(label="project_a", kwargs=project_a, ok={"contact_a": 200}),
+        Case(label="project_b", kwargs=project_b, ok={"contact_b": 200}),
+        Case(label="project_a_draft", kwargs=project_a_draft),
+    ],
     # --- audit trail and outbox: owners and admins only ---------------------------------------
     "audit:list": [Case(scoped=False, ok=each(200, ADMINS))],
     "outbox:list": [Case(scoped=False, ok=each(200, ADMINS))],
@@ -1994,6 +2277,130 @@ OPERATIONS: dict[tuple[str, str], list[Case]] = {
     ],
     ("DELETE", "/api/v1/touchpoints/{touchpoint_id}"): [
         api_case(kwargs=api_touchpoint, ok=each(204, MANAGERS), denied={"member": 403})
+    ],
+    # --- risks and issues: the project's team; sharing is its managers' ----------------------
+    ("GET", "/api/v1/projects/{project_id}/risks"): [
+        api_case(kwargs=project_a, ok=each(200, ON_PROJECT_A)),
+        api_case(
+            label="open",
+            kwargs=project_a,
+            query=lambda side: {"status": "open_or_mitigating"},
+            ok=each(200, ON_PROJECT_A),
+        ),
+    ],
+    ("POST", "/api/v1/projects/{project_id}/risks"): [
+        api_case(kwargs=project_a, data=api_risk_form, ok=each(201, ON_PROJECT_A))
+    ],
+    ("GET", "/api/v1/projects/{project_id}/risks/{number}"): [
+        api_case(kwargs=risk_of, ok=each(200, ON_PROJECT_A))
+    ],
+    ("PATCH", "/api/v1/projects/{project_id}/risks/{number}"): [
+        api_case(
+            kwargs=risk_of,
+            data=lambda side: {"impact": 2, "status": "mitigating"},
+            ok=each(200, ON_PROJECT_A),
+        )
+    ],
+    ("POST", "/api/v1/projects/{project_id}/risks/{number}/occurred"): [
+        api_case(
+            kwargs=risk_of,
+            data=lambda side: {"description": "It happened"},
+            ok=each(201, ON_PROJECT_A),
+        )
+    ],
+    ("GET", "/api/v1/projects/{project_id}/issues"): [
+        api_case(kwargs=project_a, ok=each(200, ON_PROJECT_A))
+    ],
+    ("POST", "/api/v1/projects/{project_id}/issues"): [
+        api_case(kwargs=project_a, data=api_issue_form, ok=each(201, ON_PROJECT_A))
+    ],
+    ("GET", "/api/v1/projects/{project_id}/issues/{number}"): [
+        api_case(kwargs=issue_of, ok=each(200, ON_PROJECT_A))
+    ],
+    ("PATCH", "/api/v1/projects/{project_id}/issues/{number}"): [
+        api_case(
+            kwargs=issue_of,
+            data=lambda side: {"impact": "Two days", "status": "in_progress"},
+            ok=each(200, ON_PROJECT_A),
+        )
+    ],
+    ("POST", "/api/v1/projects/{project_id}/issues/{number}/share"): [
+        api_case(
+            kwargs=issue_of,
+            data=lambda side: {},
+            ok=each(200, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+    ("POST", "/api/v1/projects/{project_id}/issues/{number}/resolve"): [
+        api_case(
+            kwargs=issue_of,
+            data=lambda side: {"resolution": "Fixed"},
+            ok=each(200, ON_PROJECT_A),
+        )
+    ],
+    ("POST", "/api/v1/projects/{project_id}/issues/{number}/evidence"): [
+        api_case(kwargs=issue_of, data=api_evidence_form, ok=each(201, ON_PROJECT_A))
+    ],
+    # --- conflicts: internal, the managers of the client's projects ------------------------
+    ("GET", "/api/v1/conflicts"): [
+        api_case(scoped=False, ok=each(200, MANAGERS), denied=each(403, ("member", "outsider"))),
+        # The client is resolved first: the outsider does not see client A at all.
+        api_case(
+            label="client_a",
+            query=lambda side: {"client_id": side.client_a.pk},
+            ok=each(200, MANAGERS),
+            denied={"member": 403},
+        ),
+    ],
+    ("GET", "/api/v1/conflicts/root-causes"): [
+        api_case(scoped=False, ok=each(200, MANAGERS), denied=each(403, ("member", "outsider")))
+    ],
+    ("POST", "/api/v1/clients/{client_id}/conflicts"): [
+        api_case(
+            kwargs=client_a,
+            data=api_conflict_form,
+            ok=each(201, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+    ("GET", "/api/v1/conflicts/{conflict_id}"): [
+        api_case(kwargs=conflict_of, ok=each(200, MANAGERS))
+    ],
+    ("PATCH", "/api/v1/conflicts/{conflict_id}"): [
+        api_case(
+            kwargs=conflict_of,
+            data=lambda side: {"escalation_level": "management", "strategy": "mediation"},
+            ok=each(200, MANAGERS),
+        )
+    ],
+    ("POST", "/api/v1/conflicts/{conflict_id}/steps"): [
+        api_case(
+            kwargs=conflict_of,
+            data=lambda side: {"description": "Met the sponsor", "occurred_on": "2026-04-01"},
+            ok=each(201, MANAGERS),
+        )
+    ],
+    ("POST", "/api/v1/conflicts/{conflict_id}/close"): [
+        api_case(
+            kwargs=conflict_of,
+            data=lambda side: {"resolution": "Credit note", "client_agreed": True},
+            ok=each(200, MANAGERS),
+        )
+    ],
+    ("POST", "/api/v1/conflicts/{conflict_id}/evidence"): [
+        api_case(kwargs=conflict_of, data=api_evidence_form, ok=each(201, MANAGERS))
+    ],
+    # --- the client portal: client-visible risks and shared issues only --------------------
+    ("GET", "/api/v1/portal/projects/{project_id}/risks"): [
+        portal_api_case(label="project_a", kwargs=project_a, ok={"contact_a": 200}),
+        portal_api_case(label="project_a_draft", kwargs=project_a_draft),
+        portal_api_case(label="project_b", kwargs=project_b, ok={"contact_b": 200}),
+    ],
+    ("GET", "/api/v1/portal/projects/{project_id}/issues"): [
+        portal_api_case(label="project_a", kwargs=project_a, ok={"contact_a": 200}),
+        portal_api_case(label="project_a_draft", kwargs=project_a_draft),
+        portal_api_case(label="project_b", kwargs=project_b, ok={"contact_b": 200}),
     ],
     # --- change requests ------------------------------------------------------------------
     ("GET", "/api/v1/projects/{project_id}/change-requests"): [
@@ -2593,12 +3000,20 @@ def _fingerprint(organisation: Organisation) -> dict[str, list[tuple[Any, ...]]]
         ),
         (MeetingDecision, {"meeting__project__organisation": organisation}, set()),
         (ActionItem, {"project__organisation": organisation}, set()),
+        (Risk, {"project__organisation": organisation}, set()),
+        (Issue, {"project__organisation": organisation}, set()),
+        (Conflict, {"organisation": organisation}, set()),
+        (Conflict.team_parties.through, {"conflict__organisation": organisation}, set()),
+        (Conflict.contact_parties.through, {"conflict__organisation": organisation}, set()),
+        (ConflictStep, {"conflict__organisation": organisation}, set()),
+        (Evidence, {"conflict__organisation": organisation}, set()),
+        (Evidence, {"issue__project__organisation": organisation}, set()),
     ]
     result = {}
     for model, filters, volatile in scoped:
         fields = [f.attname for f in model._meta.concrete_fields if f.attname not in volatile]
         rows = model._default_manager.filter(**filters).order_by("pk").values_list(*fields)
-        result[model.__name__] = list(rows)
+        result[f"{model.__name__} {sorted(filters)}"] = list(rows)
     return result
 
 

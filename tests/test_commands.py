@@ -1,4 +1,5 @@
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -182,3 +183,42 @@ def test_demo_tells_communication_and_reporting():
     assert reports.count() == 10
     assert not reports.filter(problems__contains="Solution: to be written").exists()
     assert reports.filter(acknowledgements__isnull=False).count() == 5
+
+
+def test_demo_tells_risks_issues_and_conflicts():
+    from rapport.reports import services as reports
+    from rapport.reports.models import StatusReport
+    from rapport.risks.models import Conflict, Evidence, Issue, Risk
+    from rapport.tenancy.actors import Actor
+
+    call_command("demo")
+
+    active = Project.objects.filter(status="active", published_at__isnull=False)
+    assert set(Risk.objects.values_list("project", flat=True)) == set(
+        active.values_list("pk", flat=True)
+    )
+    assert set(Risk.objects.values_list("status", flat=True)) == set(Risk.Status.values)
+    assert Risk.objects.filter(project__client__language="zh-hans", title__contains="HIS").exists()
+    shared = Issue.objects.filter(client_visible=True)
+    assert shared.count() == active.count()
+    assert all(issue.from_risk and issue.proposed_solution for issue in shared)
+    assert Issue.objects.filter(client_visible=False, due_date__isnull=False).exists()
+    closed = Conflict.objects.get(status="closed")
+    assert closed.project.code == "HCM-01" and closed.client_agreed is True
+    open_conflict = Conflict.objects.get(status="open")
+    assert open_conflict.project.code == "NWL-01"
+    assert Evidence.objects.filter(conflict=open_conflict).count() == 3
+    assert open_conflict.steps.count() == 2
+    # the next status report of NWL-01 carries the shared issue with its solution
+    project = Project.objects.get(code="NWL-01")
+    pm = Membership.objects.get(user__email="pm@lumen.demo")
+    last = project.status_reports.order_by("-period_end").first()
+    report = reports.report_draft(
+        actor=Actor.member(pm.user, pm.organisation, pm.role),
+        project=project,
+        period_start=last.period_end + timedelta(days=1),
+        period_end=last.period_end + timedelta(days=1),
+    )
+    assert "Staging environment unstable" in report.problems
+    assert report.health["dimensions"]["risks_issues"]["colour"] in ("amber", "red")
+    assert StatusReport.objects.filter(state="draft").count() == 1

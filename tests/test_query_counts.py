@@ -231,6 +231,198 @@ def portal_baseline_rows(side: Side, n: int) -> None:
     baseline_services.baseline_submit(actor=pm, project=project)
 
 
+def risks_and_issues(side: Side, n: int) -> None:
+    """Risks of project A owned by different team members, in every status and score, some
+    client-visible, some occurred into issues; issues with different owners, some shared,
+    some resolved."""
+    from rapport.risks import services as risks
+
+    pm = side.actor(side.pm)
+    for i in range(n):
+        owner = factories.UserFactory()
+        Membership.objects.create(organisation=side.organisation, user=owner, role=Role.MEMBER)
+        factories.ProjectMemberFactory(project=side.project_a, user=owner)
+        risk = risks.risk_create(
+            actor=pm,
+            project=side.project_a,
+            title=f"Risk {next(_serial)}",
+            probability=1 + i % 5,
+            impact=1 + (i // 5) % 5,
+            owner_id=owner.pk,
+            mitigation="Watch it" if i % 2 else "",
+            contingency="Plan B",
+            client_visible=bool(i % 3),
+        )
+        if i % 4 == 1:
+            risks.risk_update(actor=pm, risk=risk, status="mitigating")
+        if i % 4 == 2:
+            issue = risks.risk_occurred(actor=pm, risk=risk)
+            risks.issue_share(actor=pm, issue=issue)
+        issue = risks.issue_create(
+            actor=pm,
+            project=side.project_a,
+            title=f"Issue {next(_serial)}",
+            owner_id=owner.pk,
+            affects_budget=bool(i % 2),
+            proposed_solution="A way forward",
+            due_date=timezone.localdate() - timedelta(days=i % 7),
+        )
+        if i % 3 == 0:
+            issue = risks.issue_share(actor=pm, issue=issue)
+        if i % 5 == 0:
+            risks.issue_resolve(actor=pm, issue=issue, resolution="Done")
+
+
+def risk_history(side: Side, n: int) -> None:
+    """Updates to project A's first risk (made on first use) by different people."""
+    from rapport.risks import services as risks
+    from rapport.risks.models import Risk
+
+    risk = Risk.objects.filter(project=side.project_a, number=1).first()
+    if risk is None:
+        risk = risks.risk_create(
+            actor=side.actor(side.pm),
+            project=side.project_a,
+            title="Watched risk",
+            probability=2,
+            impact=2,
+            owner_id=side.pm.pk,
+        )
+    people = [side.pm, side.member, side.admin]
+    for i in range(n):
+        risk = risks.risk_update(
+            actor=side.actor(people[i % 3]), risk=risk, mitigation=f"Step {next(_serial)}"
+        )
+
+
+def conflicts_of_client_a(side: Side, n: int) -> None:
+    """Conflicts of client A, on project A or the client at large, with several root causes
+    and parties, some closed."""
+    from rapport.risks import conflicts
+
+    pm = side.actor(side.pm)
+    causes = ["communication", "expectations", "resources", "scope", "personal", "other"]
+    for i in range(n):
+        conflict = conflicts.conflict_create(
+            actor=pm,
+            client=side.client_a,
+            title=f"Conflict {next(_serial)}",
+            root_causes=causes[i % 6 : i % 6 + 2],
+            project_id=side.project_a.pk if i % 2 else None,
+            team_party_ids=[side.pm.pk, side.member.pk],
+            contact_party_ids=[side.contact_a.pk],
+            strategy="mediation",
+        )
+        if i % 3 == 0:
+            conflicts.conflict_close(actor=pm, conflict=conflict, resolution="Agreed")
+
+
+def conflict_timeline_parties(side: Side, n: int) -> None:
+    """Conflicts of client A, then parties and steps on the first of them."""
+    conflicts_of_client_a(side, n)
+    conflict_timeline_and_evidence(side, n // 4)
+
+
+def _first_conflict(side: Side) -> str:
+    """The page of client A's first conflict (made on first use)."""
+    from rapport.risks import conflicts
+    from rapport.risks.models import Conflict
+
+    conflict = Conflict.objects.filter(client=side.client_a).order_by("number").first()
+    if conflict is None:
+        conflict = conflicts.conflict_create(
+            actor=side.actor(side.pm),
+            client=side.client_a,
+            title="Watched conflict",
+            root_causes=["expectations"],
+        )
+    return f"/app/conflicts/{conflict.pk}/"
+
+
+def conflict_timeline_and_evidence(side: Side, n: int) -> None:
+    """On that conflict: parties, steps by different people, and linked change requests the
+    client decided on, status reports it acknowledged and issues shared with it."""
+    from rapport.changes import services as cr
+    from rapport.reports import services as reports
+    from rapport.risks import conflicts
+    from rapport.risks import services as risks
+    from rapport.risks.models import Conflict
+
+    conflict = Conflict.objects.filter(client=side.client_a).order_by("number").first()
+    assert conflict is not None
+    pm, client = side.actor(side.pm), side.contact_actor(side.contact_a)
+    last = side.project_a.status_reports.order_by("-period_end").first()
+    start = last.period_end + timedelta(days=1) if last else side.project_a.start_date
+    for i in range(n):
+        person = factories.UserFactory()
+        Membership.objects.create(organisation=side.organisation, user=person, role=Role.MEMBER)
+        contact = factories.portal_contact(side.client_a)
+        conflicts.conflict_update(
+            actor=pm,
+            conflict=conflict,
+            team_party_ids=[*conflict.team_parties.values_list("pk", flat=True), person.pk],
+            contact_party_ids=[*conflict.contact_parties.values_list("pk", flat=True), contact.pk],
+        )
+        conflicts.conflict_step_add(
+            actor=pm, conflict=conflict, description=f"Step {i}", taken_by_id=person.pk
+        )
+        kind = i % 3
+        if kind == 0:
+            change = cr.change_request_create(
+                actor=pm, project=side.project_a, title=f"Change {i}", description="x", submit=True
+            )
+            change = cr.change_request_evaluate(
+                actor=pm, change_request=change, schedule_days=1, recommendation="approve"
+            )
+            change = cr.change_request_send_for_approval(actor=pm, change_request=change)
+            cr.change_request_decide(actor=client, change_request=change, decision="approve")
+            conflicts.evidence_link(actor=pm, conflict=conflict, change_request_id=change.pk)
+        elif kind == 1:
+            report = reports.report_draft(
+                actor=pm, project=side.project_a, period_start=start, period_end=start
+            )
+            start += timedelta(days=1)
+            report = reports.report_publish(actor=pm, report=report)
+            reports.report_acknowledge(actor=side.contact_actor(contact), report=report)
+            conflicts.evidence_link(actor=pm, conflict=conflict, status_report_id=report.pk)
+        else:
+            issue = risks.issue_create(
+                actor=pm,
+                project=side.project_a,
+                title=f"Issue {i}",
+                owner_id=side.pm.pk,
+                proposed_solution="A way forward",
+            )
+            risks.issue_share(actor=pm, issue=issue)
+            conflicts.evidence_link(actor=pm, conflict=conflict, issue_id=issue.pk)
+
+
+def issue_evidence(side: Side, n: int) -> None:
+    """Change requests of project A linked to its first issue (made on first use)."""
+    from rapport.changes import services as cr
+    from rapport.risks import conflicts
+    from rapport.risks.models import Issue
+
+    issue = Issue.objects.get(project=side.project_a, number=1)
+    pm = side.actor(side.pm)
+    for i in range(n):
+        change = cr.change_request_create(
+            actor=pm, project=side.project_a, title=f"Change {i}", description="x", submit=True
+        )
+        conflicts.evidence_link(actor=pm, issue=issue, change_request_id=change.pk)
+
+
+def _first_issue(side: Side) -> str:
+    from rapport.risks import services as risks
+    from rapport.risks.models import Issue
+
+    if not Issue.objects.filter(project=side.project_a, number=1).exists():
+        risks.issue_create(
+            actor=side.actor(side.pm), project=side.project_a, title="Late", owner_id=side.pm.pk
+        )
+    return f"/app/projects/{side.project_a.pk}/issues/1/"
+
+
 # --- the table: one line per list ---------------------------------------------------------
 
 
@@ -474,6 +666,31 @@ def status_reports_with_questions(side: Side, n: int) -> None:
     contact = side.contact_actor(side.contact_a)
     for report in side.project_a.status_reports.filter(state="published", threads=None):
         threads.report_thread_open(actor=contact, report=report, body="Why?")
+
+
+def _draft_report_page(side: Side) -> str:
+    """Project A's first report, a draft made on first use."""
+    from rapport.reports import services as reports
+
+    report = side.project_a.status_reports.filter(number=1).first()
+    if report is None:
+        report = reports.report_draft(
+            actor=side.actor(side.pm),
+            project=side.project_a,
+            period_start=side.project_a.start_date,
+            period_end=side.project_a.start_date,
+        )
+    return f"/app/projects/{side.project_a.pk}/reports/{report.number}/"
+
+
+def risks_and_issues_read_again(side: Side, n: int) -> None:
+    """Risks and issues, then the draft report reads the data again (it lists them all)."""
+    from rapport.reports import services as reports
+
+    risks_and_issues(side, n)
+    report = side.project_a.status_reports.get(number=1)
+    report = reports.report_refresh(actor=side.actor(side.pm), report=report)
+    assert len(report.data["issues_open"]) >= n // 2
 
 
 def _report_page(prefix: str) -> Callable[[Side], str]:
@@ -935,6 +1152,57 @@ LISTS: dict[str, ListPage] = {
     ),
     "GET /api/v1/portal/action-items": ListPage(
         lambda s: "/api/v1/portal/action-items", "contact_a", action_items, api=True
+    ),
+    "risks:register": ListPage(
+        lambda s: f"/app/projects/{s.project_a.pk}/risks/", "pm", risks_and_issues
+    ),
+    "risks:register as member": ListPage(
+        lambda s: f"/app/projects/{s.project_a.pk}/risks/?status=open", "member", risks_and_issues
+    ),
+    "risks:issue_log": ListPage(
+        lambda s: f"/app/projects/{s.project_a.pk}/issues/", "pm", risks_and_issues
+    ),
+    "risks:risk_detail history": ListPage(
+        lambda s: f"/app/projects/{s.project_a.pk}/risks/1/", "pm", risk_history
+    ),
+    "portal_risks:list": ListPage(
+        lambda s: f"/portal/projects/{s.project_a.pk}/risks/", "contact_a", risks_and_issues
+    ),
+    "risks:conflicts": ListPage(lambda s: "/app/conflicts/", "owner", conflicts_of_client_a),
+    "risks:conflicts as pm": ListPage(
+        lambda s: f"/app/conflicts/?client={s.client_a.pk}", "pm", conflicts_of_client_a
+    ),
+    "risks:conflict_detail": ListPage(_first_conflict, "pm", conflict_timeline_and_evidence),
+    "risks:issue_detail evidence": ListPage(_first_issue, "member", issue_evidence),
+    "GET /api/v1/projects/A/risks": ListPage(
+        lambda s: f"/api/v1/projects/{s.project_a.pk}/risks", "member", risks_and_issues, api=True
+    ),
+    "GET /api/v1/projects/A/issues": ListPage(
+        lambda s: f"/api/v1/projects/{s.project_a.pk}/issues", "pm", risks_and_issues, api=True
+    ),
+    "GET /api/v1/portal/projects/A/risks": ListPage(
+        lambda s: f"/api/v1/portal/projects/{s.project_a.pk}/risks",
+        "contact_a",
+        risks_and_issues,
+        api=True,
+    ),
+    "GET /api/v1/portal/projects/A/issues": ListPage(
+        lambda s: f"/api/v1/portal/projects/{s.project_a.pk}/issues",
+        "contact_a",
+        risks_and_issues,
+        api=True,
+    ),
+    "GET /api/v1/conflicts": ListPage(
+        lambda s: "/api/v1/conflicts", "owner", conflict_timeline_parties, api=True
+    ),
+    "GET /api/v1/conflicts/1": ListPage(
+        lambda s: _first_conflict(s).replace("/app/", "/api/v1/").rstrip("/"),
+        "pm",
+        conflict_timeline_and_evidence,
+        api=True,
+    ),
+    "reports:detail risks and issues": ListPage(
+        _draft_report_page, "pm", risks_and_issues_read_again
     ),
 }
 

@@ -197,6 +197,9 @@ def _register() -> None:
     from rapport.reports.api import router as reports_router
     from rapport.reports.thread_api import portal_router as report_threads_portal_router
     from rapport.reports.thread_api import router as report_threads_router
+    from rapport.risks.api import portal_router as risks_portal_router
+    from rapport.risks.api import router as risks_router
+    from rapport.risks.conflict_api import router as conflicts_router
 
     api.add_router("/v1/", clients_router)
     api.add_router("/v1/", projects_router)
@@ -208,10 +211,13 @@ def _register() -> None:
     api.add_router("/v1/", touchpoints_router)
     api.add_router("/v1/", messaging_router)
     api.add_router("/v1/", meetings_router)
+    api.add_router("/v1/", risks_router)
+    api.add_router("/v1/", conflicts_router)
     api.add_router("/v1/portal/", portal_router)
     api.add_router("/v1/portal/", report_threads_portal_router)
     api.add_router("/v1/portal/", messaging_portal_router)
     api.add_router("/v1/portal/", meetings_portal_router)
+    api.add_router("/v1/portal/", risks_portal_router)
 
 
 _register()

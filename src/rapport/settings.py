@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "rapport.changes",
     "rapport.reports",
     "rapport.communication",
+    "rapport.risks",
     "rapport.mailin",
     "rapport.messaging",
     "rapport.meetings",

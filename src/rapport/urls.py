@@ -24,6 +24,7 @@ urlpatterns = [
     path("app/projects/<int:project_id>/messages/", include("rapport.messaging.urls")),
     path("app/", include("rapport.communication.urls")),
     path("app/", include("rapport.meetings.urls")),
+    path("app/", include("rapport.risks.urls")),
     path("app/audit/", include("rapport.audit.urls")),
     path("app/outbox/", include("rapport.notify.urls")),
     path("portal/", include("rapport.portal.urls")),
@@ -31,5 +32,6 @@ urlpatterns = [
     path("portal/projects/<int:project_id>/reports/", include("rapport.reports.portal_urls")),
     path("portal/projects/<int:project_id>/messages/", include("rapport.messaging.portal_urls")),
     path("portal/", include("rapport.meetings.portal_urls")),
+    path("portal/projects/<int:project_id>/risks/", include("rapport.risks.portal_urls")),
     path("api/", api.urls),
 ]

@@ -3,10 +3,20 @@
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from rapport.reports import health
-from rapport.reports.health import AMBER, GREEN, GREY, RED, HealthData, MilestoneFact
+from rapport.reports.health import (
+    AMBER,
+    GREEN,
+    GREY,
+    RED,
+    HealthData,
+    IssueFact,
+    MilestoneFact,
+    RiskFact,
+)
 
 START = date(2026, 1, 1)
 END = date(2026, 12, 31)  # 364 days
@@ -156,13 +166,81 @@ def test_approved_changes_adding_over_twenty_percent_are_red():
     assert verdict("scope", facts(approved_change_days=36)).colour == GREEN
 
 
+# --- risks and issues -----------------------------------------------------------------------
+
+
+def test_risks_and_issues_are_green_without_open_trouble():
+    low = RiskFact("R-001", "Printer jams", score=4, mitigated=False)
+    mitigated = RiskFact("R-002", "Designer leaves", score=20, mitigated=True)
+    later = IssueFact("I-001", "Typo", due_date=TODAY + timedelta(days=3))
+    result = verdict("risks_issues", facts(open_risks=[low, mitigated], open_issues=[later]))
+    assert (result.colour, result.reasons) == (GREEN, [])
+
+
+def test_a_high_risk_without_mitigation_is_amber_from_the_threshold():
+    risk = RiskFact("R-003", "Vendor bankrupt", score=15, mitigated=False)
+    result = verdict("risks_issues", facts(open_risks=[risk]))
+    assert (result.colour, codes(result)) == (AMBER, ["high_risks_unmitigated"])
+    assert result.reasons[0]["params"]["risks"] == [
+        {"reference": "R-003", "title": "Vendor bankrupt", "internal": True, "score": 15}
+    ]
+    assert verdict("risks_issues", facts(open_risks=[risk]), risk_high_score="16").colour == GREEN
+
+
+def test_an_overdue_issue_is_amber_and_red_past_the_threshold():
+    late = IssueFact("I-002", "API changed", due_date=TODAY - timedelta(days=14))
+    result = verdict("risks_issues", facts(open_issues=[late]))
+    assert (result.colour, codes(result)) == (AMBER, ["issues_overdue"])
+    assert result.reasons[0]["params"]["issues"][0]["days"] == 14
+    later = IssueFact("I-003", "Data lost", due_date=TODAY - timedelta(days=15))
+    assert verdict("risks_issues", facts(open_issues=[late, later])).colour == RED
+    assert (
+        verdict("risks_issues", facts(open_issues=[later]), issue_red_overdue_days="30").colour
+        == AMBER
+    )
+
+
+def test_an_open_issue_affecting_the_schedule_is_amber():
+    issue = IssueFact("I-004", "Server delivery late", affects_schedule=True, client_visible=True)
+    result = verdict("risks_issues", facts(open_issues=[issue]))
+    assert (result.colour, codes(result)) == (AMBER, ["issues_affect_schedule"])
+    assert "I-004 Server delivery late" in health.reason_text(result.reasons[0], for_client=True)
+
+
+def test_the_client_reads_internal_risks_and_issues_unnamed():
+    risk = RiskFact("R-005", "Our subcontractor is slow", score=20, mitigated=False)
+    issue = IssueFact("I-006", "Our build server died", due_date=TODAY - timedelta(days=2))
+    result = verdict("risks_issues", facts(open_risks=[risk], open_issues=[issue]))
+    client = " ".join(health.reason_text(r, for_client=True) for r in result.reasons)
+    assert "subcontractor" not in client and "build server" not in client
+    assert "an internal risk" in client and "an internal issue" in client
+    team = " ".join(health.reason_text(r) for r in result.reasons)
+    assert "R-005 Our subcontractor is slow" in team and "I-006" in team
+
+
+def test_risk_and_issue_thresholds_are_whole_numbers_in_range():
+    assert health.check_thresholds({"risk_high_score": "12"}) == {"risk_high_score": "12"}
+    for name, value in [
+        ("risk_high_score", "0"),
+        ("risk_high_score", "26"),
+        ("risk_high_score", "12.5"),
+        ("issue_red_overdue_days", "-1"),
+        ("issue_red_overdue_days", "3.5"),
+    ]:
+        try:
+            health.check_thresholds({name: value})
+        except ValidationError as error:
+            assert name in error.message_dict
+        else:
+            raise AssertionError(f"{name}={value} was accepted")
+
+
 # --- placeholders and overall ---------------------------------------------------------------
 
 
-def test_risks_and_satisfaction_have_no_data_yet():
-    for name in ("risks_issues", "satisfaction"):
-        result = verdict(name, facts())
-        assert (result.colour, codes(result)) == (GREY, ["no_data"])
+def test_satisfaction_has_no_data_yet():
+    result = verdict("satisfaction", facts())
+    assert (result.colour, codes(result)) == (GREY, ["no_data"])
 
 
 def test_overall_is_the_worst_measured_colour():

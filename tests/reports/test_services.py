@@ -80,7 +80,7 @@ def test_a_draft_is_filled_from_the_data(world):
         {"name": "Design sign-off", "days": 12, "internal": False}
     ]
     assert report.health["dimensions"]["scope"]["colour"] == "amber"
-    assert report.health["dimensions"]["risks_issues"]["colour"] == "grey"
+    assert report.health["dimensions"]["risks_issues"]["colour"] == "green"
     assert report.overall_health == "amber"
     assert AuditEvent.objects.filter(action="created", object_id=str(report.pk)).exists()
 

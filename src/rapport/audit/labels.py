@@ -57,6 +57,12 @@ ACTION_LABELS = {
         "audit action", "proposed a correction to the minutes"
     ),
     "closed": pgettext_lazy("audit action", "closed"),
+    "risk_occurred": pgettext_lazy("audit action", "recorded that the risk occurred"),
+    "issue_shared": pgettext_lazy("audit action", "shared the issue with the client"),
+    "issue_resolved": pgettext_lazy("audit action", "resolved the issue"),
+    "conflict_step": pgettext_lazy("audit action", "recorded a step on the conflict"),
+    "conflict_closed": pgettext_lazy("audit action", "closed the conflict with its resolution"),
+    "evidence_linked": pgettext_lazy("audit action", "linked evidence"),
 }
 
 

@@ -16,7 +16,8 @@ from rapport.changes.models import State as ChangeState
 from rapport.meetings.models import ActionItem
 from rapport.projects import progress
 from rapport.projects.models import Project
-from rapport.reports.health import HealthData, MilestoneFact
+from rapport.reports.health import HealthData, IssueFact, MilestoneFact, RiskFact
+from rapport.risks.models import Issue, Risk
 
 UPCOMING = 5
 CLIENT_DECISIONS = (Decision.Kind.APPROVE, Decision.Kind.REJECT)
@@ -24,6 +25,42 @@ CLIENT_DECISIONS = (Decision.Kind.APPROVE, Decision.Kind.REJECT)
 
 def _money(value: Decimal | None) -> str | None:
     return None if value is None else str(value.quantize(Decimal("0.01")))
+
+
+def _risks_and_issues(
+    project: Project, period_start: date, period_end: date
+) -> tuple[list[Risk], list[Issue], list[Issue]]:
+    """The open risks (highest score first), the open issues and those resolved in the period:
+    two queries, however many there are."""
+    risks = list(
+        Risk.objects.filter(project=project, status__in=(Risk.Status.OPEN, Risk.Status.MITIGATING))
+        .select_related("owner")
+        .order_by("-score", "number")
+    )
+    issues = list(
+        Issue.objects.filter(project=project)
+        .exclude(status=Issue.Status.RESOLVED, resolved_at__date__lt=period_start)
+        .exclude(status=Issue.Status.RESOLVED, resolved_at__date__gt=period_end)
+        .select_related("owner")
+        .order_by("number")
+    )
+    return (
+        risks,
+        [issue for issue in issues if issue.is_open],
+        [issue for issue in issues if not issue.is_open],
+    )
+
+
+def _affects(issue: Issue) -> list[str]:
+    return [
+        what
+        for what, flag in (
+            ("schedule", issue.affects_schedule),
+            ("budget", issue.affects_budget),
+            ("quality", issue.affects_quality),
+        )
+        if flag
+    ]
 
 
 def gather(
@@ -109,6 +146,7 @@ def gather(
         .select_related("owner_user", "owner_contact", "meeting")
         .order_by("due_date", "id")
     ]
+    risks, open_issues, resolved_issues = _risks_and_issues(project, period_start, period_end)
 
     snapshot = {
         "as_of": today.isoformat(),
@@ -136,6 +174,48 @@ def gather(
         "changes_pending": pending,
         "changes_approved_days": log.approved_days,
         "changes_approved_cost": _money(log.approved_cost),
+        "risks_open": [
+            {
+                "reference": risk.reference,
+                "title": risk.title,
+                "probability": risk.probability,
+                "impact": risk.impact,
+                "score": risk.score,
+                "status": risk.status,
+                "mitigation": risk.mitigation,
+                "owner": risk.owner.full_name,
+                "review_date": risk.review_date.isoformat() if risk.review_date else None,
+                "client_visible": risk.client_visible,
+            }
+            for risk in risks
+        ],
+        "issues_open": [
+            {
+                "reference": issue.reference,
+                "title": issue.title,
+                "description": issue.description,
+                "affects": _affects(issue),
+                "impact": issue.impact,
+                "proposed_solution": issue.proposed_solution,
+                "owner": issue.owner.full_name,
+                "due_date": issue.due_date.isoformat() if issue.due_date else None,
+                "status": issue.status,
+                "client_visible": issue.is_shared,
+            }
+            for issue in open_issues
+        ],
+        "issues_resolved": [
+            {
+                "reference": issue.reference,
+                "title": issue.title,
+                "resolution": issue.resolution,
+                "resolved_on": timezone.localdate(issue.resolved_at).isoformat()
+                if issue.resolved_at
+                else None,
+                "client_visible": issue.is_shared,
+            }
+            for issue in resolved_issues
+        ],
         # the series behind the report's charts (see reports.charts), frozen with the report
         "charts": {
             "milestones": [
@@ -179,5 +259,25 @@ def gather(
         pending_changes=[item["reference"] for item in pending],
         approved_change_days=log.approved_days,
         approved_change_cost=log.approved_cost,
+        open_risks=[
+            RiskFact(
+                reference=risk.reference,
+                title=risk.title,
+                score=risk.score,
+                mitigated=bool(risk.mitigation.strip()),
+                client_visible=risk.client_visible,
+            )
+            for risk in risks
+        ],
+        open_issues=[
+            IssueFact(
+                reference=issue.reference,
+                title=issue.title,
+                due_date=issue.due_date,
+                affects_schedule=issue.affects_schedule,
+                client_visible=issue.is_shared,
+            )
+            for issue in open_issues
+        ],
     )
     return snapshot, facts

@@ -14,8 +14,12 @@ organisation settings page and checked by ``check_thresholds``; defaults below):
 * Scope — amber while change requests are pending; approved changes adding more than
   ``scope_amber_percent`` to the budget or the planned duration are amber, more than
   ``scope_red_percent`` red.
-* Risks and issues, client satisfaction — not measured yet (grey, "No data yet"): later
-  features register their own rule in ``DIMENSIONS``.
+* Risks and issues — red when an open issue is past its due date by more than
+  ``issue_red_overdue_days`` days; amber when an open risk scoring ``risk_high_score`` or more
+  (probability × impact) has no mitigation, when an open issue is past its due date, or when
+  an open issue affects the schedule.
+* Client satisfaction — not measured yet (grey, "No data yet"): a later feature registers
+  its own rule in ``DIMENSIONS``.
 * Overall — the worst colour of the measured dimensions.
 
 Reasons are stored as ``{"code": ..., "params": ...}`` and put into words in the reader's
@@ -51,6 +55,8 @@ DEFAULT_THRESHOLDS: dict[str, Decimal] = {
     "burn_ahead_points": Decimal("5"),
     "scope_amber_percent": Decimal("10"),
     "scope_red_percent": Decimal("20"),
+    "risk_high_score": Decimal("15"),
+    "issue_red_overdue_days": Decimal("14"),
 }
 
 
@@ -63,7 +69,10 @@ THRESHOLD_BOUNDS: dict[str, tuple[Decimal, Decimal]] = {
     "burn_ahead_points": PERCENT_BOUNDS,
     "scope_amber_percent": PERCENT_BOUNDS,
     "scope_red_percent": PERCENT_BOUNDS,
+    "risk_high_score": (Decimal("1"), Decimal("25")),
+    "issue_red_overdue_days": (Decimal("0"), Decimal("365")),
 }
+WHOLE_NUMBERS = frozenset({"risk_high_score", "issue_red_overdue_days"})
 THRESHOLD_LABELS = {
     "schedule_red_percent": gettext_lazy("Schedule red above (percent of the planned duration)"),
     "cpi_red_below": gettext_lazy("Budget red below this CPI"),
@@ -71,6 +80,10 @@ THRESHOLD_LABELS = {
     "burn_ahead_points": gettext_lazy("Budget amber when burn is ahead by (percentage points)"),
     "scope_amber_percent": gettext_lazy("Scope amber above (percent added by changes)"),
     "scope_red_percent": gettext_lazy("Scope red above (percent added by changes)"),
+    "risk_high_score": gettext_lazy("High risk from this score (probability × impact)"),
+    "issue_red_overdue_days": gettext_lazy(
+        "Risks and issues red when an issue is overdue by (days)"
+    ),
 }
 THRESHOLD_RULES = {
     "schedule_red_percent": gettext_lazy(
@@ -93,6 +106,14 @@ THRESHOLD_RULES = {
         "Scope is red when approved changes add more than this percentage to the budget or the "
         "planned duration."
     ),
+    "risk_high_score": gettext_lazy(
+        "Risks and issues are amber when an open risk scoring this much or more (probability × "
+        "impact, 1 to 25) has no mitigation."
+    ),
+    "issue_red_overdue_days": gettext_lazy(
+        "Risks and issues are red when an open issue is past its due date by more than this many "
+        "days (amber for any overdue issue, or an open issue that affects the schedule)."
+    ),
 }
 MAX_PLACES = 2
 
@@ -108,7 +129,7 @@ def _places(number: Decimal) -> int:
 
 
 def check_thresholds(values: Mapping[str, Any]) -> dict[str, str]:
-    """An organisation's six thresholds checked together (a missing or empty one is the
+    """An organisation's thresholds checked together (a missing or empty one is the
     default); returns what to store: only the values that differ from the default, so a later
     change of a default reaches every organisation that kept it."""
     unknown = set(values) - set(DEFAULT_THRESHOLDS)
@@ -130,6 +151,8 @@ def check_thresholds(values: Mapping[str, Any]) -> dict[str, str]:
                 "low": low,
                 "high": high,
             }
+        elif name in WHOLE_NUMBERS and _places(number) > 0:
+            errors[name] = _("Enter a whole number.")
         elif _places(number) > MAX_PLACES:
             errors[name] = _("Use at most %(places)s decimal places.") % {"places": MAX_PLACES}
         else:
@@ -187,6 +210,27 @@ class MilestoneFact:
 
 
 @dataclass(frozen=True)
+class RiskFact:
+    reference: str
+    title: str
+    score: int
+    mitigated: bool
+    client_visible: bool = False
+
+
+@dataclass(frozen=True)
+class IssueFact:
+    reference: str
+    title: str
+    due_date: date | None = None
+    affects_schedule: bool = False
+    client_visible: bool = False
+
+    def overdue_days(self, as_of: date) -> int:
+        return max((as_of - self.due_date).days, 0) if self.due_date else 0
+
+
+@dataclass(frozen=True)
 class HealthData:
     as_of: date
     start_date: date
@@ -199,6 +243,8 @@ class HealthData:
     pending_changes: list[str] = field(default_factory=list)  # references
     approved_change_days: int = 0
     approved_change_cost: Decimal = Decimal("0")
+    open_risks: list[RiskFact] = field(default_factory=list)
+    open_issues: list[IssueFact] = field(default_factory=list)
 
     @property
     def duration_days(self) -> int:
@@ -344,11 +390,50 @@ def scope(data: HealthData, limits: dict[str, Decimal]) -> Verdict:
     return Verdict(_worst(colours), reasons)
 
 
+def _named(item: RiskFact | IssueFact) -> dict[str, Any]:
+    return {"reference": item.reference, "title": item.title, "internal": not item.client_visible}
+
+
+@dimension("risks_issues")
+def risks_issues(data: HealthData, limits: dict[str, Decimal]) -> Verdict:
+    colours, reasons = [GREEN], []
+    unmitigated = [
+        r for r in data.open_risks if r.score >= limits["risk_high_score"] and not r.mitigated
+    ]
+    if unmitigated:
+        colours.append(AMBER)
+        reasons.append(
+            reason(
+                "high_risks_unmitigated",
+                risks=[{**_named(r), "score": r.score} for r in unmitigated],
+                limit=str(limits["risk_high_score"]),
+            )
+        )
+    overdue = sorted(
+        ((i, i.overdue_days(data.as_of)) for i in data.open_issues if i.overdue_days(data.as_of)),
+        key=lambda pair: -pair[1],
+    )
+    if overdue:
+        red = any(days > limits["issue_red_overdue_days"] for _issue, days in overdue)
+        colours.append(RED if red else AMBER)
+        reasons.append(
+            reason(
+                "issues_overdue",
+                issues=[{**_named(i), "days": days} for i, days in overdue],
+                limit=str(limits["issue_red_overdue_days"]),
+            )
+        )
+    on_schedule = [i for i in data.open_issues if i.affects_schedule]
+    if on_schedule:
+        colours.append(AMBER)
+        reasons.append(reason("issues_affect_schedule", issues=[_named(i) for i in on_schedule]))
+    return Verdict(_worst(colours), reasons)
+
+
 def _no_data_yet(data: HealthData, limits: dict[str, Decimal]) -> Verdict:
     return Verdict(GREY, [reason("no_data")])
 
 
-dimension("risks_issues")(_no_data_yet)
 dimension("satisfaction")(_no_data_yet)
 
 
@@ -366,6 +451,14 @@ def assess(data: HealthData, overrides: dict[str, Any] | None = None) -> dict[st
 
 def colour_label(colour: str | None) -> str:
     return str(COLOUR_LABELS.get(colour or GREY, COLOUR_LABELS[GREY]))
+
+
+def _item_name(item: dict[str, Any], for_client: bool, *, risk: bool = False) -> str:
+    """A risk or an issue by its reference and title; for the client, an internal one stays
+    unnamed."""
+    if for_client and item.get("internal"):
+        return _("an internal risk") if risk else _("an internal issue")
+    return f"{item.get('reference')} {item.get('title')}"
 
 
 def reason_text(item: Reason, *, for_client: bool = False) -> str:
@@ -415,6 +508,40 @@ def reason_text(item: Reason, *, for_client: bool = False) -> str:
         return _("Approved changes added %(percent)s%% to the budget.") % params
     if code == "changes_grew_schedule":
         return _("Approved changes added %(percent)s%% to the planned duration.") % params
+    if code == "high_risks_unmitigated":
+        risks = params.get("risks", [])
+        names = ", ".join(
+            _("%(name)s (score %(score)s)")
+            % {"name": _item_name(r, for_client, risk=True), "score": r.get("score")}
+            for r in risks
+        )
+        return ngettext(
+            "%(count)d high risk without mitigation: %(names)s",
+            "%(count)d high risks without mitigation: %(names)s",
+            len(risks),
+        ) % {"count": len(risks), "names": names}
+    if code == "issues_overdue":
+        issues = params.get("issues", [])
+        names = ", ".join(
+            _("%(name)s (%(days)s days)")
+            % {"name": _item_name(i, for_client), "days": i.get("days")}
+            for i in issues
+        )
+        return ngettext(
+            "%(count)d issue past its due date: %(names)s",
+            "%(count)d issues past their due date: %(names)s",
+            len(issues),
+        ) % {"count": len(issues), "names": names}
+    if code == "issues_affect_schedule":
+        issues = params.get("issues", [])
+        return ngettext(
+            "%(count)d open issue affects the schedule: %(names)s",
+            "%(count)d open issues affect the schedule: %(names)s",
+            len(issues),
+        ) % {
+            "count": len(issues),
+            "names": ", ".join(_item_name(i, for_client) for i in issues),
+        }
     if code == "no_data":
         return _("No data yet.")
     return str(code)

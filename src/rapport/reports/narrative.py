@@ -142,6 +142,7 @@ def problems(data: dict[str, Any]) -> str:
             else:
                 line = _("%(name)s, due on %(due)s, is not reached yet") % values
         lines.append(f"{line}\n  - *{solution}*")
+    lines.extend(shared_issues(data))
     return _bullets(lines, _("No milestone was missed in the period."))
 
 
@@ -152,6 +153,40 @@ def _action_item(item: dict[str, Any]) -> str:
         "due": item["due_date"],
         "late": _days_late(item["overdue_days"]),
     }
+
+
+AFFECTS = {
+    "schedule": gettext_lazy("schedule"),
+    "budget": gettext_lazy("budget"),
+    "quality": gettext_lazy("quality"),
+}
+
+
+def shared_issues(data: dict[str, Any]) -> list[str]:
+    """Each open issue shared with the client: what it affects and what happened, with the
+    proposed solution it was shared with beneath it."""
+    lines = []
+    separator = pgettext("between items in a list", ", ")
+    for issue in data.get("issues_open") or []:
+        if not issue.get("client_visible"):
+            continue
+        values = {"reference": issue["reference"], "title": _text(issue["title"])}
+        affects = [str(AFFECTS[a]) for a in issue.get("affects") or [] if a in AFFECTS]
+        if affects:
+            line = _("%(reference)s %(title)s (affects: %(affects)s)") % {
+                **values,
+                "affects": separator.join(affects),
+            }
+        else:
+            line = _("%(reference)s %(title)s") % values
+        detail = _text(issue.get("impact") or issue.get("description"))
+        if detail:
+            line = f"{line}: {detail}"
+        solution = _("Proposed solution: %(solution)s") % {
+            "solution": _text(issue.get("proposed_solution"))
+        }
+        lines.append(f"{line}\n  - *{solution}*")
+    return lines
 
 
 def asks(data: dict[str, Any]) -> str:

@@ -41,3 +41,17 @@ def markdown_filter(text: str) -> SafeString:
 @register.filter
 def client_visible(milestones: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [m for m in milestones or [] if m.get("client_visible", True)]
+
+
+@register.filter
+def issue_status_label(status: str) -> str:
+    from rapport.risks.models import Issue
+
+    return str(dict(Issue.Status.choices).get(status, status))
+
+
+@register.filter
+def affects_label(what: str) -> str:
+    from rapport.reports.narrative import AFFECTS
+
+    return str(AFFECTS.get(what, what))

@@ -17,6 +17,7 @@ from rapport.core.demo_changes import tell_changes
 from rapport.core.demo_communication import tell_communication, tell_reports
 from rapport.core.demo_meetings import tell_meetings
 from rapport.core.demo_messages import tell_messages
+from rapport.core.demo_risks import tell_risks
 from rapport.projects import baseline_services as baselines
 from rapport.projects import services as projects
 from rapport.projects.models import BaselineVersion, Deliverable, Project
@@ -632,6 +633,7 @@ class Command(BaseCommand):
                 tell_communication(project, pm=pm, sponsor=contact, today=today)
                 tell_reports(project, pm=pm, client=story.client, today=today)
                 tell_meetings(project, pm=pm, client=story.client, today=today)
+                tell_risks(project, pm=pm, member=users[Role.MEMBER], today=today)
         tell_messages(organisation)
 
     def _grant_portal(self, owner: Actor, contact: Contact) -> None:
