@@ -290,6 +290,7 @@ LOGGING = {
         "django_tasks_db": {"level": "INFO"},
         "axes": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
+        "apscheduler": {"level": "WARNING"},  # the scheduler's lock refresh every 5 seconds
         "fontTools": {"level": "WARNING"},
     },
 }
