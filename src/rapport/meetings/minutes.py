@@ -361,7 +361,7 @@ def minutes_respond(
             _("Only the client's attendees confirm the minutes."), code="not_invited"
         )
     version = (
-        MinutesVersion.objects.select_for_update()
+        MinutesVersion.objects.select_for_update(of=("self",))
         .filter(minutes__meeting=meeting)
         .order_by("-number")
         .first()
@@ -590,7 +590,11 @@ def action_item_close(*, actor: Actor, action_item: ActionItem, note: str) -> Ac
     """Done, with a note of what was done; by its owner (a contact in the portal) or the
     project's managers."""
     require(permissions.can_close(actor, action_item))
-    item = ActionItem.objects.select_for_update().select_related("project").get(pk=action_item.pk)
+    item = (
+        ActionItem.objects.select_for_update(of=("self",))
+        .select_related("project")
+        .get(pk=action_item.pk)
+    )
     if not item.is_open:
         assert item.closed_at is not None
         raise ValidationError(

@@ -116,7 +116,9 @@ def _times(start: datetime, end: datetime, time_zone: str) -> tuple[datetime, da
 
 
 def _locked_project(project: Project) -> Project:
-    return Project.objects.select_for_update().select_related("client").get(pk=project.pk)
+    return (
+        Project.objects.select_for_update(of=("self",)).select_related("client").get(pk=project.pk)
+    )
 
 
 # --- scheduling -------------------------------------------------------------------------------
@@ -231,7 +233,7 @@ def meeting_schedule(
 
 def _locked(meeting: Meeting) -> Meeting:
     return (
-        Meeting.objects.select_for_update()
+        Meeting.objects.select_for_update(of=("self",))
         .select_related("project__client", "series", "organiser")
         .get(pk=meeting.pk)
     )
@@ -352,7 +354,7 @@ def meeting_cancel(
     chosen = [meeting]
     if following and meeting.series is not None:
         chosen += list(
-            Meeting.objects.select_for_update()
+            Meeting.objects.select_for_update(of=("self",))
             .select_related("project__client", "series", "organiser")
             .filter(series=meeting.series, state=Meeting.State.SCHEDULED, start__gt=meeting.start)
             .order_by("start")
@@ -496,7 +498,7 @@ def agenda_item_update(
 ) -> AgendaItem:
     require(permissions.can_manage(actor, item.meeting.project))
     item = (
-        AgendaItem.objects.select_for_update()
+        AgendaItem.objects.select_for_update(of=("self",))
         .select_related("meeting__project__client")
         .get(pk=item.pk)
     )

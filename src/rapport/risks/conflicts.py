@@ -174,7 +174,7 @@ def conflict_create(
         contact_party_ids,
         project_id,
     )
-    Organisation.objects.select_for_update().filter(pk=client.organisation_id).first()
+    Organisation.objects.select_for_update(of=("self",)).filter(pk=client.organisation_id).first()
     conflict.number = (
         Conflict.objects.filter(organisation_id=client.organisation_id).aggregate(n=Max("number"))[
             "n"
@@ -196,7 +196,9 @@ def conflict_create(
 
 def _locked(conflict: Conflict) -> Conflict:
     return (
-        Conflict.objects.select_for_update().select_related("client", "project").get(pk=conflict.pk)
+        Conflict.objects.select_for_update(of=("self",))
+        .select_related("client", "project")
+        .get(pk=conflict.pk)
     )
 
 

@@ -84,7 +84,7 @@ def _owner(project: Project, owner_id: Any) -> Any:
 
 
 def _next_number(project: Project, model: type[Risk] | type[Issue]) -> int:
-    Project.objects.select_for_update().filter(pk=project.pk).first()
+    Project.objects.select_for_update(of=("self",)).filter(pk=project.pk).first()
     return (model.objects.filter(project=project).aggregate(n=Max("number"))["n"] or 0) + 1
 
 
@@ -169,7 +169,11 @@ def risk_update(
     project's managers, whether the client sees it. An occurred risk is history: its issue
     carries on."""
     require(permissions.can_record(actor, risk.project))
-    risk = Risk.objects.select_for_update().select_related("project", "owner").get(pk=risk.pk)
+    risk = (
+        Risk.objects.select_for_update(of=("self",))
+        .select_related("project", "owner")
+        .get(pk=risk.pk)
+    )
     if client_visible is not None and bool(client_visible) != risk.client_visible:
         require(permissions.can_share(actor, risk.project))
     if risk.status == Risk.Status.OCCURRED:
@@ -210,7 +214,11 @@ def risk_occurred(*, actor: Actor, risk: Risk, description: str = "") -> Issue:
     """The risk happened: it becomes an issue of the project, owned by the risk's owner, its
     contingency plan the proposed solution to start from. The issue is internal until shared."""
     require(permissions.can_record(actor, risk.project))
-    risk = Risk.objects.select_for_update().select_related("project", "owner").get(pk=risk.pk)
+    risk = (
+        Risk.objects.select_for_update(of=("self",))
+        .select_related("project", "owner")
+        .get(pk=risk.pk)
+    )
     if not risk.is_open:
         raise ValidationError(
             _("%(reference)s is “%(status)s”; only an open risk can occur. Nothing was changed.")
@@ -296,7 +304,7 @@ def issue_create(
 
 def _locked(issue: Issue) -> Issue:
     return (
-        Issue.objects.select_for_update()
+        Issue.objects.select_for_update(of=("self",))
         .select_related("project__client", "project__organisation", "owner")
         .get(pk=issue.pk)
     )
