@@ -51,6 +51,8 @@ from rapport.clients.models import Client, Contact, PortalInvitation
 from rapport.communication import services as comm_services
 from rapport.communication.models import Interaction, PlanItem, Stakeholder
 from rapport.core.tokens import digest
+from rapport.feedback import services as feedback_services
+from rapport.feedback.models import Survey, SurveyInvitation
 from rapport.meetings import minutes as minutes_services
 from rapport.meetings import services as meeting_services
 from rapport.meetings.models import (
@@ -901,6 +903,72 @@ def objective_form(side: Side) -> dict[str, Any]:
     }
 
 
+def _survey_token(side: Side) -> str:
+    token = f"matrix-survey-{side.organisation.slug}-{next(_serial)}"
+    contact = Contact.objects.create(
+        organisation=side.organisation,
+        client=side.client_a,
+        full_name="Surveyed Person",
+        email=f"{token}@client.test",
+    )
+    survey = Survey.objects.create(
+        organisation=side.organisation,
+        project=side.project_a,
+        template=feedback_services.template_default(organisation=side.organisation),
+        title="How are we doing?",
+        sent_by=side.pm,
+        expires_at=timezone.now() + timedelta(days=3),
+    )
+    SurveyInvitation.objects.create(survey=survey, contact=contact, token_hash=digest(token))
+    return token
+
+
+def survey_token(side: Side) -> dict[str, Any]:
+    return {"token": _survey_token(side)}
+
+
+def survey_for_contact_a(side: Side) -> dict[str, Any]:
+    """A fresh survey of project_a sent to contact_a (each request answers its own)."""
+    survey = Survey.objects.create(
+        organisation=side.organisation,
+        project=side.project_a,
+        template=feedback_services.template_default(organisation=side.organisation),
+        title="How are we doing?",
+        sent_by=side.pm,
+        expires_at=timezone.now() + timedelta(days=3),
+    )
+    SurveyInvitation.objects.create(
+        survey=survey, contact=side.contact_a, token_hash=digest(f"matrix-{next(_serial)}")
+    )
+    return {"project_id": side.project_a.pk, "survey_id": survey.pk}
+
+
+def survey_answers(side: Side) -> dict[str, Any]:
+    template = feedback_services.template_default(organisation=side.organisation)
+    return {
+        f"q{q.pk}": {"rating": "2", "nps": "5", "text": "进度太慢"}[q.kind]
+        for q in template.questions.all()
+    }
+
+
+def survey_form(side: Side) -> dict[str, Any]:
+    return {
+        "title": "Quarterly check",
+        "contacts": [side.contact_a.pk],
+        "expires_in_days": "14",
+        "remind_after_days": "5",
+    }
+
+
+def feedback_form(side: Side) -> dict[str, Any]:
+    return {
+        "source": "call",
+        "received_on": timezone.localdate().isoformat(),
+        "progress": "4",
+        "comment": "Happy with the demo",
+    }
+
+
 PAGES: dict[str, list[Case]] = {
     # --- public ---------------------------------------------------------------------------
     "home": [Case(public=True, scoped=False, anon=302, ok=each(302, SAME_ORG))],
@@ -929,6 +997,14 @@ PAGES: dict[str, list[Case]] = {
     "portal:invitation": [
         public(410, label="bogus", kwargs=lambda side: {"token": "bogus-token"}),
         public(200, label="valid", kwargs=valid_portal_invitation_token),
+    ],
+    # A survey link is a bearer secret for one contact and one survey: unknown is 404 for all.
+    # Whoever holds it answers (from any session, even another organisation's), so its POST
+    # is tested in tests/feedback/test_surveys.py rather than as a foreign write here.
+    "feedback_public:answer": [
+        public(404, label="bogus", kwargs=lambda side: {"token": "bogus-token"}),
+        public(200, label="valid", kwargs=survey_token),
+        public(404, label="bogus-post", method="POST", kwargs=lambda side: {"token": "bogus"}),
     ],
     "api:openapi-json": [public(200)],
     "api:openapi-view": [public(200)],
@@ -1746,6 +1822,40 @@ PAGES: dict[str, list[Case]] = {
         Case(label="project_a", kwargs=project_a, ok={"contact_a": 200}),
         Case(label="project_b", kwargs=project_b, ok={"contact_b": 200}),
         Case(label="project_a_draft", kwargs=project_a_draft),
+    ],
+    # --- client feedback: the team reads and records; the project's managers send surveys ---
+    "feedback:list": [Case(kwargs=project_a, ok=each(200, ON_PROJECT_A))],
+    "feedback:create": [
+        Case(kwargs=project_a, ok=each(200, ON_PROJECT_A)),
+        Case(
+            label="post",
+            method="POST",
+            kwargs=project_a,
+            data=feedback_form,
+            ok=each(302, ON_PROJECT_A),
+        ),
+    ],
+    "feedback:survey_send": [
+        Case(kwargs=project_a, ok=each(200, MANAGERS), denied={"member": 403}),
+        Case(
+            label="post",
+            method="POST",
+            kwargs=project_a,
+            data=survey_form,
+            ok=each(302, MANAGERS),
+            denied={"member": 403},
+        ),
+    ],
+    # A portal contact answers the surveys sent to them, and only those.
+    "portal_feedback:answer": [
+        Case(kwargs=survey_for_contact_a, ok={"contact_a": 200}),
+        Case(
+            label="post",
+            method="POST",
+            kwargs=survey_for_contact_a,
+            data=survey_answers,
+            ok={"contact_a": 302},
+        ),
     ],
     # --- audit trail and outbox: owners and admins only ---------------------------------------
     "audit:list": [Case(scoped=False, ok=each(200, ADMINS))],

@@ -231,6 +231,38 @@ def portal_baseline_rows(side: Side, n: int) -> None:
     baseline_services.baseline_submit(actor=pm, project=project)
 
 
+def feedback_rows(side: Side, n: int) -> None:
+    """Surveys sent to new contacts of client A, half answered, and feedback recorded by the
+    team member with a contact named."""
+    from rapport.clients.models import Contact
+    from rapport.feedback import services as feedback
+
+    pm, member = side.actor(side.pm), side.actor(side.member)
+    for i in range(n):
+        contact = Contact.objects.create(
+            organisation=side.organisation,
+            client=side.client_a,
+            full_name=f"Respondent {next(_serial)}",
+            email=f"respondent{next(_serial)}@client.test",
+        )
+        survey = feedback.survey_send(actor=pm, project=side.project_a, contact_ids=[contact.pk])
+        if i % 2:
+            invitation = survey.invitations.get()
+            values = {
+                f"q{q.pk}": {"rating": "3", "nps": "7", "text": "ok"}[q.kind]
+                for q in survey.template.questions.all()
+            }
+            feedback.survey_answer(invitation=invitation, values=values, actor=pm)
+        feedback.feedback_record(
+            actor=member,
+            project=side.project_a,
+            source="call",
+            received_on=timezone.localdate(),
+            contact_id=contact.pk,
+            progress=1 + i % 5,
+        )
+
+
 def risks_and_issues(side: Side, n: int) -> None:
     """Risks of project A owned by different team members, in every status and score, some
     client-visible, some occurred into issues; issues with different owners, some shared,
@@ -1152,6 +1184,9 @@ LISTS: dict[str, ListPage] = {
     ),
     "GET /api/v1/portal/action-items": ListPage(
         lambda s: "/api/v1/portal/action-items", "contact_a", action_items, api=True
+    ),
+    "feedback:list": ListPage(
+        lambda s: f"/app/projects/{s.project_a.pk}/feedback/", "pm", feedback_rows
     ),
     "risks:register": ListPage(
         lambda s: f"/app/projects/{s.project_a.pk}/risks/", "pm", risks_and_issues
