@@ -51,6 +51,7 @@ from rapport.clients.models import Client, Contact, PortalInvitation
 from rapport.communication import services as comm_services
 from rapport.communication.models import Interaction, PlanItem, Stakeholder
 from rapport.core.tokens import digest
+from rapport.feedback import followups as feedback_followups
 from rapport.feedback import services as feedback_services
 from rapport.feedback.models import Survey, SurveyInvitation
 from rapport.meetings import minutes as minutes_services
@@ -951,6 +952,45 @@ def survey_answers(side: Side) -> dict[str, Any]:
     }
 
 
+def _low_feedback(side: Side) -> Any:
+    return feedback_services.feedback_record(
+        actor=side.actor(side.pm),
+        project=side.project_a,
+        source="call",
+        received_on=timezone.localdate(),
+        quality=1,
+        comment="Not good",
+    )
+
+
+def follow_up_of(side: Side) -> dict[str, Any]:
+    follow_up = _low_feedback(side).follow_up
+    return {"project_id": side.project_a.pk, "follow_up_id": follow_up.pk}
+
+
+def improvement_of(side: Side) -> dict[str, Any]:
+    action = feedback_followups.improvement_save(
+        actor=side.actor(side.pm),
+        project=side.project_a,
+        title=f"Improve {next(_serial)}",
+        owner_id=side.member.pk,
+    )
+    return {"project_id": side.project_a.pk, "action_id": action.pk}
+
+
+def improvement_form(side: Side) -> dict[str, Any]:
+    return {"title": "Weekly demo", "owner": side.member.pk, "status": "open"}
+
+
+def pm_rating_form(side: Side) -> dict[str, Any]:
+    today = timezone.localdate()
+    return {
+        "period_start": (today - timedelta(days=30)).isoformat(),
+        "period_end": today.isoformat(),
+        "progress": "4",
+    }
+
+
 def survey_form(side: Side) -> dict[str, Any]:
     return {
         "title": "Quarterly check",
@@ -1845,6 +1885,52 @@ PAGES: dict[str, list[Case]] = {
             ok=each(302, MANAGERS),
             denied={"member": 403},
         ),
+    ],
+    "feedback:follow_up_handle": [
+        Case(
+            method="POST",
+            kwargs=follow_up_of,
+            data=lambda side: {"handling": "Called them"},
+            ok=each(302, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+    "feedback:improvements": [Case(kwargs=project_a, ok=each(200, ON_PROJECT_A))],
+    "feedback:improvement_create": [
+        Case(kwargs=project_a, ok=each(200, ON_PROJECT_A)),
+        Case(
+            label="post",
+            method="POST",
+            kwargs=project_a,
+            data=improvement_form,
+            ok=each(302, ON_PROJECT_A),
+        ),
+    ],
+    "feedback:improvement_edit": [
+        Case(kwargs=improvement_of, ok=each(200, ON_PROJECT_A)),
+        Case(
+            label="post",
+            method="POST",
+            kwargs=improvement_of,
+            data=improvement_form,
+            ok=each(302, ON_PROJECT_A),
+        ),
+    ],
+    "feedback:gap": [
+        Case(kwargs=project_a, ok=each(200, ON_PROJECT_A)),
+        Case(
+            label="post",
+            method="POST",
+            kwargs=project_a,
+            data=pm_rating_form,
+            ok=each(302, MANAGERS),
+            denied={"member": 403},
+        ),
+    ],
+    "portal_feedback:we_did": [
+        Case(label="project_a", kwargs=project_a, ok={"contact_a": 200}),
+        Case(label="project_b", kwargs=project_b, ok={"contact_b": 200}),
+        Case(label="project_a_draft", kwargs=project_a_draft),
     ],
     # A portal contact answers the surveys sent to them, and only those.
     "portal_feedback:answer": [

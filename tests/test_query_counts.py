@@ -263,6 +263,56 @@ def feedback_rows(side: Side, n: int) -> None:
         )
 
 
+def improvement_rows(side: Side, n: int) -> None:
+    """Improvement actions with different owners, from feedback, half shown to the client."""
+    from rapport.feedback import followups
+    from rapport.feedback import services as feedback
+
+    pm = side.actor(side.pm)
+    for i in range(n):
+        owner = factories.UserFactory()
+        Membership.objects.create(organisation=side.organisation, user=owner, role=Role.MEMBER)
+        factories.ProjectMemberFactory(project=side.project_a, user=owner)
+        source = feedback.feedback_record(
+            actor=pm,
+            project=side.project_a,
+            source="email",
+            received_on=timezone.localdate(),
+            quality=1 + i % 5,
+        )
+        followups.improvement_save(
+            actor=pm,
+            project=side.project_a,
+            title=f"Improve {next(_serial)}",
+            owner_id=owner.pk,
+            you_said="Too slow",
+            shareable=bool(i % 2),
+            feedback_id=source.pk,
+        )
+
+
+def pm_ratings(side: Side, n: int) -> None:
+    """The PM's ratings of successive periods, with client feedback in each."""
+    from rapport.feedback import followups
+    from rapport.feedback import services as feedback
+
+    pm = side.actor(side.pm)
+    today = timezone.localdate()
+    for i in range(n):
+        day = today - timedelta(days=7 * i)
+        feedback.feedback_record(
+            actor=pm, project=side.project_a, source="call", received_on=day, progress=1 + i % 5
+        )
+        followups.pm_rating_record(
+            actor=pm,
+            project=side.project_a,
+            period_start=day - timedelta(days=6),
+            period_end=day,
+            progress=4,
+            quality=3,
+        )
+
+
 def risks_and_issues(side: Side, n: int) -> None:
     """Risks of project A owned by different team members, in every status and score, some
     client-visible, some occurred into issues; issues with different owners, some shared,
@@ -1188,6 +1238,19 @@ LISTS: dict[str, ListPage] = {
     "feedback:list": ListPage(
         lambda s: f"/app/projects/{s.project_a.pk}/feedback/", "pm", feedback_rows
     ),
+    "feedback:list with follow-ups": ListPage(
+        lambda s: f"/app/projects/{s.project_a.pk}/feedback/", "pm", improvement_rows
+    ),
+    "feedback:improvements": ListPage(
+        lambda s: f"/app/projects/{s.project_a.pk}/feedback/improvements/", "pm", improvement_rows
+    ),
+    "feedback:gap": ListPage(
+        lambda s: f"/app/projects/{s.project_a.pk}/feedback/gap/", "pm", pm_ratings
+    ),
+    "portal_feedback:we_did": ListPage(
+        lambda s: f"/portal/projects/{s.project_a.pk}/we-did/", "contact_a", improvement_rows
+    ),
+    "app:home with feedback follow-ups": ListPage(lambda s: "/app/", "pm", improvement_rows),
     "risks:register": ListPage(
         lambda s: f"/app/projects/{s.project_a.pk}/risks/", "pm", risks_and_issues
     ),

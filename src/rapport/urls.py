@@ -35,6 +35,6 @@ urlpatterns = [
     path("portal/projects/<int:project_id>/messages/", include("rapport.messaging.portal_urls")),
     path("portal/", include("rapport.meetings.portal_urls")),
     path("portal/projects/<int:project_id>/risks/", include("rapport.risks.portal_urls")),
-    path("portal/projects/<int:project_id>/surveys/", include("rapport.feedback.portal_urls")),
+    path("portal/projects/<int:project_id>/", include("rapport.feedback.portal_urls")),
     path("api/", api.urls),
 ]

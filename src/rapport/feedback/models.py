@@ -173,3 +173,8 @@ class Feedback(TimeStamped):
         return {
             name: value for name in Dimension.values if (value := getattr(self, name)) is not None
         }
+
+
+from rapport.feedback.followup_models import FollowUp, ImprovementAction, PmRating  # noqa: E402
+
+__all__ = ["FollowUp", "ImprovementAction", "PmRating"]

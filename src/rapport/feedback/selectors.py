@@ -13,7 +13,7 @@ from rapport.tenancy.actors import Actor
 def feedback_list(*, actor: Actor, project: Project) -> QuerySet[Feedback]:
     return (
         Feedback.objects.filter(project=project, organisation_id=actor.organisation_id)
-        .select_related("contact", "recorded_by")
+        .select_related("contact", "recorded_by", "follow_up")
         .order_by("-received_on", "-pk")
     )
 

@@ -18,7 +18,7 @@ from rapport.audit import services as audit
 from rapport.clients.models import Contact
 from rapport.core.services import require
 from rapport.core.tokens import digest, new_secret
-from rapport.feedback import permissions
+from rapport.feedback import followups, permissions
 from rapport.feedback.models import (
     NPS,
     RATING,
@@ -375,6 +375,7 @@ def survey_answer(
         organisation_id=survey.organisation_id,
         contact_id=invitation.contact_id,
     )
+    followups.follow_up_open_if_low(feedback=feedback, actor=actor)
     return feedback
 
 
@@ -463,4 +464,5 @@ def feedback_record(
         obj=feedback,
         changes={"source": [None, source], "scores": [None, feedback.scores()]},
     )
+    followups.follow_up_open_if_low(feedback=feedback, actor=actor)
     return feedback

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rapport.feedback import views
+from rapport.feedback import followup_views, views
 
 app_name = "feedback"
 base = "projects/<int:project_id>/feedback/"
@@ -8,4 +8,17 @@ urlpatterns = [
     path(base, views.feedback_list, name="list"),
     path(f"{base}new/", views.feedback_create, name="create"),
     path(f"{base}surveys/new/", views.survey_send, name="survey_send"),
+    path(
+        f"{base}follow-ups/<int:follow_up_id>/handle/",
+        followup_views.follow_up_handle,
+        name="follow_up_handle",
+    ),
+    path(f"{base}improvements/", followup_views.improvements, name="improvements"),
+    path(f"{base}improvements/new/", followup_views.improvement_create, name="improvement_create"),
+    path(
+        f"{base}improvements/<int:action_id>/",
+        followup_views.improvement_edit,
+        name="improvement_edit",
+    ),
+    path(f"{base}gap/", followup_views.expectation_gap, name="gap"),
 ]
