@@ -1896,6 +1896,11 @@ PAGES: dict[str, list[Case]] = {
         )
     ],
     "feedback:improvements": [Case(kwargs=project_a, ok=each(200, ON_PROJECT_A))],
+    "feedback:analysis": [Case(kwargs=project_a, ok=each(200, ON_PROJECT_A))],
+    "feedback:client_analysis": [Case(kwargs=client_a, ok=each(200, ON_PROJECT_A))],
+    "feedback:org_analysis": [
+        Case(scoped=False, ok=each(200, MANAGERS), denied=each(403, ("member", "outsider")))
+    ],
     "feedback:improvement_create": [
         Case(kwargs=project_a, ok=each(200, ON_PROJECT_A)),
         Case(

@@ -1241,6 +1241,13 @@ LISTS: dict[str, ListPage] = {
     "feedback:list with follow-ups": ListPage(
         lambda s: f"/app/projects/{s.project_a.pk}/feedback/", "pm", improvement_rows
     ),
+    "feedback:analysis": ListPage(
+        lambda s: f"/app/projects/{s.project_a.pk}/feedback/analysis/", "pm", feedback_rows
+    ),
+    "feedback:client_analysis": ListPage(
+        lambda s: f"/app/clients/{s.client_a.pk}/feedback/analysis/", "pm", feedback_rows
+    ),
+    "feedback:org_analysis": ListPage(lambda s: "/app/feedback/analysis/", "owner", feedback_rows),
     "feedback:improvements": ListPage(
         lambda s: f"/app/projects/{s.project_a.pk}/feedback/improvements/", "pm", improvement_rows
     ),

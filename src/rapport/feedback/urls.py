@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rapport.feedback import followup_views, views
+from rapport.feedback import analysis_views, followup_views, views
 
 app_name = "feedback"
 base = "projects/<int:project_id>/feedback/"
@@ -21,4 +21,11 @@ urlpatterns = [
         name="improvement_edit",
     ),
     path(f"{base}gap/", followup_views.expectation_gap, name="gap"),
+    path(f"{base}analysis/", analysis_views.project_analysis, name="analysis"),
+    path(
+        "clients/<int:client_id>/feedback/analysis/",
+        analysis_views.client_analysis,
+        name="client_analysis",
+    ),
+    path("feedback/analysis/", analysis_views.organisation_analysis, name="org_analysis"),
 ]
