@@ -2489,6 +2489,25 @@ OPERATIONS: dict[tuple[str, str], list[Case]] = {
             ok=each(200, ON_PROJECT_A),
         ),
     ],
+    # --- client feedback: the team reads; the project's managers send surveys ---------------
+    ("GET", "/api/v1/survey-templates"): [api_case(scoped=False, ok=each(200, MEMBERS))],
+    ("GET", "/api/v1/projects/{project_id}/surveys"): [
+        api_case(kwargs=project_a, ok=each(200, ON_PROJECT_A))
+    ],
+    ("POST", "/api/v1/projects/{project_id}/surveys"): [
+        api_case(
+            kwargs=project_a,
+            data=lambda side: {"contact_ids": [side.contact_a.pk]},
+            ok=each(201, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+    ("GET", "/api/v1/projects/{project_id}/feedback"): [
+        api_case(kwargs=project_a, ok=each(200, ON_PROJECT_A))
+    ],
+    ("GET", "/api/v1/projects/{project_id}/feedback/analysis"): [
+        api_case(kwargs=project_a, ok=each(200, ON_PROJECT_A))
+    ],
     ("POST", "/api/v1/projects/{project_id}/risks"): [
         api_case(kwargs=project_a, data=api_risk_form, ok=each(201, ON_PROJECT_A))
     ],

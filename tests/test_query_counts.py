@@ -263,6 +263,20 @@ def feedback_rows(side: Side, n: int) -> None:
         )
 
 
+def survey_templates(side: Side, n: int) -> None:
+    """Survey templates of the organisation, each with a rating and a text question."""
+    from rapport.feedback.models import Question, SurveyTemplate
+
+    for _ in range(n):
+        template = SurveyTemplate.objects.create(
+            organisation=side.organisation, name=f"Template {next(_serial)}"
+        )
+        Question.objects.create(
+            template=template, kind="rating", dimension="quality", text_en="Q", text_zh="问"
+        )
+        Question.objects.create(template=template, kind="text", text_en="T", text_zh="文")
+
+
 def improvement_rows(side: Side, n: int) -> None:
     """Improvement actions with different owners, from feedback, half shown to the client."""
     from rapport.feedback import followups
@@ -1240,6 +1254,15 @@ LISTS: dict[str, ListPage] = {
     ),
     "feedback:list with follow-ups": ListPage(
         lambda s: f"/app/projects/{s.project_a.pk}/feedback/", "pm", improvement_rows
+    ),
+    "api survey templates": ListPage(
+        lambda s: "/api/v1/survey-templates", "pm", survey_templates, api=True
+    ),
+    "api feedback": ListPage(
+        lambda s: f"/api/v1/projects/{s.project_a.pk}/feedback", "pm", feedback_rows, api=True
+    ),
+    "api surveys": ListPage(
+        lambda s: f"/api/v1/projects/{s.project_a.pk}/surveys", "pm", feedback_rows, api=True
     ),
     "feedback:analysis": ListPage(
         lambda s: f"/app/projects/{s.project_a.pk}/feedback/analysis/", "pm", feedback_rows
