@@ -51,6 +51,9 @@ from rapport.clients.models import Client, Contact, PortalInvitation
 from rapport.communication import services as comm_services
 from rapport.communication.models import Interaction, PlanItem, Stakeholder
 from rapport.core.tokens import digest
+from rapport.feedback import followups as feedback_followups
+from rapport.feedback import services as feedback_services
+from rapport.feedback.models import Survey, SurveyInvitation
 from rapport.meetings import minutes as minutes_services
 from rapport.meetings import services as meeting_services
 from rapport.meetings.models import (
@@ -901,6 +904,111 @@ def objective_form(side: Side) -> dict[str, Any]:
     }
 
 
+def _survey_token(side: Side) -> str:
+    token = f"matrix-survey-{side.organisation.slug}-{next(_serial)}"
+    contact = Contact.objects.create(
+        organisation=side.organisation,
+        client=side.client_a,
+        full_name="Surveyed Person",
+        email=f"{token}@client.test",
+    )
+    survey = Survey.objects.create(
+        organisation=side.organisation,
+        project=side.project_a,
+        template=feedback_services.template_default(organisation=side.organisation),
+        title="How are we doing?",
+        sent_by=side.pm,
+        expires_at=timezone.now() + timedelta(days=3),
+    )
+    SurveyInvitation.objects.create(survey=survey, contact=contact, token_hash=digest(token))
+    return token
+
+
+def survey_token(side: Side) -> dict[str, Any]:
+    return {"token": _survey_token(side)}
+
+
+def survey_for_contact_a(side: Side) -> dict[str, Any]:
+    """A fresh survey of project_a sent to contact_a (each request answers its own)."""
+    survey = Survey.objects.create(
+        organisation=side.organisation,
+        project=side.project_a,
+        template=feedback_services.template_default(organisation=side.organisation),
+        title="How are we doing?",
+        sent_by=side.pm,
+        expires_at=timezone.now() + timedelta(days=3),
+    )
+    SurveyInvitation.objects.create(
+        survey=survey, contact=side.contact_a, token_hash=digest(f"matrix-{next(_serial)}")
+    )
+    return {"project_id": side.project_a.pk, "survey_id": survey.pk}
+
+
+def survey_answers(side: Side) -> dict[str, Any]:
+    template = feedback_services.template_default(organisation=side.organisation)
+    return {
+        f"q{q.pk}": {"rating": "2", "nps": "5", "text": "进度太慢"}[q.kind]
+        for q in template.questions.all()
+    }
+
+
+def _low_feedback(side: Side) -> Any:
+    return feedback_services.feedback_record(
+        actor=side.actor(side.pm),
+        project=side.project_a,
+        source="call",
+        received_on=timezone.localdate(),
+        quality=1,
+        comment="Not good",
+    )
+
+
+def follow_up_of(side: Side) -> dict[str, Any]:
+    follow_up = _low_feedback(side).follow_up
+    return {"project_id": side.project_a.pk, "follow_up_id": follow_up.pk}
+
+
+def improvement_of(side: Side) -> dict[str, Any]:
+    action = feedback_followups.improvement_save(
+        actor=side.actor(side.pm),
+        project=side.project_a,
+        title=f"Improve {next(_serial)}",
+        owner_id=side.member.pk,
+    )
+    return {"project_id": side.project_a.pk, "action_id": action.pk}
+
+
+def improvement_form(side: Side) -> dict[str, Any]:
+    return {"title": "Weekly demo", "owner": side.member.pk, "status": "open"}
+
+
+def pm_rating_form(side: Side) -> dict[str, Any]:
+    today = timezone.localdate()
+    return {
+        "period_start": (today - timedelta(days=30)).isoformat(),
+        "period_end": today.isoformat(),
+        "progress": "4",
+    }
+
+
+def survey_form(side: Side) -> dict[str, Any]:
+    return {
+        "title": "Quarterly check",
+        "contacts": [side.contact_a.pk],
+        "expires_in_days": "14",
+        "remind_after_days": "5",
+    }
+
+
+def feedback_form(side: Side) -> dict[str, Any]:
+    return {
+        "source": "call",
+        "received_on": timezone.localdate().isoformat(),
+        "progress": "4",
+        "comment": "Happy with the demo",
+    }
+
+
 PAGES: dict[str, list[Case]] = {
     # --- public ---------------------------------------------------------------------------
     "home": [Case(public=True, scoped=False, anon=302, ok=each(302, SAME_ORG))],
@@ -929,6 +1037,14 @@ PAGES: dict[str, list[Case]] = {
     "portal:invitation": [
         public(410, label="bogus", kwargs=lambda side: {"token": "bogus-token"}),
         public(200, label="valid", kwargs=valid_portal_invitation_token),
+    ],
+    # A survey link is a bearer secret for one contact and one survey: unknown is 404 for all.
+    # Whoever holds it answers (from any session, even another organisation's), so its POST
+    # is tested in tests/feedback/test_surveys.py rather than as a foreign write here.
+    "feedback_public:answer": [
+        public(404, label="bogus", kwargs=lambda side: {"token": "bogus-token"}),
+        public(200, label="valid", kwargs=survey_token),
+        public(404, label="bogus-post", method="POST", kwargs=lambda side: {"token": "bogus"}),
     ],
     "api:openapi-json": [public(200)],
     "api:openapi-view": [public(200)],
@@ -1747,6 +1863,91 @@ PAGES: dict[str, list[Case]] = {
         Case(label="project_b", kwargs=project_b, ok={"contact_b": 200}),
         Case(label="project_a_draft", kwargs=project_a_draft),
     ],
+    # --- client feedback: the team reads and records; the project's managers send surveys ---
+    "feedback:list": [Case(kwargs=project_a, ok=each(200, ON_PROJECT_A))],
+    "feedback:create": [
+        Case(kwargs=project_a, ok=each(200, ON_PROJECT_A)),
+        Case(
+            label="post",
+            method="POST",
+            kwargs=project_a,
+            data=feedback_form,
+            ok=each(302, ON_PROJECT_A),
+        ),
+    ],
+    "feedback:survey_send": [
+        Case(kwargs=project_a, ok=each(200, MANAGERS), denied={"member": 403}),
+        Case(
+            label="post",
+            method="POST",
+            kwargs=project_a,
+            data=survey_form,
+            ok=each(302, MANAGERS),
+            denied={"member": 403},
+        ),
+    ],
+    "feedback:follow_up_handle": [
+        Case(
+            method="POST",
+            kwargs=follow_up_of,
+            data=lambda side: {"handling": "Called them"},
+            ok=each(302, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+    "feedback:improvements": [Case(kwargs=project_a, ok=each(200, ON_PROJECT_A))],
+    "feedback:analysis": [Case(kwargs=project_a, ok=each(200, ON_PROJECT_A))],
+    "feedback:client_analysis": [Case(kwargs=client_a, ok=each(200, ON_PROJECT_A))],
+    "feedback:org_analysis": [
+        Case(scoped=False, ok=each(200, MANAGERS), denied=each(403, ("member", "outsider")))
+    ],
+    "feedback:improvement_create": [
+        Case(kwargs=project_a, ok=each(200, ON_PROJECT_A)),
+        Case(
+            label="post",
+            method="POST",
+            kwargs=project_a,
+            data=improvement_form,
+            ok=each(302, ON_PROJECT_A),
+        ),
+    ],
+    "feedback:improvement_edit": [
+        Case(kwargs=improvement_of, ok=each(200, ON_PROJECT_A)),
+        Case(
+            label="post",
+            method="POST",
+            kwargs=improvement_of,
+            data=improvement_form,
+            ok=each(302, ON_PROJECT_A),
+        ),
+    ],
+    "feedback:gap": [
+        Case(kwargs=project_a, ok=each(200, ON_PROJECT_A)),
+        Case(
+            label="post",
+            method="POST",
+            kwargs=project_a,
+            data=pm_rating_form,
+            ok=each(302, MANAGERS),
+            denied={"member": 403},
+        ),
+    ],
+    "portal_feedback:we_did": [
+        Case(label="project_a", kwargs=project_a, ok={"contact_a": 200}),
+        Case(label="project_b", kwargs=project_b, ok={"contact_b": 200}),
+        Case(label="project_a_draft", kwargs=project_a_draft),
+    ],
+    # A portal contact answers the surveys sent to them, and only those.
+    "portal_feedback:answer": [
+        Case(kwargs=survey_for_contact_a, ok={"contact_a": 200}),
+        Case(
+            label="post",
+            method="POST",
+            kwargs=survey_for_contact_a,
+            data=survey_answers,
+            ok={"contact_a": 302},
+        ),
+    ],
     # --- audit trail and outbox: owners and admins only ---------------------------------------
     "audit:list": [Case(scoped=False, ok=each(200, ADMINS))],
     "outbox:list": [Case(scoped=False, ok=each(200, ADMINS))],
@@ -2287,6 +2488,25 @@ OPERATIONS: dict[tuple[str, str], list[Case]] = {
             query=lambda side: {"status": "open_or_mitigating"},
             ok=each(200, ON_PROJECT_A),
         ),
+    ],
+    # --- client feedback: the team reads; the project's managers send surveys ---------------
+    ("GET", "/api/v1/survey-templates"): [api_case(scoped=False, ok=each(200, MEMBERS))],
+    ("GET", "/api/v1/projects/{project_id}/surveys"): [
+        api_case(kwargs=project_a, ok=each(200, ON_PROJECT_A))
+    ],
+    ("POST", "/api/v1/projects/{project_id}/surveys"): [
+        api_case(
+            kwargs=project_a,
+            data=lambda side: {"contact_ids": [side.contact_a.pk]},
+            ok=each(201, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+    ("GET", "/api/v1/projects/{project_id}/feedback"): [
+        api_case(kwargs=project_a, ok=each(200, ON_PROJECT_A))
+    ],
+    ("GET", "/api/v1/projects/{project_id}/feedback/analysis"): [
+        api_case(kwargs=project_a, ok=each(200, ON_PROJECT_A))
     ],
     ("POST", "/api/v1/projects/{project_id}/risks"): [
         api_case(kwargs=project_a, data=api_risk_form, ok=each(201, ON_PROJECT_A))

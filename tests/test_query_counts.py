@@ -231,6 +231,102 @@ def portal_baseline_rows(side: Side, n: int) -> None:
     baseline_services.baseline_submit(actor=pm, project=project)
 
 
+def feedback_rows(side: Side, n: int) -> None:
+    """Surveys sent to new contacts of client A, half answered, and feedback recorded by the
+    team member with a contact named."""
+    from rapport.clients.models import Contact
+    from rapport.feedback import services as feedback
+
+    pm, member = side.actor(side.pm), side.actor(side.member)
+    for i in range(n):
+        contact = Contact.objects.create(
+            organisation=side.organisation,
+            client=side.client_a,
+            full_name=f"Respondent {next(_serial)}",
+            email=f"respondent{next(_serial)}@client.test",
+        )
+        survey = feedback.survey_send(actor=pm, project=side.project_a, contact_ids=[contact.pk])
+        if i % 2:
+            invitation = survey.invitations.get()
+            values = {
+                f"q{q.pk}": {"rating": "3", "nps": "7", "text": "ok"}[q.kind]
+                for q in survey.template.questions.all()
+            }
+            feedback.survey_answer(invitation=invitation, values=values, actor=pm)
+        feedback.feedback_record(
+            actor=member,
+            project=side.project_a,
+            source="call",
+            received_on=timezone.localdate(),
+            contact_id=contact.pk,
+            progress=1 + i % 5,
+        )
+
+
+def survey_templates(side: Side, n: int) -> None:
+    """Survey templates of the organisation, each with a rating and a text question."""
+    from rapport.feedback.models import Question, SurveyTemplate
+
+    for _ in range(n):
+        template = SurveyTemplate.objects.create(
+            organisation=side.organisation, name=f"Template {next(_serial)}"
+        )
+        Question.objects.create(
+            template=template, kind="rating", dimension="quality", text_en="Q", text_zh="问"
+        )
+        Question.objects.create(template=template, kind="text", text_en="T", text_zh="文")
+
+
+def improvement_rows(side: Side, n: int) -> None:
+    """Improvement actions with different owners, from feedback, half shown to the client."""
+    from rapport.feedback import followups
+    from rapport.feedback import services as feedback
+
+    pm = side.actor(side.pm)
+    for i in range(n):
+        owner = factories.UserFactory()
+        Membership.objects.create(organisation=side.organisation, user=owner, role=Role.MEMBER)
+        factories.ProjectMemberFactory(project=side.project_a, user=owner)
+        source = feedback.feedback_record(
+            actor=pm,
+            project=side.project_a,
+            source="email",
+            received_on=timezone.localdate(),
+            quality=1 + i % 5,
+        )
+        followups.improvement_save(
+            actor=pm,
+            project=side.project_a,
+            title=f"Improve {next(_serial)}",
+            owner_id=owner.pk,
+            you_said="Too slow",
+            shareable=bool(i % 2),
+            feedback_id=source.pk,
+        )
+
+
+def pm_ratings(side: Side, n: int) -> None:
+    """The PM's ratings of successive periods, with client feedback in each."""
+    from rapport.feedback import followups
+    from rapport.feedback import services as feedback
+
+    pm = side.actor(side.pm)
+    today = timezone.localdate()
+    for i in range(n):
+        day = today - timedelta(days=7 * i)
+        feedback.feedback_record(
+            actor=pm, project=side.project_a, source="call", received_on=day, progress=1 + i % 5
+        )
+        followups.pm_rating_record(
+            actor=pm,
+            project=side.project_a,
+            period_start=day - timedelta(days=6),
+            period_end=day,
+            progress=4,
+            quality=3,
+        )
+
+
 def risks_and_issues(side: Side, n: int) -> None:
     """Risks of project A owned by different team members, in every status and score, some
     client-visible, some occurred into issues; issues with different owners, some shared,
@@ -1153,6 +1249,38 @@ LISTS: dict[str, ListPage] = {
     "GET /api/v1/portal/action-items": ListPage(
         lambda s: "/api/v1/portal/action-items", "contact_a", action_items, api=True
     ),
+    "feedback:list": ListPage(
+        lambda s: f"/app/projects/{s.project_a.pk}/feedback/", "pm", feedback_rows
+    ),
+    "feedback:list with follow-ups": ListPage(
+        lambda s: f"/app/projects/{s.project_a.pk}/feedback/", "pm", improvement_rows
+    ),
+    "api survey templates": ListPage(
+        lambda s: "/api/v1/survey-templates", "pm", survey_templates, api=True
+    ),
+    "api feedback": ListPage(
+        lambda s: f"/api/v1/projects/{s.project_a.pk}/feedback", "pm", feedback_rows, api=True
+    ),
+    "api surveys": ListPage(
+        lambda s: f"/api/v1/projects/{s.project_a.pk}/surveys", "pm", feedback_rows, api=True
+    ),
+    "feedback:analysis": ListPage(
+        lambda s: f"/app/projects/{s.project_a.pk}/feedback/analysis/", "pm", feedback_rows
+    ),
+    "feedback:client_analysis": ListPage(
+        lambda s: f"/app/clients/{s.client_a.pk}/feedback/analysis/", "pm", feedback_rows
+    ),
+    "feedback:org_analysis": ListPage(lambda s: "/app/feedback/analysis/", "owner", feedback_rows),
+    "feedback:improvements": ListPage(
+        lambda s: f"/app/projects/{s.project_a.pk}/feedback/improvements/", "pm", improvement_rows
+    ),
+    "feedback:gap": ListPage(
+        lambda s: f"/app/projects/{s.project_a.pk}/feedback/gap/", "pm", pm_ratings
+    ),
+    "portal_feedback:we_did": ListPage(
+        lambda s: f"/portal/projects/{s.project_a.pk}/we-did/", "contact_a", improvement_rows
+    ),
+    "app:home with feedback follow-ups": ListPage(lambda s: "/app/", "pm", improvement_rows),
     "risks:register": ListPage(
         lambda s: f"/app/projects/{s.project_a.pk}/risks/", "pm", risks_and_issues
     ),

@@ -187,6 +187,7 @@ def _register() -> None:
     from rapport.clients.api import router as clients_router
     from rapport.communication.api import router as communication_router
     from rapport.communication.log_api import router as touchpoints_router
+    from rapport.feedback.api import router as feedback_router
     from rapport.meetings.api import router as meetings_router
     from rapport.meetings.portal_api import portal_router as meetings_portal_router
     from rapport.messaging.api import router as messaging_router
@@ -213,6 +214,7 @@ def _register() -> None:
     api.add_router("/v1/", meetings_router)
     api.add_router("/v1/", risks_router)
     api.add_router("/v1/", conflicts_router)
+    api.add_router("/v1/", feedback_router)
     api.add_router("/v1/portal/", portal_router)
     api.add_router("/v1/portal/", report_threads_portal_router)
     api.add_router("/v1/portal/", messaging_portal_router)

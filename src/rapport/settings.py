@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "rapport.reports",
     "rapport.communication",
     "rapport.risks",
+    "rapport.feedback",
     "rapport.mailin",
     "rapport.messaging",
     "rapport.meetings",

@@ -25,6 +25,8 @@ urlpatterns = [
     path("app/", include("rapport.communication.urls")),
     path("app/", include("rapport.meetings.urls")),
     path("app/", include("rapport.risks.urls")),
+    path("app/", include("rapport.feedback.urls")),
+    path("survey/", include("rapport.feedback.public_urls")),
     path("app/audit/", include("rapport.audit.urls")),
     path("app/outbox/", include("rapport.notify.urls")),
     path("portal/", include("rapport.portal.urls")),
@@ -33,5 +35,6 @@ urlpatterns = [
     path("portal/projects/<int:project_id>/messages/", include("rapport.messaging.portal_urls")),
     path("portal/", include("rapport.meetings.portal_urls")),
     path("portal/projects/<int:project_id>/risks/", include("rapport.risks.portal_urls")),
+    path("portal/projects/<int:project_id>/", include("rapport.feedback.portal_urls")),
     path("api/", api.urls),
 ]

@@ -238,9 +238,9 @@ def test_risk_and_issue_thresholds_are_whole_numbers_in_range():
 # --- placeholders and overall ---------------------------------------------------------------
 
 
-def test_satisfaction_has_no_data_yet():
+def test_satisfaction_is_grey_without_feedback():
     result = verdict("satisfaction", facts())
-    assert (result.colour, codes(result)) == (GREY, ["no_data"])
+    assert (result.colour, codes(result)) == (GREY, ["no_feedback"])
 
 
 def test_overall_is_the_worst_measured_colour():

@@ -189,7 +189,7 @@ def test_queries_grow_by_a_fixed_number_per_drafted_project(world):
 
     per_project = one_project - nothing
     assert three_projects - nothing == 3 * per_project
-    assert per_project <= 24  # the report reads milestones, money, changes, actions, risks, issues
+    assert per_project <= 26  # milestones, money, changes, actions, risks, issues, feedback
 
 
 def test_the_task_runs_through_the_tasks_framework_every_half_hour(world):

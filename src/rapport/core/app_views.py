@@ -7,6 +7,7 @@ from django.shortcuts import render
 
 from rapport.clients.selectors import clients_visible_to
 from rapport.communication import selectors as communication
+from rapport.feedback import followups
 from rapport.messaging import selectors as messaging
 from rapport.projects.models import Project
 from rapport.projects.selectors import project_list
@@ -31,5 +32,6 @@ def app_home(request: ActorRequest) -> HttpResponse:
             "touchpoints_due": communication.attention(actor=actor),
             "messages_waiting": messaging.threads_waiting(actor=actor),
             "questions_waiting": report_questions.questions_waiting(actor=actor),
+            "feedback_follow_ups": list(followups.follow_ups_open(actor=actor)[:20]),
         },
     )

@@ -12,6 +12,7 @@ from rapport.clients import services as client_services
 from rapport.clients.selectors import clients_visible_to
 from rapport.core.forms import add_service_errors, int_or_none
 from rapport.core.pagination import paginate
+from rapport.feedback import selectors as feedback_selectors
 from rapport.messaging.selectors import unread_thread_count
 from rapport.portal.access import contact_required
 from rapport.projects import baseline_services, permissions
@@ -72,6 +73,9 @@ def project_detail(request: ActorRequest, project_id: int) -> HttpResponse:
             "approvers": [] if can_decide else project_selectors.client_approvers(project=project),
             "decision_form": DecisionForm(),
             "unread_threads": unread_thread_count(actor=actor, project=project),
+            "open_surveys": list(
+                feedback_selectors.open_invitations_of(actor=actor, project=project)
+            ),
         },
     )
 

@@ -4,7 +4,7 @@ action items of client meetings that are overdue."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -13,10 +13,18 @@ from django.utils import timezone
 from rapport.changes import impact
 from rapport.changes.models import OPEN_STATES, Decision
 from rapport.changes.models import State as ChangeState
+from rapport.feedback.models import Feedback
 from rapport.meetings.models import ActionItem
 from rapport.projects import progress
 from rapport.projects.models import Project
-from rapport.reports.health import HealthData, IssueFact, MilestoneFact, RiskFact
+from rapport.reports.health import (
+    SATISFACTION_WINDOW_DAYS,
+    FeedbackFact,
+    HealthData,
+    IssueFact,
+    MilestoneFact,
+    RiskFact,
+)
 from rapport.risks.models import Issue, Risk
 
 UPCOMING = 5
@@ -278,6 +286,14 @@ def gather(
                 client_visible=issue.is_shared,
             )
             for issue in open_issues
+        ],
+        feedback=[
+            FeedbackFact(received_on=feedback.received_on, scores=feedback.scores())
+            for feedback in Feedback.objects.filter(
+                project=project,
+                received_on__gt=today - timedelta(days=SATISFACTION_WINDOW_DAYS),
+                received_on__lte=today,
+            ).order_by("received_on", "pk")
         ],
     )
     return snapshot, facts

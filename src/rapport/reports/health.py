@@ -18,8 +18,11 @@ organisation settings page and checked by ``check_thresholds``; defaults below):
   ``issue_red_overdue_days`` days; amber when an open risk scoring ``risk_high_score`` or more
   (probability × impact) has no mitigation, when an open issue is past its due date, or when
   an open issue affects the schedule.
-* Client satisfaction — not measured yet (grey, "No data yet"): a later feature registers
-  its own rule in ``DIMENSIONS``.
+* Client satisfaction — from the client feedback (survey answers and entries the team
+  recorded) of the last ``SATISFACTION_WINDOW_DAYS`` days: red when the average of any
+  dimension (progress, quality, communication, other; 1–5) is ``SATISFACTION_RED_AT`` or
+  less; amber when one is below ``SATISFACTION_AMBER_BELOW`` or the average recommendation
+  (NPS question, 0–10) is ``DETRACTOR_AT`` or less; grey when there is no scored feedback.
 * Overall — the worst colour of the measured dimensions.
 
 Reasons are stored as ``{"code": ..., "params": ...}`` and put into words in the reader's
@@ -45,6 +48,12 @@ COLOUR_LABELS = {
     AMBER: gettext_lazy("Amber"),
     RED: gettext_lazy("Red"),
     GREY: gettext_lazy("Unknown"),
+}
+SATISFACTION_LABELS = {
+    "progress": gettext_lazy("progress"),
+    "quality": gettext_lazy("quality"),
+    "communication": gettext_lazy("communication"),
+    "custom": gettext_lazy("other"),
 }
 STATED_CHOICES = [(c, COLOUR_LABELS[c]) for c in (GREEN, AMBER, RED)]
 
@@ -231,6 +240,20 @@ class IssueFact:
 
 
 @dataclass(frozen=True)
+class FeedbackFact:
+    """One piece of client feedback: its date and its scores (dimension → 1–5, "nps" → 0–10)."""
+
+    received_on: date
+    scores: dict[str, int] = field(default_factory=dict)
+
+
+SATISFACTION_WINDOW_DAYS = 90
+SATISFACTION_RED_AT = Decimal("2")
+SATISFACTION_AMBER_BELOW = Decimal("3.5")
+DETRACTOR_AT = Decimal("6")
+
+
+@dataclass(frozen=True)
 class HealthData:
     as_of: date
     start_date: date
@@ -245,6 +268,7 @@ class HealthData:
     approved_change_cost: Decimal = Decimal("0")
     open_risks: list[RiskFact] = field(default_factory=list)
     open_issues: list[IssueFact] = field(default_factory=list)
+    feedback: list[FeedbackFact] = field(default_factory=list)
 
     @property
     def duration_days(self) -> int:
@@ -430,11 +454,37 @@ def risks_issues(data: HealthData, limits: dict[str, Decimal]) -> Verdict:
     return Verdict(_worst(colours), reasons)
 
 
-def _no_data_yet(data: HealthData, limits: dict[str, Decimal]) -> Verdict:
-    return Verdict(GREY, [reason("no_data")])
-
-
-dimension("satisfaction")(_no_data_yet)
+@dimension("satisfaction")
+def satisfaction(data: HealthData, limits: dict[str, Decimal]) -> Verdict:
+    since = data.as_of.toordinal() - SATISFACTION_WINDOW_DAYS
+    recent = [
+        f for f in data.feedback if since < f.received_on.toordinal() <= data.as_of.toordinal()
+    ]
+    values: dict[str, list[int]] = {}
+    for fact in recent:
+        for name, score in fact.scores.items():
+            values.setdefault(name, []).append(score)
+    if not values:
+        return Verdict(GREY, [reason("no_feedback", days=SATISFACTION_WINDOW_DAYS)])
+    averages = {
+        name: (Decimal(sum(scores)) / len(scores)).quantize(Decimal("0.1"))
+        for name, scores in values.items()
+    }
+    colours, reasons = [GREEN], []
+    for name, average in sorted(averages.items()):
+        if name == "nps":
+            if average <= DETRACTOR_AT:
+                colours.append(AMBER)
+                reasons.append(reason("nps_low", average=str(average)))
+        elif average <= SATISFACTION_RED_AT:
+            colours.append(RED)
+            reasons.append(reason("satisfaction_low", dimension=name, average=str(average)))
+        elif average < SATISFACTION_AMBER_BELOW:
+            colours.append(AMBER)
+            reasons.append(reason("satisfaction_low", dimension=name, average=str(average)))
+    if not reasons:
+        reasons.append(reason("satisfaction_good", count=len(recent)))
+    return Verdict(_worst(colours), reasons)
 
 
 def assess(data: HealthData, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -544,4 +594,19 @@ def reason_text(item: Reason, *, for_client: bool = False) -> str:
         }
     if code == "no_data":
         return _("No data yet.")
+    if code == "no_feedback":
+        return _("No scored client feedback in the last %(days)s days.") % params
+    if code == "satisfaction_low":
+        return _("The client rates %(dimension)s %(average)s out of 5 on average.") % {
+            "dimension": str(SATISFACTION_LABELS.get(params.get("dimension", ""), "")),
+            "average": params.get("average"),
+        }
+    if code == "nps_low":
+        return _("The client's average recommendation is %(average)s out of 10.") % params
+    if code == "satisfaction_good":
+        return ngettext(
+            "%(count)d piece of recent feedback, all scores satisfactory.",
+            "%(count)d pieces of recent feedback, all scores satisfactory.",
+            params.get("count", 0),
+        ) % {"count": params.get("count", 0)}
     return str(code)

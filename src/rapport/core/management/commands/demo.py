@@ -15,6 +15,7 @@ from rapport.clients import services as clients
 from rapport.clients.models import Contact
 from rapport.core.demo_changes import tell_changes
 from rapport.core.demo_communication import tell_communication, tell_reports
+from rapport.core.demo_feedback import tell_feedback
 from rapport.core.demo_meetings import tell_meetings
 from rapport.core.demo_messages import tell_messages
 from rapport.core.demo_risks import tell_risks
@@ -634,6 +635,7 @@ class Command(BaseCommand):
                 tell_reports(project, pm=pm, client=story.client, today=today)
                 tell_meetings(project, pm=pm, client=story.client, today=today)
                 tell_risks(project, pm=pm, member=users[Role.MEMBER], today=today)
+                tell_feedback(project, pm=pm, today=today)
         tell_messages(organisation)
 
     def _grant_portal(self, owner: Actor, contact: Contact) -> None:

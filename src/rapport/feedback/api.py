@@ -1,0 +1,196 @@
+"""Client feedback through the API: the organisation's survey templates, sending a survey and
+reading its invitations (never their tokens), the feedback received, and the analysis figures.
+Every write is a call to ``feedback.services``, which holds the rules."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated
+
+from django.db.models import QuerySet
+from ninja import Router, Schema, Status
+from ninja.pagination import paginate
+from pydantic import Field, StringConstraints
+
+from rapport.core.api_pagination import Pages
+from rapport.core.services import require
+from rapport.feedback import permissions, selectors, services
+from rapport.feedback.analysis_views import analysis_of
+from rapport.feedback.models import Feedback, Question, Survey, SurveyInvitation, SurveyTemplate
+from rapport.projects.models import Project
+from rapport.projects.selectors import project_get
+from rapport.tenancy.actors import ActorRequest
+
+router = Router(tags=["client feedback"])
+
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
+def _viewable(request: ActorRequest, project_id: int) -> Project:
+    project = project_get(actor=request.actor, project_id=project_id)
+    require(permissions.can_view(request.actor, project))
+    return project
+
+
+class QuestionOut(Schema):
+    id: int
+    kind: str
+    dimension: str
+    text_en: str
+    text_zh: str
+    required: bool
+
+
+class TemplateOut(Schema):
+    id: int
+    name: str
+    is_default: bool
+    questions: list[QuestionOut]
+
+    @staticmethod
+    def resolve_questions(obj: SurveyTemplate) -> list[Question]:
+        return list(obj.questions.all())
+
+
+@router.get("/survey-templates", response=list[TemplateOut], operation_id="survey_templates_list")
+def survey_templates_list(request: ActorRequest) -> list[SurveyTemplate]:
+    """The organisation's questionnaires in both languages (the default one is created on
+    first use)."""
+    require(request.actor.is_member)
+    assert request.actor.organisation is not None
+    services.template_default(organisation=request.actor.organisation)
+    return list(
+        SurveyTemplate.objects.filter(organisation_id=request.actor.organisation_id)
+        .prefetch_related("questions")
+        .order_by("-is_default", "name")
+    )
+
+
+class InvitationOut(Schema):
+    contact_id: int
+    contact_name: str
+    reminders_sent: int
+    answered_at: datetime | None
+
+    @staticmethod
+    def resolve_contact_name(obj: SurveyInvitation) -> str:
+        return obj.contact.full_name
+
+
+class SurveyOut(Schema):
+    id: int
+    title: str
+    template_id: int
+    created_at: datetime
+    expires_at: datetime
+    remind_after_days: int
+    invitations: list[InvitationOut]
+
+    @staticmethod
+    def resolve_invitations(obj: Survey) -> list[SurveyInvitation]:
+        return list(obj.invitations.all())
+
+
+class SurveyIn(Schema):
+    contact_ids: list[Id] = Field(min_length=1, max_length=200)
+    title: Annotated[str, StringConstraints(max_length=200)] = ""
+    expires_in_days: int = Field(21, description="1 to 90")
+    remind_after_days: int = Field(5, description="1 to 30; at most two reminders")
+
+
+@router.get("/projects/{project_id}/surveys", response=list[SurveyOut], operation_id="surveys_list")
+@paginate(Pages)
+def surveys_list(request: ActorRequest, project_id: int) -> QuerySet[Survey]:
+    project = _viewable(request, project_id)
+    return selectors.survey_list(actor=request.actor, project=project)
+
+
+@router.post(
+    "/projects/{project_id}/surveys", response={201: SurveyOut}, operation_id="surveys_send"
+)
+def surveys_send(request: ActorRequest, project_id: int, payload: SurveyIn) -> Status[Survey]:
+    """Each contact gets their personal link by email; the API never returns the tokens."""
+    project = project_get(actor=request.actor, project_id=project_id)
+    survey = services.survey_send(actor=request.actor, project=project, **payload.dict())
+    return Status(
+        201, selectors.survey_list(actor=request.actor, project=project).get(pk=survey.pk)
+    )
+
+
+class FeedbackOut(Schema):
+    id: int
+    source: str
+    received_on: date
+    contact_id: int | None
+    progress: int | None
+    quality: int | None
+    communication: int | None
+    custom: int | None
+    nps: int | None
+    comment: str
+    answers: list[dict[str, object]]
+
+
+@router.get(
+    "/projects/{project_id}/feedback", response=list[FeedbackOut], operation_id="feedback_list"
+)
+@paginate(Pages)
+def feedback_list(request: ActorRequest, project_id: int) -> QuerySet[Feedback]:
+    """Survey answers and feedback recorded by the team, newest first."""
+    project = _viewable(request, project_id)
+    return selectors.feedback_list(actor=request.actor, project=project)
+
+
+class NpsOut(Schema):
+    score: int | None
+    promoters: int
+    passives: int
+    detractors: int
+
+
+class ThemeOut(Schema):
+    term: str
+    count: int
+    examples: list[str]
+
+
+class AnalysisOut(Schema):
+    entries: int
+    averages: dict[str, Decimal]
+    by_month: dict[str, list[tuple[date, Decimal]]]
+    nps: NpsOut
+    invited: int
+    answered: int
+    response_rate: Decimal | None
+    sentiment: dict[str, int]
+    average_sentiment: Decimal | None
+    themes: list[ThemeOut]
+
+
+@router.get(
+    "/projects/{project_id}/feedback/analysis",
+    response=AnalysisOut,
+    operation_id="feedback_analysis",
+)
+def feedback_analysis(request: ActorRequest, project_id: int) -> AnalysisOut:
+    """The figures of the analysis page, reproducible from ``/feedback``."""
+    project = _viewable(request, project_id)
+    result = analysis_of(Project.objects.filter(pk=project.pk))
+    return AnalysisOut(
+        entries=result.entries,
+        averages=result.averages,
+        by_month=result.by_month,
+        nps=NpsOut(
+            score=result.nps.score,
+            promoters=result.nps.promoters,
+            passives=result.nps.passives,
+            detractors=result.nps.detractors,
+        ),
+        invited=result.invited,
+        answered=result.answered,
+        response_rate=result.response_rate,
+        sentiment=result.sentiment_counts,
+        average_sentiment=result.average_sentiment,
+        themes=[ThemeOut(term=t.term, count=t.count, examples=t.examples) for t in result.themes],
+    )
