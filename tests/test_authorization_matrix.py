@@ -48,6 +48,8 @@ from rapport.audit.models import AuditEvent
 from rapport.changes import services as cr_services
 from rapport.changes.models import ChangeRequest, CostImpact, Decision
 from rapport.clients.models import Client, Contact, PortalInvitation
+from rapport.closure import services as closure_services
+from rapport.closure.models import Closure
 from rapport.communication import services as comm_services
 from rapport.communication.models import Interaction, PlanItem, Stakeholder
 from rapport.core.tokens import digest
@@ -371,6 +373,48 @@ def change_request_action(state: str, action: str) -> Callable[[Side], dict[str,
         return {**change_request_at(state)(side), "action": action}
 
     return build
+
+
+# --- closure (fresh projects of client A, with the PM and the member on them) -------------
+
+
+def _closable_project(side: Side) -> Project:
+    """A published project of client A with nothing blocking its closure and a summary."""
+    project = Project.objects.create(
+        organisation=side.organisation,
+        client=side.client_a,
+        name=f"Closing {next(_serial)}",
+        code=f"CL-{next(_serial)}",
+        pm=side.pm,
+        start_date=date(2026, 1, 1),
+        end_date=date(2026, 6, 30),
+        status=Project.Status.ACTIVE,
+        published_at=timezone.now(),
+    )
+    ProjectMember.objects.create(project=project, user=side.member)
+    closure_services.closure_update(
+        actor=side.actor(side.pm),
+        project=project,
+        narrative="Delivered.",
+        lessons="Agree the scope early.",
+        budget_closed=True,
+    )
+    return project
+
+
+def closable_project(side: Side) -> dict[str, Any]:
+    return {"project_id": _closable_project(side).pk}
+
+
+def fresh_closed_project(side: Side) -> dict[str, Any]:
+    project = _closable_project(side)
+    closure_services.closure_close(actor=side.actor(side.pm), project=project)
+    return {"project_id": project.pk}
+
+
+def closed_project(side: Side) -> dict[str, Any]:
+    """Each request rolls back, so every read gets its own closed project too."""
+    return fresh_closed_project(side)
 
 
 # --- status reports (project_a) -------------------------------------------------------------
@@ -1224,6 +1268,40 @@ PAGES: dict[str, list[Case]] = {
             ok={"contact_a": 302},
         )
     ],
+    # --- closure ---------------------------------------------------------------------------
+    "closure:detail": [
+        Case(kwargs=project_a, ok=each(200, ON_PROJECT_A)),
+        Case(label="closed", kwargs=closed_project, ok=each(200, ON_PROJECT_A)),
+    ],
+    "closure:save": [
+        Case(
+            method="POST",
+            kwargs=project_a,
+            data=lambda side: {"narrative": "Summary", "lessons": "Lesson", "budget_closed": ""},
+            ok=each(302, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+    "closure:close": [
+        Case(
+            method="POST",
+            kwargs=closable_project,
+            data=lambda side: {"override_reason": ""},
+            ok=each(302, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+    "closure:pdf": [Case(kwargs=closed_project, ok=each(200, ON_PROJECT_A))],
+    "portal_closure:detail": [Case(kwargs=closed_project, ok={"contact_a": 200})],
+    "portal_closure:accept": [
+        Case(
+            method="POST",
+            kwargs=fresh_closed_project,
+            data=lambda side: {"comment": "Thank you"},
+            ok={"contact_a": 302},
+        )
+    ],
+    "portal_closure:pdf": [Case(kwargs=closed_project, ok={"contact_a": 200})],
     # --- communication: internal only; the register and the plan are the managers' ------
     "communication:overview": [Case(kwargs=project_a, ok=each(200, ON_PROJECT_A))],
     "communication:stakeholder_add": [
@@ -3008,6 +3086,7 @@ def _fingerprint(organisation: Organisation) -> dict[str, list[tuple[Any, ...]]]
         (ConflictStep, {"conflict__organisation": organisation}, set()),
         (Evidence, {"conflict__organisation": organisation}, set()),
         (Evidence, {"issue__project__organisation": organisation}, set()),
+        (Closure, {"project__organisation": organisation}, set()),
     ]
     result = {}
     for model, filters, volatile in scoped:

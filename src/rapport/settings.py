@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "rapport.reports",
     "rapport.communication",
     "rapport.risks",
+    "rapport.closure",
     "rapport.mailin",
     "rapport.messaging",
     "rapport.meetings",

@@ -25,6 +25,7 @@ urlpatterns = [
     path("app/", include("rapport.communication.urls")),
     path("app/", include("rapport.meetings.urls")),
     path("app/", include("rapport.risks.urls")),
+    path("app/projects/<int:project_id>/closure/", include("rapport.closure.urls")),
     path("app/audit/", include("rapport.audit.urls")),
     path("app/outbox/", include("rapport.notify.urls")),
     path("portal/", include("rapport.portal.urls")),
@@ -33,5 +34,6 @@ urlpatterns = [
     path("portal/projects/<int:project_id>/messages/", include("rapport.messaging.portal_urls")),
     path("portal/", include("rapport.meetings.portal_urls")),
     path("portal/projects/<int:project_id>/risks/", include("rapport.risks.portal_urls")),
+    path("portal/projects/<int:project_id>/closure/", include("rapport.closure.portal_urls")),
     path("api/", api.urls),
 ]
