@@ -49,7 +49,7 @@ from rapport.changes import services as cr_services
 from rapport.changes.models import ChangeRequest, CostImpact, Decision
 from rapport.clients.models import Client, Contact, PortalInvitation
 from rapport.closure import services as closure_services
-from rapport.closure.models import Closure
+from rapport.closure.models import CheckIn, Closure, ClosureSettings
 from rapport.communication import services as comm_services
 from rapport.communication.models import Interaction, PlanItem, Stakeholder
 from rapport.core.tokens import digest
@@ -415,6 +415,15 @@ def fresh_closed_project(side: Side) -> dict[str, Any]:
 def closed_project(side: Side) -> dict[str, Any]:
     """Each request rolls back, so every read gets its own closed project too."""
     return fresh_closed_project(side)
+
+
+def due_checkin(side: Side) -> dict[str, Any]:
+    """A check-in of a freshly closed project, due today."""
+    project_id = fresh_closed_project(side)["project_id"]
+    checkin = CheckIn.objects.filter(project_id=project_id).order_by("due_on").first()
+    assert checkin is not None
+    CheckIn.objects.filter(pk=checkin.pk).update(due_on=timezone.localdate())
+    return {"project_id": project_id, "checkin_id": checkin.pk}
 
 
 # --- status reports (project_a) -------------------------------------------------------------
@@ -1292,6 +1301,26 @@ PAGES: dict[str, list[Case]] = {
         )
     ],
     "closure:pdf": [Case(kwargs=closed_project, ok=each(200, ON_PROJECT_A))],
+    "closure:checkin_record": [
+        Case(
+            method="POST",
+            kwargs=due_checkin,
+            data=lambda side: {"channel": "phone", "summary": "How is it going?"},
+            ok=each(302, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+    "closure_settings:checkins": [
+        Case(scoped=False, ok=each(200, ADMINS), denied=each(403, ("pm", "member", "outsider"))),
+        Case(
+            label="post",
+            method="POST",
+            scoped=False,
+            data=lambda side: {"months": "1, 2, 12"},
+            ok=each(302, ADMINS),
+            denied=each(403, ("pm", "member", "outsider")),
+        ),
+    ],
     "portal_closure:detail": [Case(kwargs=closed_project, ok={"contact_a": 200})],
     "portal_closure:accept": [
         Case(
@@ -3087,6 +3116,8 @@ def _fingerprint(organisation: Organisation) -> dict[str, list[tuple[Any, ...]]]
         (Evidence, {"conflict__organisation": organisation}, set()),
         (Evidence, {"issue__project__organisation": organisation}, set()),
         (Closure, {"project__organisation": organisation}, set()),
+        (CheckIn, {"project__organisation": organisation}, set()),
+        (ClosureSettings, {"organisation": organisation}, set()),
     ]
     result = {}
     for model, filters, volatile in scoped:

@@ -35,6 +35,20 @@ WAY_FORWARD = "Way forward: a second designer joins on Monday."
 # --- row makers: add ``n`` rows of what a page lists --------------------------------------
 
 
+def checkins(side: Side, n: int) -> None:
+    """Due check-ins of closed projects managed by side.pm, with different contacts."""
+    from rapport.closure.models import CheckIn
+
+    for _ in range(n):
+        project = factories.ProjectFactory(client=side.client_a, pm=side.pm, status="closed")
+        CheckIn.objects.create(
+            project=project,
+            contact=factories.ContactFactory(client=side.client_a),
+            months=1,
+            due_on=timezone.localdate(),
+        )
+
+
 def clients(side: Side, n: int) -> None:
     """Clients, each with a contact and a project (the list counts both)."""
     for _ in range(n):
@@ -975,6 +989,7 @@ LISTS: dict[str, ListPage] = {
     ),
     "app:home touchpoints": ListPage(lambda s: "/app/", "pm", communication_rows),
     "app:home questions": ListPage(lambda s: "/app/", "pm", report_questions),
+    "app:home check-ins": ListPage(lambda s: "/app/", "pm", checkins),
     "GET /api/v1/projects/A/stakeholders": ListPage(
         lambda s: f"/api/v1/projects/{s.project_a.pk}/stakeholders",
         "pm",

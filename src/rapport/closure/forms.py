@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from rapport.communication.channels import Channel
+
 
 class ClosureForm(forms.Form):
     narrative = forms.CharField(
@@ -40,4 +42,19 @@ class AcceptForm(forms.Form):
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class CheckInForm(forms.Form):
+    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
+    summary = forms.CharField(
+        label=_("What you talked about"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class CheckInSettingsForm(forms.Form):
+    months = forms.CharField(
+        label=_("Check-ins after closing (months)"),
+        max_length=200,
+        help_text=_("Months after a project closes, separated by commas, e.g. 1, 3, 6, 12."),
     )

@@ -49,3 +49,64 @@ class Closure(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.project} closure"
+
+
+def default_checkin_months() -> list[int]:
+    return [1, 3, 6, 12]
+
+
+class ClosureSettings(TimeStamped):
+    """An organisation's closure settings: when, after a project closes, to check in with the
+    client's key contacts (months after closing)."""
+
+    organisation = models.OneToOneField(
+        "tenancy.Organisation", on_delete=models.CASCADE, related_name="closure_settings"
+    )
+    checkin_months = models.JSONField(
+        _("check-ins after closing (months)"), default=default_checkin_months
+    )
+
+    class Meta:
+        verbose_name = _("closure settings")
+        verbose_name_plural = _("closure settings")
+
+    def __str__(self) -> str:
+        return f"{self.organisation} closure settings"
+
+
+class CheckIn(TimeStamped):
+    """A planned conversation with one of the client's key contacts after the project closed,
+    so the relationship goes on after delivery; done when a touchpoint records it."""
+
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, related_name="checkins"
+    )
+    contact = models.ForeignKey(
+        "clients.Contact",
+        on_delete=models.CASCADE,
+        related_name="checkins",
+        verbose_name=_("contact"),
+    )
+    months = models.PositiveSmallIntegerField(_("months after closing"))
+    due_on = models.DateField(_("due"))
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    interaction = models.ForeignKey(
+        "communication.Interaction",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("touchpoint"),
+    )
+
+    class Meta:
+        verbose_name = _("check-in")
+        verbose_name_plural = _("check-ins")
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "contact", "months"], name="checkin_unique")
+        ]
+        indexes = [models.Index(fields=["done_at", "due_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.project} · {self.contact} · {self.months}"

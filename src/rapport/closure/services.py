@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rapport.audit import services as audit
-from rapport.closure import permissions
+from rapport.closure import checkins, permissions
 from rapport.closure.checklist import checklist
 from rapport.closure.models import Closure
 from rapport.closure.report import compile_report
@@ -88,6 +88,7 @@ def closure_close(*, actor: Actor, project: Project, override_reason: str = "") 
     closure.closed_at, closure.closed_by = timezone.now(), actor.user
     closure.save()
     project_update(actor=actor, project=project, status=Project.Status.CLOSED)
+    checkins.plan(actor=actor, project=project, closed_on=timezone.localdate(closure.closed_at))
     audit.record(
         actor=actor,
         action="closed",

@@ -8,4 +8,5 @@ urlpatterns = [
     path("save/", views.closure_save, name="save"),
     path("close/", views.closure_close, name="close"),
     path("pdf/", views.closure_pdf, name="pdf"),
+    path("checkins/<int:checkin_id>/", views.checkin_record, name="checkin_record"),
 ]

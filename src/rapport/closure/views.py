@@ -6,14 +6,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from rapport.closure import pdf, permissions, selectors, services
+from rapport.closure import checkins, pdf, permissions, selectors, services
 from rapport.closure.checklist import checklist
-from rapport.closure.forms import CloseForm, ClosureForm
+from rapport.closure.forms import CheckInForm, CheckInSettingsForm, CloseForm, ClosureForm
 from rapport.closure.models import Closure
 from rapport.closure.report import compile_report
 from rapport.core.forms import add_service_errors
@@ -60,6 +60,9 @@ def _page(
             "can_override": permissions.can_override(actor, project),
             "form": form,
             "close_form": close_form or CloseForm(),
+            "checkins": checkins.project_checkins(project=project),
+            "checkin_form": CheckInForm(),
+            "can_record_checkins": can_manage,
         },
         status=status,
     )
@@ -124,4 +127,49 @@ def closure_pdf(request: ActorRequest, project_id: int) -> HttpResponse:
         closure,
         language=get_language(),
         financials=project_permissions.can_view_financials(actor, project),
+    )
+
+
+@require_POST
+@member_required
+def checkin_record(request: ActorRequest, project_id: int, checkin_id: int) -> HttpResponse:
+    actor = request.actor
+    project = project_get(actor=actor, project_id=project_id)
+    checkin = get_object_or_404(checkins.project_checkins(project=project), pk=checkin_id)
+    if not permissions.can_manage(actor, project):
+        raise PermissionDenied
+    form = CheckInForm(request.POST)
+    if form.is_valid():
+        try:
+            checkins.checkin_record(actor=actor, checkin=checkin, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The check-in is recorded as a touchpoint."))
+            return redirect("closure:detail", project.pk)
+    messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("closure:detail", project.pk)
+
+
+@member_required
+def checkin_settings(request: ActorRequest) -> HttpResponse:
+    """When to check in after a project closes: the organisation's admins set it."""
+    actor = request.actor
+    if not actor.is_admin:
+        raise PermissionDenied
+    current = ", ".join(str(m) for m in checkins.checkin_months(actor.organisation_id))
+    form = CheckInSettingsForm(request.POST or None, initial={"months": current})
+    if request.method == "POST" and form.is_valid():
+        try:
+            checkins.checkin_months_update(actor=actor, months=form.cleaned_data["months"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The check-in schedule is saved."))
+            return redirect("closure_settings:checkins")
+    return render(
+        request,
+        "closure/settings.html",
+        {"form": form},
+        status=400 if form.errors else 200,
     )

@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from rapport.clients.selectors import clients_visible_to
+from rapport.closure.checkins import checkins_due
 from rapport.communication import selectors as communication
 from rapport.messaging import selectors as messaging
 from rapport.projects.models import Project
@@ -31,5 +32,6 @@ def app_home(request: ActorRequest) -> HttpResponse:
             "touchpoints_due": communication.attention(actor=actor),
             "messages_waiting": messaging.threads_waiting(actor=actor),
             "questions_waiting": report_questions.questions_waiting(actor=actor),
+            "checkins_due": list(checkins_due(actor=actor)[:20]),
         },
     )
