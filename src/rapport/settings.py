@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "rapport.communication",
     "rapport.risks",
     "rapport.closure",
+    "rapport.lessons",
     "rapport.mailin",
     "rapport.messaging",
     "rapport.meetings",
