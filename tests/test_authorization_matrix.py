@@ -53,6 +53,7 @@ from rapport.closure.models import CheckIn, Closure, ClosureSettings
 from rapport.communication import services as comm_services
 from rapport.communication.models import Interaction, PlanItem, Stakeholder
 from rapport.core.tokens import digest
+from rapport.lessons.models import Lesson, LessonTerm
 from rapport.meetings import minutes as minutes_services
 from rapport.meetings import services as meeting_services
 from rapport.meetings.models import (
@@ -1319,6 +1320,15 @@ PAGES: dict[str, list[Case]] = {
             data=lambda side: {"months": "1, 2, 12"},
             ok=each(302, ADMINS),
             denied=each(403, ("pm", "member", "outsider")),
+        ),
+    ],
+    "lessons:library": [
+        Case(scoped=False, ok=each(200, MEMBERS)),
+        Case(
+            label="search",
+            scoped=False,
+            query=lambda side: {"q": "需求 scope"},
+            ok=each(200, MEMBERS),
         ),
     ],
     "portal_closure:detail": [Case(kwargs=closed_project, ok={"contact_a": 200})],
@@ -3118,6 +3128,8 @@ def _fingerprint(organisation: Organisation) -> dict[str, list[tuple[Any, ...]]]
         (Closure, {"project__organisation": organisation}, set()),
         (CheckIn, {"project__organisation": organisation}, set()),
         (ClosureSettings, {"organisation": organisation}, set()),
+        (Lesson, {"organisation": organisation}, set()),
+        (LessonTerm, {"organisation": organisation}, set()),
     ]
     result = {}
     for model, filters, volatile in scoped:

@@ -131,3 +131,47 @@ def test_writes_are_audited_reindexed_and_checked(world):
             category="other",
         )
     assert Lesson.objects.count() == 1
+
+
+def test_library_page_finds_a_chinese_query_and_survives_hostile_ones(world, login_as):
+    side = world.one
+    _corpus(side)
+    browser = login_as(side.member)
+    page = browser.get("/app/lessons/", {"q": "需求变更"}).content.decode()
+    assert "需求变更没有走流程" in page
+    for params in ({"q": "。，！"}, {"q": "x" * 10_000}, {"year": "abc", "client": "-1"}, {}):
+        assert browser.get("/app/lessons/", params).status_code == 200
+    assert "Type a word" in browser.get("/app/lessons/", {"q": "?!"}).content.decode()
+    assert login_as(side.contact_a.user).get("/app/lessons/").status_code != 200
+
+
+def test_suggestions_on_a_new_project_of_the_same_client(world, login_as):
+    side = world.one
+    pm = side.actor(side.pm)
+    lesson = services.lesson_create(
+        actor=pm,
+        project_id=side.project_a.pk,
+        title="客户期望需要尽早确认",
+        what_happened="原型被误认为成品。",
+        recommendation="演示时说明原型的范围。",
+        category="expectations",
+        language="zh-hans",
+    )
+    services.lesson_create(
+        actor=pm,
+        title="Unrelated hardware note",
+        what_happened="Servers late.",
+        recommendation="Order early.",
+        category="other",
+    )
+    from tests import factories
+
+    new = factories.ProjectFactory(
+        client=side.client_a, pm=side.pm, name="第二期门户", description="新的客户门户"
+    )
+    found = selectors.suggestions(actor=pm, project=new)
+    assert found[0].pk == lesson.pk
+    page = login_as(side.pm).get(f"/app/projects/{new.pk}/").content.decode()
+    assert "suggested-lessons" in page and "客户期望需要尽早确认" in page
+    # a project never suggests its own lessons
+    assert lesson.pk not in [x.pk for x in selectors.suggestions(actor=pm, project=side.project_a)]

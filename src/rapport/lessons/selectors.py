@@ -7,6 +7,7 @@ from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from rapport.lessons import search
 from rapport.lessons.models import Lesson
+from rapport.projects.models import Project
 from rapport.projects.selectors import projects_visible_to
 from rapport.tenancy.actors import Actor
 
@@ -49,3 +50,33 @@ def lesson_search(
         output_field=IntegerField(),
     )
     return list(related.filter(pk__in=[hit.lesson_id for hit in hits]).order_by(order))
+
+
+SAME_CLIENT_BONUS = 1.0
+
+
+def suggestions(*, actor: Actor, project: Project, limit: int = 5) -> list[Lesson]:
+    """Past lessons most relevant to a project: its name and description against the
+    library (BM25), with lessons from the same client raised; its own lessons left out."""
+    if not actor.is_member:
+        return []
+    candidates = lessons_visible_to(actor).exclude(project=project)
+    text = f"{project.name} {project.description}"
+    scores = {hit.lesson_id: hit.score for hit in search.rank(candidates, text, limit=50)}
+    same_client = set(
+        candidates.filter(client_id=project.client_id).values_list("pk", flat=True)[:50]
+    )
+    for lesson_id in same_client:
+        scores[lesson_id] = scores.get(lesson_id, 0.0) + SAME_CLIENT_BONUS
+    best = sorted(scores.items(), key=lambda item: (-item[1], -item[0]))[:limit]
+    if not best:
+        return []
+    order = Case(
+        *(When(pk=pk, then=Value(i)) for i, (pk, _score) in enumerate(best)),
+        output_field=IntegerField(),
+    )
+    return list(
+        Lesson.objects.filter(pk__in=[pk for pk, _score in best])
+        .select_related("project", "client")
+        .order_by(order)
+    )
