@@ -203,3 +203,33 @@ def test_report_query_count_does_not_grow_with_the_project(world):
     few = _queries_for_report(side.project_a)
     add(20)
     assert _queries_for_report(side.project_a) == few
+
+
+def test_library_lessons_count_as_captured_and_reach_the_report(world):
+    from rapport.lessons import services as lesson_services
+
+    side = world.one
+    pm = side.actor(side.pm)
+    lesson_services.lesson_create(
+        actor=pm,
+        project_id=side.project_a.pk,
+        title="Internal only",
+        what_happened="x",
+        recommendation="Keep it in the team.",
+        category="other",
+    )
+    lesson_services.lesson_create(
+        actor=pm,
+        project_id=side.project_a.pk,
+        title="Shared",
+        what_happened="x",
+        recommendation="Tell the client.",
+        category="communication",
+        shared_with_client=True,
+    )
+    closure = _prepare(side, lessons="")
+    assert {i.code: i.done for i in checklist(side.project_a, closure).items}["lessons"] is True
+    _accept_all(side)
+    closure = services.closure_close(actor=pm, project=side.project_a)
+    assert [x["title"] for x in closure.report["lessons"]] == ["Internal only", "Shared"]
+    assert [x["title"] for x in closure.client_report["lessons"]] == ["Shared"]

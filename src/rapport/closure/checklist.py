@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from rapport.changes.models import OPEN_STATES, ChangeRequest
 from rapport.closure.models import Closure
+from rapport.lessons.models import Lesson
 from rapport.projects.models import CostEntry, Deliverable, Project, TimeEntry
 from rapport.reports.models import StatusReport
 
@@ -67,7 +68,12 @@ def checklist(project: Project, closure: Closure | None) -> Checklist:
             _("A final status report published, none left in draft"),
             final_report,
         ),
-        Item("lessons", _("Lessons learned captured"), bool(closure and closure.lessons.strip())),
+        Item(
+            "lessons",
+            _("Lessons learned captured"),
+            bool(closure and closure.lessons.strip())
+            or Lesson.objects.filter(project=project).exists(),
+        ),
         Item(
             "budget",
             _("Budget closed"),

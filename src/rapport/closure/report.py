@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Prefetch, Sum
 
 from rapport.changes.models import ChangeRequest, CostImpact, State
+from rapport.lessons.models import Lesson
 from rapport.projects import progress
 from rapport.projects.models import Deliverable, Project
 from rapport.risks.models import Conflict, Issue, Risk
@@ -142,6 +143,12 @@ def compile_report(project: Project, *, for_client: bool = False) -> dict[str, A
         "schedule_days": sum(cr["schedule_days"] for cr in approved),
         "cost": _money(sum((Decimal(cr["cost"]) for cr in approved), ZERO)),
     }
+    lessons = Lesson.objects.filter(project=project).order_by("created_at", "id")
+    if for_client:
+        lessons = lessons.filter(shared_with_client=True)
+    report["lessons"] = [
+        {"title": lesson.title, "recommendation": lesson.recommendation} for lesson in lessons
+    ]
     budget_total = project.budget_lines.aggregate(total=Sum("amount"))["total"] or ZERO
     report["budget_now"] = _money(budget_total)
     return report
