@@ -48,12 +48,15 @@ from rapport.audit.models import AuditEvent
 from rapport.changes import services as cr_services
 from rapport.changes.models import ChangeRequest, CostImpact, Decision
 from rapport.clients.models import Client, Contact, PortalInvitation
+from rapport.closure import services as closure_services
+from rapport.closure.models import CheckIn, Closure, ClosureSettings
 from rapport.communication import services as comm_services
 from rapport.communication.models import Interaction, PlanItem, Stakeholder
 from rapport.core.tokens import digest
 from rapport.feedback import followups as feedback_followups
 from rapport.feedback import services as feedback_services
 from rapport.feedback.models import Survey, SurveyInvitation
+from rapport.lessons.models import Lesson, LessonTerm
 from rapport.meetings import minutes as minutes_services
 from rapport.meetings import services as meeting_services
 from rapport.meetings.models import (
@@ -374,6 +377,57 @@ def change_request_action(state: str, action: str) -> Callable[[Side], dict[str,
         return {**change_request_at(state)(side), "action": action}
 
     return build
+
+
+# --- closure (fresh projects of client A, with the PM and the member on them) -------------
+
+
+def _closable_project(side: Side) -> Project:
+    """A published project of client A with nothing blocking its closure and a summary."""
+    project = Project.objects.create(
+        organisation=side.organisation,
+        client=side.client_a,
+        name=f"Closing {next(_serial)}",
+        code=f"CL-{next(_serial)}",
+        pm=side.pm,
+        start_date=date(2026, 1, 1),
+        end_date=date(2026, 6, 30),
+        status=Project.Status.ACTIVE,
+        published_at=timezone.now(),
+    )
+    ProjectMember.objects.create(project=project, user=side.member)
+    closure_services.closure_update(
+        actor=side.actor(side.pm),
+        project=project,
+        narrative="Delivered.",
+        lessons="Agree the scope early.",
+        budget_closed=True,
+    )
+    return project
+
+
+def closable_project(side: Side) -> dict[str, Any]:
+    return {"project_id": _closable_project(side).pk}
+
+
+def fresh_closed_project(side: Side) -> dict[str, Any]:
+    project = _closable_project(side)
+    closure_services.closure_close(actor=side.actor(side.pm), project=project)
+    return {"project_id": project.pk}
+
+
+def closed_project(side: Side) -> dict[str, Any]:
+    """Each request rolls back, so every read gets its own closed project too."""
+    return fresh_closed_project(side)
+
+
+def due_checkin(side: Side) -> dict[str, Any]:
+    """A check-in of a freshly closed project, due today."""
+    project_id = fresh_closed_project(side)["project_id"]
+    checkin = CheckIn.objects.filter(project_id=project_id).order_by("due_on").first()
+    assert checkin is not None
+    CheckIn.objects.filter(pk=checkin.pk).update(due_on=timezone.localdate())
+    return {"project_id": project_id, "checkin_id": checkin.pk}
 
 
 # --- status reports (project_a) -------------------------------------------------------------
@@ -1340,6 +1394,69 @@ PAGES: dict[str, list[Case]] = {
             ok={"contact_a": 302},
         )
     ],
+    # --- closure ---------------------------------------------------------------------------
+    "closure:detail": [
+        Case(kwargs=project_a, ok=each(200, ON_PROJECT_A)),
+        Case(label="closed", kwargs=closed_project, ok=each(200, ON_PROJECT_A)),
+    ],
+    "closure:save": [
+        Case(
+            method="POST",
+            kwargs=project_a,
+            data=lambda side: {"narrative": "Summary", "lessons": "Lesson", "budget_closed": ""},
+            ok=each(302, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+    "closure:close": [
+        Case(
+            method="POST",
+            kwargs=closable_project,
+            data=lambda side: {"override_reason": ""},
+            ok=each(302, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+    "closure:pdf": [Case(kwargs=closed_project, ok=each(200, ON_PROJECT_A))],
+    "closure:checkin_record": [
+        Case(
+            method="POST",
+            kwargs=due_checkin,
+            data=lambda side: {"channel": "phone", "summary": "How is it going?"},
+            ok=each(302, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+    "closure_settings:checkins": [
+        Case(scoped=False, ok=each(200, ADMINS), denied=each(403, ("pm", "member", "outsider"))),
+        Case(
+            label="post",
+            method="POST",
+            scoped=False,
+            data=lambda side: {"months": "1, 2, 12"},
+            ok=each(302, ADMINS),
+            denied=each(403, ("pm", "member", "outsider")),
+        ),
+    ],
+    "lessons:library": [
+        Case(scoped=False, ok=each(200, MEMBERS)),
+        Case(
+            label="search",
+            scoped=False,
+            query=lambda side: {"q": "需求 scope"},
+            ok=each(200, MEMBERS),
+        ),
+    ],
+    "portal_closure:detail": [Case(kwargs=closed_project, ok={"contact_a": 200})],
+    "portal_closure:accept": [
+        Case(
+            method="POST",
+            kwargs=fresh_closed_project,
+            data=lambda side: {"comment": "Thank you"},
+            ok={"contact_a": 302},
+        )
+    ],
+    "portal_closure:pdf": [Case(kwargs=closed_project, ok={"contact_a": 200})],
     # --- communication: internal only; the register and the plan are the managers' ------
     "communication:overview": [Case(kwargs=project_a, ok=each(200, ON_PROJECT_A))],
     "communication:stakeholder_add": [
@@ -3228,6 +3345,11 @@ def _fingerprint(organisation: Organisation) -> dict[str, list[tuple[Any, ...]]]
         (ConflictStep, {"conflict__organisation": organisation}, set()),
         (Evidence, {"conflict__organisation": organisation}, set()),
         (Evidence, {"issue__project__organisation": organisation}, set()),
+        (Closure, {"project__organisation": organisation}, set()),
+        (CheckIn, {"project__organisation": organisation}, set()),
+        (ClosureSettings, {"organisation": organisation}, set()),
+        (Lesson, {"organisation": organisation}, set()),
+        (LessonTerm, {"organisation": organisation}, set()),
     ]
     result = {}
     for model, filters, volatile in scoped:

@@ -35,6 +35,39 @@ WAY_FORWARD = "Way forward: a second designer joins on Monday."
 # --- row makers: add ``n`` rows of what a page lists --------------------------------------
 
 
+def checkins(side: Side, n: int) -> None:
+    """Due check-ins of closed projects managed by side.pm, with different contacts."""
+    from rapport.closure.models import CheckIn
+
+    for _ in range(n):
+        project = factories.ProjectFactory(client=side.client_a, pm=side.pm, status="closed")
+        CheckIn.objects.create(
+            project=project,
+            contact=factories.ContactFactory(client=side.client_a),
+            months=1,
+            due_on=timezone.localdate(),
+        )
+
+
+def lessons(side: Side, n: int) -> None:
+    """Lessons of project A (client A), in both languages, that the library and project A's
+    suggestions list."""
+    from rapport.lessons import services as lesson_services
+
+    pm = side.actor(side.pm)
+    for i in range(n):
+        lesson_services.lesson_create(
+            actor=pm,
+            project_id=side.project_b.pk,
+            title=f"Scope lesson {i} 需求变更",
+            what_happened="The scope grew. 范围扩大。",
+            recommendation="Use change requests.",
+            category="change",
+            tags=[f"tag{i}"],
+            language="en" if i % 2 else "zh-hans",
+        )
+
+
 def clients(side: Side, n: int) -> None:
     """Clients, each with a contact and a project (the list counts both)."""
     for _ in range(n):
@@ -1071,6 +1104,12 @@ LISTS: dict[str, ListPage] = {
     ),
     "app:home touchpoints": ListPage(lambda s: "/app/", "pm", communication_rows),
     "app:home questions": ListPage(lambda s: "/app/", "pm", report_questions),
+    "app:home check-ins": ListPage(lambda s: "/app/", "pm", checkins),
+    "lessons:library": ListPage(lambda s: "/app/lessons/", "member", lessons),
+    "lessons:library search": ListPage(lambda s: "/app/lessons/?q=scope+需求", "member", lessons),
+    "projects:detail suggested lessons": ListPage(
+        lambda s: f"/app/projects/{s.project_a.pk}/", "pm", lessons
+    ),
     "GET /api/v1/projects/A/stakeholders": ListPage(
         lambda s: f"/api/v1/projects/{s.project_a.pk}/stakeholders",
         "pm",

@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "rapport.communication",
     "rapport.risks",
     "rapport.feedback",
+    "rapport.closure",
+    "rapport.lessons",
     "rapport.mailin",
     "rapport.messaging",
     "rapport.meetings",

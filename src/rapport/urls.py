@@ -27,6 +27,9 @@ urlpatterns = [
     path("app/", include("rapport.risks.urls")),
     path("app/", include("rapport.feedback.urls")),
     path("survey/", include("rapport.feedback.public_urls")),
+    path("app/projects/<int:project_id>/closure/", include("rapport.closure.urls")),
+    path("app/settings/check-ins/", include("rapport.closure.settings_urls")),
+    path("app/lessons/", include("rapport.lessons.urls")),
     path("app/audit/", include("rapport.audit.urls")),
     path("app/outbox/", include("rapport.notify.urls")),
     path("portal/", include("rapport.portal.urls")),
@@ -36,5 +39,6 @@ urlpatterns = [
     path("portal/", include("rapport.meetings.portal_urls")),
     path("portal/projects/<int:project_id>/risks/", include("rapport.risks.portal_urls")),
     path("portal/projects/<int:project_id>/", include("rapport.feedback.portal_urls")),
+    path("portal/projects/<int:project_id>/closure/", include("rapport.closure.portal_urls")),
     path("api/", api.urls),
 ]

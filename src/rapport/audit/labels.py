@@ -57,6 +57,8 @@ ACTION_LABELS = {
         "audit action", "proposed a correction to the minutes"
     ),
     "closed": pgettext_lazy("audit action", "closed"),
+    "checkins_planned": pgettext_lazy("audit action", "planned check-ins after closure"),
+    "checked_in": pgettext_lazy("audit action", "checked in"),
     "risk_occurred": pgettext_lazy("audit action", "recorded that the risk occurred"),
     "issue_shared": pgettext_lazy("audit action", "shared the issue with the client"),
     "survey_template_created": pgettext_lazy("audit action", "created the survey template"),

@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from rapport.clients.selectors import clients_visible_to
+from rapport.closure.checkins import checkins_due
 from rapport.communication import selectors as communication
 from rapport.feedback import followups
 from rapport.messaging import selectors as messaging
@@ -31,6 +32,7 @@ def app_home(request: ActorRequest) -> HttpResponse:
             "client_count": clients_visible_to(actor).count(),
             "touchpoints_due": communication.attention(actor=actor),
             "messages_waiting": messaging.threads_waiting(actor=actor),
+            "checkins_due": list(checkins_due(actor=actor)[:20]),
             "questions_waiting": report_questions.questions_waiting(actor=actor),
             "feedback_follow_ups": list(followups.follow_ups_open(actor=actor)[:20]),
         },

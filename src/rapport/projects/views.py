@@ -12,6 +12,7 @@ from rapport.audit.selectors import history_for
 from rapport.core.forms import add_service_errors, int_or_none
 from rapport.core.pagination import paginate
 from rapport.core.services import search_term
+from rapport.lessons.selectors import suggestions as lesson_suggestions
 from rapport.messaging.selectors import unread_thread_count
 from rapport.projects import baseline, permissions, progress, progress_charts, selectors, services
 from rapport.projects.forms import ProjectForm, ProjectMemberForm
@@ -100,6 +101,7 @@ def project_detail(request: ActorRequest, project_id: int) -> HttpResponse:
             "charts": charts,
             "baseline_version": baseline.latest_version(project),
             "unread_threads": unread_thread_count(actor=actor, project=project),
+            "suggested_lessons": lesson_suggestions(actor=actor, project=project),
         },
     )
 

@@ -1,0 +1,82 @@
+"""Reads of lessons: members read all their organisation's lessons (that is what a library is
+for); contacts only those shared with them, of their clients' published projects."""
+
+from __future__ import annotations
+
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+
+from rapport.lessons import search
+from rapport.lessons.models import Lesson
+from rapport.projects.models import Project
+from rapport.projects.selectors import projects_visible_to
+from rapport.tenancy.actors import Actor
+
+
+def lessons_visible_to(actor: Actor) -> QuerySet[Lesson]:
+    if actor.is_member:
+        return Lesson.objects.filter(organisation_id=actor.organisation_id)
+    if actor.is_contact:
+        return Lesson.objects.filter(
+            shared_with_client=True, project__in=projects_visible_to(actor)
+        )
+    return Lesson.objects.none()
+
+
+def lesson_search(
+    *,
+    actor: Actor,
+    query: str = "",
+    category: str = "",
+    client_id: int | None = None,
+    year: int | None = None,
+    limit: int = 50,
+) -> list[Lesson]:
+    """Filtered, then ranked by relevance (newest first without a query)."""
+    lessons = lessons_visible_to(actor)
+    if category:
+        lessons = lessons.filter(category=category)
+    if client_id is not None:
+        lessons = lessons.filter(client_id=client_id)
+    if year is not None:
+        lessons = lessons.filter(year=year)
+    related = lessons.select_related("project", "client")
+    if not query.strip():
+        return list(related.order_by("-created_at", "-id")[:limit])
+    hits = search.rank(lessons, query, limit=limit)
+    if not hits:
+        return []
+    order = Case(
+        *(When(pk=hit.lesson_id, then=Value(i)) for i, hit in enumerate(hits)),
+        output_field=IntegerField(),
+    )
+    return list(related.filter(pk__in=[hit.lesson_id for hit in hits]).order_by(order))
+
+
+SAME_CLIENT_BONUS = 1.0
+
+
+def suggestions(*, actor: Actor, project: Project, limit: int = 5) -> list[Lesson]:
+    """Past lessons most relevant to a project: its name and description against the
+    library (BM25), with lessons from the same client raised; its own lessons left out."""
+    if not actor.is_member:
+        return []
+    candidates = lessons_visible_to(actor).exclude(project=project)
+    text = f"{project.name} {project.description}"
+    scores = {hit.lesson_id: hit.score for hit in search.rank(candidates, text, limit=50)}
+    same_client = set(
+        candidates.filter(client_id=project.client_id).values_list("pk", flat=True)[:50]
+    )
+    for lesson_id in same_client:
+        scores[lesson_id] = scores.get(lesson_id, 0.0) + SAME_CLIENT_BONUS
+    best = sorted(scores.items(), key=lambda item: (-item[1], -item[0]))[:limit]
+    if not best:
+        return []
+    order = Case(
+        *(When(pk=pk, then=Value(i)) for i, (pk, _score) in enumerate(best)),
+        output_field=IntegerField(),
+    )
+    return list(
+        Lesson.objects.filter(pk__in=[pk for pk, _score in best])
+        .select_related("project", "client")
+        .order_by(order)
+    )
