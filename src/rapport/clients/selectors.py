@@ -65,6 +65,13 @@ def portal_contacts_of(user_id: int) -> QuerySet[Contact]:
     return Contact.objects.filter(user_id=user_id, portal_access=True, user__is_active=True)
 
 
+def client_portal_contacts(*, client_id: int) -> QuerySet[Contact]:
+    """The client's contacts with portal access: those who read what is published to it."""
+    return Contact.objects.filter(client_id=client_id, portal_access=True).order_by(
+        "full_name", "id"
+    )
+
+
 def pending_portal_invitation(*, contact: Contact) -> PortalInvitation | None:
     return (
         PortalInvitation.objects.filter(

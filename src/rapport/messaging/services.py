@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from rapport.audit import services as audit
 from rapport.clients.models import Contact
+from rapport.clients.selectors import client_portal_contacts
 from rapport.core import markdown
 from rapport.core.services import assign, require
 from rapport.mailin import addresses
@@ -261,12 +262,14 @@ def _client_recipients(message: Message) -> list[Contact]:
     project = message.thread.project
     if project.published_at is None:
         return []
-    contacts = Contact.objects.filter(
-        client_id=project.client_id, portal_access=True, user__is_active=True
-    ).exclude(email="")
+    contacts = (
+        client_portal_contacts(client_id=project.client_id)
+        .filter(user__is_active=True)
+        .exclude(email="")
+    )
     if message.author_user_id is not None:
         contacts = contacts.exclude(user_id=message.author_user_id)
-    return list(contacts.order_by("full_name", "id"))
+    return list(contacts)
 
 
 def message_notify(*, message: Message) -> list[OutboundEmail]:

@@ -22,6 +22,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from rapport.clients.models import Contact
+from rapport.clients.selectors import client_portal_contacts
 from rapport.projects.models import Project
 from rapport.projects.selectors import projects_visible_to
 from rapport.reports.models import ReportAcknowledgement, StatusReport
@@ -62,9 +63,7 @@ def acknowledgements(*, report: StatusReport) -> list[ReportAcknowledgement]:
 
 def report_recipients(*, project: Project) -> QuerySet[Contact]:
     """The client's portal contacts: they receive the report and may acknowledge it."""
-    return Contact.objects.filter(client_id=project.client_id, portal_access=True).order_by(
-        "full_name", "id"
-    )
+    return client_portal_contacts(client_id=project.client_id)
 
 
 def with_acknowledgement_status(

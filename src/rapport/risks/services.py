@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rapport.audit import services as audit
-from rapport.clients.models import Contact
+from rapport.clients.selectors import client_portal_contacts
 from rapport.core.services import assign, require
 from rapport.notify.services import email_queue
 from rapport.projects.models import Project
@@ -472,9 +472,7 @@ def _tell_client(issue: Issue, event: str) -> None:
     link = (
         settings.SITE_URL + reverse("portal_risks:list", args=[project.pk]) + f"#{issue.reference}"
     )
-    for contact in Contact.objects.filter(client_id=project.client_id, portal_access=True).exclude(
-        email=""
-    ):
+    for contact in client_portal_contacts(client_id=project.client_id).exclude(email=""):
         email_queue(
             to=contact.email,
             template="issue",
