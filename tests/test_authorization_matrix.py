@@ -1447,6 +1447,23 @@ PAGES: dict[str, list[Case]] = {
             ok=each(200, MEMBERS),
         ),
     ],
+    # Global search: members only. The words match both organisations' clients and project
+    # codes ("Client A one", "two-A"): the leak check reads that only the asker's show.
+    "search:results": [
+        Case(scoped=False, ok=each(200, MEMBERS)),
+        Case(
+            label="search",
+            scoped=False,
+            query=lambda side: {"q": "client a"},
+            ok=each(200, MEMBERS),
+        ),
+        Case(
+            label="kind",
+            scoped=False,
+            query=lambda side: {"q": "-A", "kind": "projects"},
+            ok=each(200, MEMBERS),
+        ),
+    ],
     "portal_closure:detail": [Case(kwargs=closed_project, ok={"contact_a": 200})],
     "portal_closure:accept": [
         Case(

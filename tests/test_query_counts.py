@@ -1030,6 +1030,14 @@ def agenda_rows(side: Side, n: int) -> None:
         )
 
 
+def search_rows(side: Side, n: int) -> None:
+    """Records of every kind global search reads, all containing the word searched for."""
+    from tests.search.records import every_kind
+
+    for _ in range(n):
+        every_kind(side.project_a, pm=side.actor(side.pm), phrase="Quokka 需求")
+
+
 LISTS: dict[str, ListPage] = {
     "clients:list": ListPage(lambda s: "/app/clients/", "owner", clients),
     "projects:list": ListPage(lambda s: "/app/projects/", "owner", projects),
@@ -1107,6 +1115,10 @@ LISTS: dict[str, ListPage] = {
     "app:home check-ins": ListPage(lambda s: "/app/", "pm", checkins),
     "lessons:library": ListPage(lambda s: "/app/lessons/", "member", lessons),
     "lessons:library search": ListPage(lambda s: "/app/lessons/?q=scope+需求", "member", lessons),
+    "search:results": ListPage(lambda s: "/app/search/?q=quokka+需求", "pm", search_rows),
+    "search:results of a kind": ListPage(
+        lambda s: "/app/search/?q=需求&kind=meetings", "member", search_rows
+    ),
     "projects:detail suggested lessons": ListPage(
         lambda s: f"/app/projects/{s.project_a.pk}/", "pm", lessons
     ),

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "rapport.feedback",
     "rapport.closure",
     "rapport.lessons",
+    "rapport.search",
     "rapport.mailin",
     "rapport.messaging",
     "rapport.meetings",

@@ -29,6 +29,11 @@ def threads_visible_to(actor: Actor) -> QuerySet[Thread]:
     return Thread.objects.filter(project__in=projects_visible_to(actor))
 
 
+def messages_visible_to(actor: Actor) -> QuerySet[Message]:
+    """The messages of the threads the actor sees."""
+    return Message.objects.filter(thread__in=threads_visible_to(actor))
+
+
 def _count(messages: QuerySet[Message]) -> Expression:
     return Coalesce(
         Subquery(messages.order_by().values("thread").annotate(n=Count("pk")).values("n")), 0

@@ -24,6 +24,21 @@ document.addEventListener("DOMContentLoaded", () => {
     if (kind.value) advise();
   });
 
+  // Global search: "/" or Ctrl+K (Cmd+K) from anywhere puts the cursor in the search box.
+  const search = document.querySelector("input[data-search-shortcut]");
+  if (search) {
+    document.addEventListener("keydown", (event) => {
+      const typing = event.target.closest("input, textarea, select, [contenteditable]");
+      const slash = event.key === "/" && !typing && !event.ctrlKey && !event.metaKey && !event.altKey;
+      const commandK = (event.key || "").toLowerCase() === "k" && (event.ctrlKey || event.metaKey) && !event.altKey;
+      if (slash || commandK) {
+        event.preventDefault();
+        search.focus();
+        search.select();
+      }
+    });
+  }
+
   // Quick entry: L starts logging a touchpoint; Ctrl+Enter (or Cmd+Enter) saves it.
   const quick = document.querySelector("form[data-quick-log]");
   if (quick) {
