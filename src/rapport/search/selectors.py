@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
@@ -49,6 +50,7 @@ class Source:
     order: tuple[str, ...]
     hit: Callable[[Any, Sequence[str]], Hit]
     title: str = ""
+    listed_here: bool = True  # its full list is the search page's ``?kind=``
 
     def matching(self, actor: Actor, terms: Sequence[str]) -> QuerySet[Any]:
         """Rows containing every term in one of the fields, in any letter case; ``icontains``
@@ -139,8 +141,8 @@ def _change_request(change_request: Any, terms: Sequence[str]) -> Hit:
 def _report(report: Any, terms: Sequence[str]) -> Hit:
     title = _("Status report #%(number)s, %(start)s – %(end)s") % {
         "number": report.number,
-        "start": report.period_start.isoformat(),
-        "end": report.period_end.isoformat(),
+        "start": date_format(report.period_start, "SHORT_DATE_FORMAT"),
+        "end": date_format(report.period_end, "SHORT_DATE_FORMAT"),
     }
     return Hit(
         title=highlight(title, terms),
@@ -250,6 +252,7 @@ SOURCES: tuple[Source, ...] = (
         fields=(),
         order=(),
         hit=_lesson,
+        listed_here=False,
     ),
     Source(
         kind="messages",
@@ -260,7 +263,7 @@ SOURCES: tuple[Source, ...] = (
         hit=_message,
     ),
 )
-LISTED_HERE = {source.kind: source for source in SOURCES if type(source) is Source}
+LISTED_HERE = {source.kind: source for source in SOURCES if source.listed_here}
 
 
 @dataclass(frozen=True)
