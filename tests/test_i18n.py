@@ -366,6 +366,11 @@ MEMBER_PAGES = {
         ["客户", "新建客户", "搜索客户", "名称", "联系人"],
         ["Clients", "New client", "Search", "Search clients", "Name", "Contacts", "Sign out"],
     ),
+    "search": (
+        lambda side: "/app/search/",
+        ["搜索", "用中文或英文搜索您的客户", "按 /"],
+        ["Search across your clients", "Every result contains", "Search (press /)"],
+    ),
     "projects": (
         lambda side: "/app/projects/",
         ["项目", "新建项目", "项目经理", "状态", "起止日期", "已发布", "进行中", "全部状态",
