@@ -29,7 +29,7 @@ Text = Annotated[str, StringConstraints(max_length=5000)]
 Tag = Annotated[str, StringConstraints(max_length=services.MAX_TAG_CHARS)]
 Tags = Annotated[list[Tag], Field(max_length=services.MAX_TAGS)]
 Language = Literal["en", "zh-hans"]
-Query = Annotated[
+SearchText = Annotated[
     str,
     StringConstraints(max_length=10_000),
     Field(description="Words in English or Chinese; operators and punctuation mean nothing."),
@@ -96,7 +96,7 @@ class LessonPatch(Schema):
 @paginate(Pages)
 def lessons_list(
     request: ActorRequest,
-    q: Query = "",
+    q: SearchText = "",
     category: Category | None = None,
     client_id: Id | None = None,
     year: Year | None = None,
