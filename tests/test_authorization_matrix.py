@@ -430,6 +430,58 @@ def due_checkin(side: Side) -> dict[str, Any]:
     return {"project_id": project_id, "checkin_id": checkin.pk}
 
 
+def blocked_project(side: Side) -> dict[str, Any]:
+    """A fresh project ready to close but for an open change request, which refuses it."""
+    project = _closable_project(side)
+    cr_services.change_request_create(
+        actor=side.actor(side.pm), project=project, title="One more report", description="x"
+    )
+    return {"project_id": project.pk}
+
+
+# --- lessons learned ----------------------------------------------------------------------
+
+
+def _lesson(side: Side, *, shared: bool = False) -> Lesson:
+    from rapport.lessons import services as lesson_services
+
+    return lesson_services.lesson_create(
+        actor=side.actor(side.pm),
+        project_id=side.project_a.pk,
+        title="Agree the scope early 尽早确认范围",
+        what_happened="The scope grew.",
+        recommendation="Use change requests.",
+        category="change",
+        shared_with_client=shared,
+    )
+
+
+def lesson_of(side: Side) -> dict[str, Any]:
+    return {"lesson_id": _lesson(side).pk}
+
+
+def shared_lesson_of_project_a(side: Side) -> dict[str, Any]:
+    _lesson(side, shared=True)
+    return {"project_id": side.project_a.pk}
+
+
+def with_shared_lesson(side: Side) -> dict[str, Any]:
+    """A shared lesson of project A exists; the list's URL names nothing."""
+    shared_lesson_of_project_a(side)
+    return {}
+
+
+def api_lesson_form(side: Side) -> dict[str, Any]:
+    return {
+        "project_id": side.project_a.pk,
+        "title": "Demo every week",
+        "what_happened": "The client saw the product late.",
+        "recommendation": "Show it weekly.",
+        "category": "communication",
+        "tags": ["demo"],
+    }
+
+
 # --- status reports (project_a) -------------------------------------------------------------
 
 
@@ -1474,6 +1526,21 @@ PAGES: dict[str, list[Case]] = {
         )
     ],
     "portal_closure:pdf": [Case(kwargs=closed_project, ok={"contact_a": 200})],
+    # --- lessons shared with the client: the contact's own client's projects only ----------
+    "portal_lessons:list": [
+        Case(scoped=False, ok=each(200, CONTACTS)),
+        Case(
+            label="shared",
+            kwargs=with_shared_lesson,
+            scoped=False,
+            ok=each(200, CONTACTS),
+        ),
+    ],
+    "portal_lessons:project": [
+        Case(label="project_a", kwargs=shared_lesson_of_project_a, ok={"contact_a": 200}),
+        Case(label="project_a_draft", kwargs=project_a_draft),
+        Case(label="project_b", kwargs=project_b, ok={"contact_b": 200}),
+    ],
     # --- communication: internal only; the register and the plan are the managers' ------
     "communication:overview": [Case(kwargs=project_a, ok=each(200, ON_PROJECT_A))],
     "communication:stakeholder_add": [
@@ -2622,6 +2689,123 @@ OPERATIONS: dict[tuple[str, str], list[Case]] = {
             query=lambda side: {"status": "open_or_mitigating"},
             ok=each(200, ON_PROJECT_A),
         ),
+    ],
+    # --- closure: the project's team reads; its managers prepare and close ------------------
+    ("GET", "/api/v1/projects/{project_id}/closure"): [
+        api_case(kwargs=project_a, ok=each(200, ON_PROJECT_A)),
+        api_case(label="closed", kwargs=closed_project, ok=each(200, ON_PROJECT_A)),
+    ],
+    ("PUT", "/api/v1/projects/{project_id}/closure"): [
+        api_case(
+            kwargs=project_a,
+            data=lambda side: {"narrative": "Summary", "lessons": "Lesson", "budget_closed": True},
+            ok=each(200, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+    ("POST", "/api/v1/projects/{project_id}/closure/close"): [
+        api_case(
+            kwargs=closable_project,
+            data=lambda side: {"override_reason": ""},
+            ok=each(200, MANAGERS),
+            denied={"member": 403},
+        ),
+        api_case(
+            label="blocked",
+            kwargs=blocked_project,
+            data=lambda side: {"override_reason": ""},
+            ok=each(409, MANAGERS),
+            denied={"member": 403},
+        ),
+        api_case(
+            label="override",
+            kwargs=blocked_project,
+            data=lambda side: {"override_reason": "The client cancelled the rest."},
+            ok=each(200, ADMINS),
+            denied={"pm": 422, "member": 403},
+        ),
+    ],
+    ("GET", "/api/v1/projects/{project_id}/closure/report"): [
+        api_case(kwargs=project_a, ok=each(200, ON_PROJECT_A)),
+        api_case(label="closed", kwargs=closed_project, ok=each(200, ON_PROJECT_A)),
+    ],
+    ("GET", "/api/v1/checkins"): [
+        api_case(scoped=False, ok=each(200, MEMBERS)),
+        api_case(
+            label="due",
+            query=lambda side: {"status": "due", "project_id": due_checkin(side)["project_id"]},
+            ok=each(200, ON_PROJECT_A),
+        ),
+    ],
+    ("POST", "/api/v1/checkins/{checkin_id}/record"): [
+        api_case(
+            kwargs=due_checkin,
+            data=lambda side: {"channel": "phone", "summary": "How is it going?"},
+            ok=each(201, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+    ("GET", "/api/v1/settings/closure"): [
+        api_case(scoped=False, ok=each(200, ADMINS), denied=each(403, ("pm", "member", "outsider")))
+    ],
+    ("PUT", "/api/v1/settings/closure"): [
+        api_case(
+            scoped=False,
+            data=lambda side: {"checkin_months": [1, 2, 12]},
+            ok=each(200, ADMINS),
+            denied=each(403, ("pm", "member", "outsider")),
+        )
+    ],
+    ("GET", "/api/v1/portal/projects/{project_id}/closure"): [
+        portal_api_case(label="closed", kwargs=closed_project, ok={"contact_a": 200}),
+        portal_api_case(label="preparing", kwargs=project_a),
+    ],
+    ("POST", "/api/v1/portal/projects/{project_id}/closure/accept"): [
+        portal_api_case(
+            kwargs=fresh_closed_project,
+            data=lambda side: {"comment": "Thank you"},
+            ok={"contact_a": 200},
+        )
+    ],
+    # --- lessons: the organisation's library; writing is for the project's team -------------
+    ("GET", "/api/v1/lessons"): [
+        api_case(scoped=False, ok=each(200, MEMBERS)),
+        api_case(
+            label="search",
+            scoped=False,
+            query=lambda side: {"q": "需求 scope", "category": "change", "year": 2026},
+            ok=each(200, MEMBERS),
+        ),
+    ],
+    ("POST", "/api/v1/lessons"): [
+        api_case(kwargs=lambda side: {}, data=api_lesson_form, ok=each(201, ON_PROJECT_A)),
+        api_case(
+            label="organisation",
+            scoped=False,
+            data=lambda side: {**api_lesson_form(side), "project_id": None},
+            ok=each(201, MANAGERS),
+            denied=each(403, ("member", "outsider")),
+        ),
+    ],
+    ("GET", "/api/v1/lessons/{lesson_id}"): [api_case(kwargs=lesson_of, ok=each(200, MEMBERS))],
+    ("PATCH", "/api/v1/lessons/{lesson_id}"): [
+        api_case(
+            kwargs=lesson_of,
+            data=lambda side: {"title": "Agree the scope in writing", "shared_with_client": True},
+            ok=each(200, ON_PROJECT_A),
+            denied={"outsider": 403},
+        )
+    ],
+    ("DELETE", "/api/v1/lessons/{lesson_id}"): [
+        api_case(kwargs=lesson_of, ok=each(204, ON_PROJECT_A), denied={"outsider": 403})
+    ],
+    ("GET", "/api/v1/projects/{project_id}/lesson-suggestions"): [
+        api_case(kwargs=project_a, ok=each(200, ON_PROJECT_A))
+    ],
+    ("GET", "/api/v1/portal/lessons"): [
+        portal_api_case(scoped=False, ok=each(200, CONTACTS)),
+        portal_api_case(label="project_a", query=shared_lesson_of_project_a, ok={"contact_a": 200}),
+        portal_api_case(label="project_b", query=project_b, ok={"contact_b": 200}),
     ],
     # --- client feedback: the team reads; the project's managers send surveys ---------------
     ("GET", "/api/v1/survey-templates"): [api_case(scoped=False, ok=each(200, MEMBERS))],

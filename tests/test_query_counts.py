@@ -68,6 +68,42 @@ def lessons(side: Side, n: int) -> None:
         )
 
 
+def shared_lessons(side: Side, n: int) -> None:
+    """Lessons shared with client A, each of another published project of client A, and as
+    many internal ones, which the portal never lists."""
+    from rapport.lessons import services as lesson_services
+
+    pm = side.actor(side.pm)
+    for i in range(n):
+        project = factories.published(factories.ProjectFactory(client=side.client_a, pm=side.pm))
+        for shared in (True, False):
+            lesson_services.lesson_create(
+                actor=pm,
+                project_id=project.pk,
+                title=f"Weekly demo {i} 每周演示",
+                what_happened="The client saw the product late.",
+                recommendation="Show it every week.",
+                category="communication",
+                shared_with_client=shared,
+            )
+
+
+def shared_lessons_of_project_a(side: Side, n: int) -> None:
+    from rapport.lessons import services as lesson_services
+
+    for i in range(n):
+        lesson_services.lesson_create(
+            actor=side.actor(side.pm),
+            project_id=side.project_a.pk,
+            title=f"Agree the scope {i}",
+            what_happened="The scope grew.",
+            recommendation="Write it down.",
+            category="change",
+            tags=[f"tag{i}"],
+            shared_with_client=True,
+        )
+
+
 def clients(side: Side, n: int) -> None:
     """Clients, each with a contact and a project (the list counts both)."""
     for _ in range(n):
@@ -1121,6 +1157,32 @@ LISTS: dict[str, ListPage] = {
     ),
     "projects:detail suggested lessons": ListPage(
         lambda s: f"/app/projects/{s.project_a.pk}/", "pm", lessons
+    ),
+    "portal_lessons:list": ListPage(lambda s: "/portal/lessons/", "contact_a", shared_lessons),
+    "portal_lessons:project": ListPage(
+        lambda s: f"/portal/projects/{s.project_a.pk}/lessons/",
+        "contact_a",
+        shared_lessons_of_project_a,
+    ),
+    "GET /api/v1/lessons": ListPage(lambda s: "/api/v1/lessons", "member", lessons, api=True),
+    "GET /api/v1/lessons search": ListPage(
+        lambda s: "/api/v1/lessons?q=scope+需求&category=change", "member", lessons, api=True
+    ),
+    "GET /api/v1/projects/A/lesson-suggestions": ListPage(
+        lambda s: f"/api/v1/projects/{s.project_a.pk}/lesson-suggestions", "pm", lessons, api=True
+    ),
+    "GET /api/v1/portal/lessons": ListPage(
+        lambda s: "/api/v1/portal/lessons", "contact_a", shared_lessons, api=True
+    ),
+    "GET /api/v1/portal/lessons of project A": ListPage(
+        lambda s: f"/api/v1/portal/lessons?project_id={s.project_a.pk}",
+        "contact_a",
+        shared_lessons_of_project_a,
+        api=True,
+    ),
+    "GET /api/v1/checkins": ListPage(lambda s: "/api/v1/checkins", "pm", checkins, api=True),
+    "GET /api/v1/checkins due": ListPage(
+        lambda s: "/api/v1/checkins?status=due", "pm", checkins, api=True
     ),
     "GET /api/v1/projects/A/stakeholders": ListPage(
         lambda s: f"/api/v1/projects/{s.project_a.pk}/stakeholders",

@@ -185,9 +185,13 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _register() -> None:
     from rapport.changes.api import router as changes_router
     from rapport.clients.api import router as clients_router
+    from rapport.closure.api import portal_router as closure_portal_router
+    from rapport.closure.api import router as closure_router
     from rapport.communication.api import router as communication_router
     from rapport.communication.log_api import router as touchpoints_router
     from rapport.feedback.api import router as feedback_router
+    from rapport.lessons.api import portal_router as lessons_portal_router
+    from rapport.lessons.api import router as lessons_router
     from rapport.meetings.api import router as meetings_router
     from rapport.meetings.portal_api import portal_router as meetings_portal_router
     from rapport.messaging.api import router as messaging_router
@@ -215,11 +219,15 @@ def _register() -> None:
     api.add_router("/v1/", risks_router)
     api.add_router("/v1/", conflicts_router)
     api.add_router("/v1/", feedback_router)
+    api.add_router("/v1/", closure_router)
+    api.add_router("/v1/", lessons_router)
     api.add_router("/v1/portal/", portal_router)
     api.add_router("/v1/portal/", report_threads_portal_router)
     api.add_router("/v1/portal/", messaging_portal_router)
     api.add_router("/v1/portal/", meetings_portal_router)
     api.add_router("/v1/portal/", risks_portal_router)
+    api.add_router("/v1/portal/", closure_portal_router)
+    api.add_router("/v1/portal/", lessons_portal_router)
 
 
 _register()

@@ -41,5 +41,6 @@ urlpatterns = [
     path("portal/projects/<int:project_id>/risks/", include("rapport.risks.portal_urls")),
     path("portal/projects/<int:project_id>/", include("rapport.feedback.portal_urls")),
     path("portal/projects/<int:project_id>/closure/", include("rapport.closure.portal_urls")),
+    path("portal/", include("rapport.lessons.portal_urls")),
     path("api/", api.urls),
 ]

@@ -10,6 +10,7 @@ from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 
 from rapport.closure.models import Closure
+from rapport.notify import attachments
 from rapport.reports.pdf import MIMETYPE, render_html
 
 
@@ -28,10 +29,27 @@ def render(closure: Closure, *, language: str, financials: bool = True) -> bytes
     return render_html(document)
 
 
-def response(closure: Closure, *, language: str, financials: bool = True) -> HttpResponse:
+def filename(closure: Closure) -> str:
     name = slugify(closure.project.name, allow_unicode=True) or "project"
+    return f"{name}-closure.pdf"
+
+
+def response(closure: Closure, *, language: str, financials: bool = True) -> HttpResponse:
     return HttpResponse(
         render(closure, language=language, financials=financials),
         content_type=MIMETYPE,
-        headers={"Content-Disposition": content_disposition_header(False, f"{name}-closure.pdf")},
+        headers={"Content-Disposition": content_disposition_header(False, filename(closure))},
+    )
+
+
+@attachments.builder("closure_pdf")
+def attachment(*, closure_id: int) -> attachments.Attachment:
+    """The published closure report, as the client reads it, in the email's language."""
+    closure = Closure.objects.select_related("project__client", "project__organisation").get(
+        pk=closure_id, state__in=(Closure.State.CLOSED, Closure.State.ACCEPTED)
+    )
+    return attachments.Attachment(
+        filename=filename(closure),
+        content=render(closure, language=translation.get_language()),
+        mimetype=MIMETYPE,
     )

@@ -8,6 +8,7 @@ not shared with them, risks and conflicts left out."""
 
 from __future__ import annotations
 
+import copy
 from decimal import Decimal
 from typing import Any
 
@@ -151,4 +152,18 @@ def compile_report(project: Project, *, for_client: bool = False) -> dict[str, A
     ]
     budget_total = project.budget_lines.aggregate(total=Sum("amount"))["total"] or ZERO
     report["budget_now"] = _money(budget_total)
+    return report
+
+
+def without_financials(report: dict[str, Any]) -> dict[str, Any]:
+    """The report for someone who may not see the project's money: every amount left out, as
+    the page leaves it out when ``financials`` is false."""
+    report = copy.deepcopy(report)
+    for key in ("baseline_first", "baseline_last", "actual"):
+        if report.get(key):
+            report[key].pop("budget", None)
+    for change_request in report.get("change_requests", []):
+        change_request.pop("cost", None)
+    report.get("change_effect", {}).pop("cost", None)
+    report.pop("budget_now", None)
     return report

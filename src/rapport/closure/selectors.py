@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from django.http import Http404
+from datetime import date
 
-from rapport.closure.models import Closure
+from django.db.models import QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from rapport.closure.models import CheckIn, Closure
 from rapport.projects.models import Project
+from rapport.projects.selectors import projects_visible_to
 from rapport.tenancy.actors import Actor
 
 PUBLISHED = (Closure.State.CLOSED, Closure.State.ACCEPTED)
@@ -22,3 +28,32 @@ def closure_get(*, actor: Actor, project: Project) -> Closure | None:
     if actor.is_contact and (closure is None or closure.state not in PUBLISHED):
         raise Http404
     return closure
+
+
+def checkins_visible_to(actor: Actor) -> QuerySet[CheckIn]:
+    """The check-ins of the projects a member works on; contacts never see them."""
+    if not actor.is_member:
+        return CheckIn.objects.none()
+    return CheckIn.objects.filter(project__in=projects_visible_to(actor))
+
+
+def checkin_list(
+    *, actor: Actor, status: str = "", project: Project | None = None, today: date | None = None
+) -> QuerySet[CheckIn]:
+    """``status``: ``due`` (not done, due today or before), ``upcoming`` (not done, due later),
+    ``done``; anything else: all of them. Soonest first."""
+    checkins = checkins_visible_to(actor)
+    today = today or timezone.localdate()
+    if status == "due":
+        checkins = checkins.filter(done_at__isnull=True, due_on__lte=today)
+    elif status == "upcoming":
+        checkins = checkins.filter(done_at__isnull=True, due_on__gt=today)
+    elif status == "done":
+        checkins = checkins.filter(done_at__isnull=False)
+    if project is not None:
+        checkins = checkins.filter(project=project)
+    return checkins.select_related("project", "contact").order_by("due_on", "id")
+
+
+def checkin_get(*, actor: Actor, checkin_id: int) -> CheckIn:
+    return get_object_or_404(checkins_visible_to(actor).select_related("project"), pk=checkin_id)

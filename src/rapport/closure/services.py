@@ -3,17 +3,22 @@ despite what blocks it, with a reason), and the client accepts the closure in th
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rapport.audit import services as audit
+from rapport.clients.selectors import client_portal_contacts
 from rapport.closure import checkins, permissions
 from rapport.closure.checklist import checklist
 from rapport.closure.models import Closure
 from rapport.closure.report import compile_report
 from rapport.core.services import assign, require
+from rapport.notify import attachments
+from rapport.notify.services import email_queue
 from rapport.projects import permissions as project_permissions
 from rapport.projects.models import Project
 from rapport.projects.services import project_update
@@ -21,6 +26,7 @@ from rapport.tenancy.actors import Actor
 
 TEXT_FIELDS = ("narrative", "lessons")
 FINISHED = (Project.Status.CLOSED, Project.Status.CANCELLED)
+BLOCKER = "blocker"  # the code of each refusal naming what blocks closing
 
 
 def _locked_closure(project: Project) -> Closure:
@@ -71,7 +77,12 @@ def closure_close(*, actor: Actor, project: Project, override_reason: str = "") 
     if state.blocked:
         if not override_reason:
             raise ValidationError(
-                {"override_reason": [_("The project can't be closed yet:"), *state.blockers]}
+                {
+                    "override_reason": [
+                        _("The project can't be closed yet:"),
+                        *(ValidationError(b, code=BLOCKER) for b in state.blockers),
+                    ]
+                }
             )
         if not permissions.can_override(actor, project):
             raise ValidationError(
@@ -100,7 +111,26 @@ def closure_close(*, actor: Actor, project: Project, override_reason: str = "") 
             **({"blockers": [None, state.blockers]} if override_reason else {}),
         },
     )
+    _email_published(closure, project)
     return closure
+
+
+def _email_published(closure: Closure, project: Project) -> None:
+    """Each of the client's portal contacts gets the closure report as a PDF in their own
+    language, with a link to accept it; not before the project is in the portal."""
+    if project.published_at is None:
+        return
+    link = settings.SITE_URL + reverse("portal_closure:detail", args=[project.pk])
+    for contact in client_portal_contacts(client_id=project.client_id).exclude(email=""):
+        email_queue(
+            to=contact.email,
+            template="closure_published",
+            language=contact.language,
+            kind="closure_published",
+            organisation_id=project.organisation_id,
+            context={"name": contact.full_name, "project": project.name, "link": link},
+            attachments=[attachments.spec("closure_pdf", closure_id=closure.pk)],
+        )
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@ for); contacts only those shared with them, of their clients' published projects
 from __future__ import annotations
 
 from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.shortcuts import get_object_or_404
 
 from rapport.lessons import search
 from rapport.lessons.models import Lesson
@@ -22,6 +23,33 @@ def lessons_visible_to(actor: Actor) -> QuerySet[Lesson]:
     return Lesson.objects.none()
 
 
+def lesson_get(*, actor: Actor, lesson_id: int) -> Lesson:
+    return get_object_or_404(
+        lessons_visible_to(actor).select_related("project", "client"), pk=lesson_id
+    )
+
+
+def lessons_filtered(
+    *,
+    actor: Actor,
+    category: str = "",
+    client_id: int | None = None,
+    year: int | None = None,
+    project: Project | None = None,
+) -> QuerySet[Lesson]:
+    """The lessons the actor may read, filtered, newest first."""
+    lessons = lessons_visible_to(actor)
+    if category:
+        lessons = lessons.filter(category=category)
+    if client_id is not None:
+        lessons = lessons.filter(client_id=client_id)
+    if year is not None:
+        lessons = lessons.filter(year=year)
+    if project is not None:
+        lessons = lessons.filter(project=project)
+    return lessons.select_related("project", "client").order_by("-created_at", "-id")
+
+
 def lesson_search(
     *,
     actor: Actor,
@@ -32,16 +60,10 @@ def lesson_search(
     limit: int = 50,
 ) -> list[Lesson]:
     """Filtered, then ranked by relevance (newest first without a query)."""
-    lessons = lessons_visible_to(actor)
-    if category:
-        lessons = lessons.filter(category=category)
-    if client_id is not None:
-        lessons = lessons.filter(client_id=client_id)
-    if year is not None:
-        lessons = lessons.filter(year=year)
-    related = lessons.select_related("project", "client")
+    related = lessons_filtered(actor=actor, category=category, client_id=client_id, year=year)
+    lessons = related.select_related(None).order_by()
     if not query.strip():
-        return list(related.order_by("-created_at", "-id")[:limit])
+        return list(related[:limit])
     hits = search.rank(lessons, query, limit=limit)
     if not hits:
         return []

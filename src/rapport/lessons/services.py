@@ -96,3 +96,16 @@ def lesson_update(*, actor: Actor, lesson: Lesson, **values: Any) -> Lesson:
     if changes := audit.diff(before, audit.snapshot(lesson, LESSON_FIELDS)):
         audit.record(actor=actor, action="updated", obj=lesson, changes=changes)
     return lesson
+
+
+@transaction.atomic
+def lesson_delete(*, actor: Actor, lesson: Lesson) -> None:
+    """The lesson and its search terms go; the audit trail keeps what it said."""
+    require(can_write(actor, lesson.project))
+    audit.record(
+        actor=actor,
+        action="deleted",
+        obj=lesson,
+        changes=audit.removal(audit.snapshot(lesson, LESSON_FIELDS)),
+    )
+    lesson.delete()
