@@ -1479,6 +1479,24 @@ PAGES: dict[str, list[Case]] = {
             denied={"member": 403},
         )
     ],
+    "client_health_settings:weights": [
+        Case(scoped=False, ok=each(200, ADMINS), denied=each(403, ("pm", "member", "outsider"))),
+        Case(
+            label="post",
+            method="POST",
+            scoped=False,
+            data=lambda side: {
+                "satisfaction": "30",
+                "nps": "10",
+                "responsiveness": "15",
+                "conflicts_issues": "15",
+                "changes": "10",
+                "project_health": "20",
+            },
+            ok=each(302, ADMINS),
+            denied=each(403, ("pm", "member", "outsider")),
+        ),
+    ],
     "closure_settings:checkins": [
         Case(scoped=False, ok=each(200, ADMINS), denied=each(403, ("pm", "member", "outsider"))),
         Case(
@@ -2997,6 +3015,12 @@ OPERATIONS: dict[tuple[str, str], list[Case]] = {
     ],
     ("GET", "/api/v1/clients/{client_id}"): [
         api_case(label="client_a", kwargs=client_a, ok=each(200, ON_PROJECT_A)),
+        api_case(label="client_b", kwargs=client_b, ok=each(200, MANAGERS)),
+    ],
+    ("GET", "/api/v1/clients/{client_id}/health"): [
+        # The score reads the conflicts register: managers only; a team member who sees
+        # client_a is refused, contacts have no member token (401).
+        api_case(label="client_a", kwargs=client_a, ok=each(200, MANAGERS), denied={"member": 403}),
         api_case(label="client_b", kwargs=client_b, ok=each(200, MANAGERS)),
     ],
     ("PATCH", "/api/v1/clients/{client_id}"): [

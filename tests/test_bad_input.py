@@ -39,6 +39,7 @@ QUERY_FUZZ = [
     {"q": "x" * 5000},
     {"q": "nul\x00byte", "who": "\x00"},
     {"status": "<bad>"},
+    {"sort": "<bad>"},
     {"client": "abc"},
     {"client_id": "abc"},
     {"action": "nope", "type": "nope"},

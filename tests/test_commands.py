@@ -3,6 +3,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from rapport.audit.models import AuditEvent
 from rapport.clients.models import Contact
@@ -222,3 +223,24 @@ def test_demo_tells_risks_issues_and_conflicts():
     assert "Staging environment unstable" in report.problems
     assert report.health["dimensions"]["risks_issues"]["colour"] in ("amber", "red")
     assert StatusReport.objects.filter(state="draft").count() == 1
+
+
+def test_demo_has_clients_in_every_health_state_with_a_history():
+    from rapport.clients import health
+    from rapport.clients.models import ClientHealthSnapshot
+
+    call_command("demo")
+
+    today = timezone.localdate()
+    latest = ClientHealthSnapshot.objects.filter(day=today)
+    assert {health.band(snapshot.score) for snapshot in latest} == {
+        health.GOOD,
+        health.WATCH,
+        health.CRITICAL,
+    }
+    critical = latest.get(client__name="红杉物流 Redwood Freight")
+    assert ClientHealthSnapshot.objects.filter(client=critical.client).count() == 7
+    assert (
+        critical.score
+        < ClientHealthSnapshot.objects.filter(client=critical.client).order_by("day").first().score
+    )

@@ -112,6 +112,22 @@ def clients(side: Side, n: int) -> None:
         factories.ProjectFactory(client=client, pm=side.pm)
 
 
+def scored_clients(side: Side, n: int) -> None:
+    """Clients with a health snapshot each, in every band (the list sorts by the score)."""
+    from rapport.clients.models import ClientHealthSnapshot
+
+    for i in range(n):
+        client = factories.ClientFactory(organisation=side.organisation)
+        factories.ProjectFactory(client=client, pm=side.pm)
+        ClientHealthSnapshot.objects.create(
+            organisation=side.organisation,
+            client=client,
+            day=timezone.localdate(),
+            score=(i * 37) % 101,
+            computed_at=timezone.now(),
+        )
+
+
 def projects(side: Side, n: int) -> None:
     """Published projects of client A, managed by different PMs, with side.pm and side.member
     on each team (so the pm, the member and contact A all see every one)."""
@@ -1076,6 +1092,10 @@ def search_rows(side: Side, n: int) -> None:
 
 LISTS: dict[str, ListPage] = {
     "clients:list": ListPage(lambda s: "/app/clients/", "owner", clients),
+    "clients:list at risk first": ListPage(lambda s: "/app/clients/", "pm", scored_clients),
+    "clients:list healthiest first": ListPage(
+        lambda s: "/app/clients/?sort=healthy", "owner", scored_clients
+    ),
     "projects:list": ListPage(lambda s: "/app/projects/", "owner", projects),
     "projects:list as pm": ListPage(lambda s: "/app/projects/", "pm", projects),
     "team:list": ListPage(lambda s: "/app/team/", "owner", team),

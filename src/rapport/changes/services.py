@@ -23,6 +23,7 @@ from rapport.changes.models import (
     Priority,
     State,
 )
+from rapport.clients.health_services import recompute_later
 from rapport.clients.models import Contact
 from rapport.core.services import assign, require
 from rapport.notify.services import email_queue
@@ -449,6 +450,7 @@ def change_request_decide(
         ip=actor.ip,
     )
     _notify(change_request, decision, comment=comment)
+    recompute_later(change_request.project.client_id)
     return record
 
 

@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from django.db.models import QuerySet
@@ -6,7 +6,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field, StringConstraints
 
-from rapport.clients import selectors, services
+from rapport.clients import health, health_selectors, selectors, services
 from rapport.clients.models import Client, Contact
 from rapport.communication.channels import Channel
 from rapport.core.api_pagination import Pages
@@ -141,3 +141,52 @@ def contacts_update(request: ActorRequest, contact_id: int, payload: ContactPatc
     actor = request.actor
     contact = selectors.contact_get(actor=actor, contact_id=contact_id)
     return services.contact_update(actor=actor, contact=contact, **_values(payload))
+
+
+class HealthRecordOut(Schema):
+    kind: str
+    id: int
+    label: str
+    url: str
+
+
+class HealthPartOut(Schema):
+    key: str
+    value: int | None
+    weight: int
+    share: float = Field(description="The weight renormalised over the parts with data (%).")
+    explanation: str
+    records: list[HealthRecordOut]
+
+
+class HealthMomentOut(Schema):
+    day: date
+    score: int | None
+    moved_by: str = Field(description="The part that moved the score most since the day before.")
+    moved_points: float
+
+
+class ClientHealthOut(Schema):
+    client_id: int
+    score: int | None
+    band: str = Field(description="good (70 or more), watch (40–69), critical (below 40).")
+    computed_at: datetime
+    parts: list[HealthPartOut]
+    history: list[HealthMomentOut]
+
+
+@router.get("/clients/{client_id}/health", response=ClientHealthOut, operation_id="clients_health")
+def clients_health(request: ActorRequest, client_id: int) -> dict[str, object]:
+    """The client's health score now, its parts with the records behind them, and a year of
+    daily history."""
+    actor = request.actor
+    client = selectors.client_get(actor=actor, client_id=client_id)
+    current = health_selectors.client_health(actor=actor, client=client)
+    return {
+        "client_id": client.pk,
+        "score": current.score,
+        "band": current.band,
+        "computed_at": current.computed_at,
+        "parts": [{**part, "explanation": health.explain(part)} for part in current.parts],
+        "history": current.history,
+    }

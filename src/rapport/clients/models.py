@@ -128,3 +128,49 @@ class PortalInvitation(TimeStamped):
             and self.revoked_at is None
             and self.expires_at > timezone.now()
         )
+
+
+def default_health_weights() -> dict[str, int]:
+    from rapport.clients.health import DEFAULT_WEIGHTS
+
+    return dict(DEFAULT_WEIGHTS)
+
+
+class ClientHealthSettings(TimeStamped):
+    """How much each part counts in an organisation's client health scores (relative weights,
+    set by its admins on the settings page)."""
+
+    organisation = models.OneToOneField(
+        "tenancy.Organisation", on_delete=models.CASCADE, related_name="client_health_settings"
+    )
+    weights = models.JSONField(_("weights"), default=default_health_weights)
+
+    class Meta:
+        verbose_name = _("client health settings")
+        verbose_name_plural = _("client health settings")
+
+    def __str__(self) -> str:
+        return f"{self.organisation} client health settings"
+
+
+class ClientHealthSnapshot(models.Model):
+    """A client's health score as computed on one day, with the parts that explain it; the
+    day's snapshot is replaced each time the score is recomputed that day."""
+
+    organisation = models.ForeignKey("tenancy.Organisation", on_delete=models.CASCADE)
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="health_snapshots")
+    day = models.DateField(_("day"))
+    score = models.PositiveSmallIntegerField(_("score"), null=True, blank=True)
+    parts = models.JSONField(_("parts"), default=list)
+    computed_at = models.DateTimeField(_("computed"))
+
+    class Meta:
+        verbose_name = _("client health snapshot")
+        verbose_name_plural = _("client health snapshots")
+        ordering = ["-day"]
+        constraints = [
+            models.UniqueConstraint(fields=["client", "day"], name="client_health_one_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client} · {self.day} · {self.score}"

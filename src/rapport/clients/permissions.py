@@ -18,3 +18,8 @@ def can_edit_contact(actor: Actor, contact: Contact) -> bool:
 
 def can_manage_portal_access(actor: Actor, contact: Contact) -> bool:
     return can_edit_contact(actor, contact)
+
+
+def can_view_client_health(actor: Actor, client: Client) -> bool:
+    """The score reads the conflicts register, which team members do not see."""
+    return actor.is_manager and client.organisation_id == actor.organisation_id

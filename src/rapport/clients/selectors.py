@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
-from rapport.clients.models import Client, Contact, PortalInvitation
+from rapport.clients.models import Client, ClientHealthSnapshot, Contact, PortalInvitation
 from rapport.tenancy.actors import Actor
 from rapport.tenancy.models import Role
 
@@ -25,14 +25,25 @@ def clients_visible_to(actor: Actor) -> QuerySet[Client]:
     return Client.objects.none()
 
 
-def client_list(*, actor: Actor, query: str = "") -> QuerySet[Client]:
+SORTS = ("at_risk", "healthy", "name")
+
+
+def client_list(*, actor: Actor, query: str = "", sort: str = "at_risk") -> QuerySet[Client]:
+    """With each client's latest health score (``health_score``); the lowest scores first by
+    default, clients not scored yet last."""
+    latest = ClientHealthSnapshot.objects.filter(client=OuterRef("pk")).order_by("-day")
     clients = clients_visible_to(actor).annotate(
         contact_count=Count("contacts", distinct=True),
         project_count=Count("projects", distinct=True),
+        health_score=Subquery(latest.values("score")[:1]),
     )
     if query:
         clients = clients.filter(name__icontains=query)
-    return clients.order_by("name", "id")
+    if sort == "name":
+        return clients.order_by("name", "id")
+    score = F("health_score")
+    first = score.desc(nulls_last=True) if sort == "healthy" else score.asc(nulls_last=True)
+    return clients.order_by(first, "name", "id")
 
 
 def client_get(*, actor: Actor, client_id: int) -> Client:

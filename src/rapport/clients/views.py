@@ -1,16 +1,27 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from rapport.audit.selectors import history_for
-from rapport.clients import permissions, selectors, services
-from rapport.clients.forms import ClientForm, ContactForm
+from rapport.clients import (
+    charts,
+    health_selectors,
+    health_services,
+    permissions,
+    selectors,
+    services,
+)
+from rapport.clients.forms import ClientForm, ContactForm, HealthWeightsForm
+from rapport.clients.models import Client
 from rapport.communication import selectors as communication
 from rapport.core.forms import add_service_errors
 from rapport.core.pagination import paginate
@@ -18,20 +29,33 @@ from rapport.core.services import search_term
 from rapport.notify.selectors import latest_email_to
 from rapport.projects.selectors import project_list
 from rapport.tenancy.access import member_required
-from rapport.tenancy.actors import ActorRequest
+from rapport.tenancy.actors import Actor, ActorRequest
+
+SORT_LABELS = {
+    "at_risk": pgettext_lazy("sort clients", "At risk first"),
+    "healthy": pgettext_lazy("sort clients", "Healthiest first"),
+    "name": pgettext_lazy("sort clients", "Name"),
+}
 
 
 @member_required
 def client_list(request: ActorRequest) -> HttpResponse:
     actor = request.actor
     query = search_term(request.GET.get("q"))
-    page = paginate(request, selectors.client_list(actor=actor, query=query))
+    # Only those who see the health score may sort by it.
+    sort = request.GET.get("sort", "") if actor.is_manager else "name"
+    if sort not in selectors.SORTS:
+        sort = selectors.SORTS[0]
+    page = paginate(request, selectors.client_list(actor=actor, query=query, sort=sort))
     return render(
         request,
         "clients/list.html",
         {
             "page": page,
             "query": query,
+            "sort": sort,
+            "sorts": SORT_LABELS,
+            "show_health": actor.is_manager,
             "can_create": permissions.can_create_client(actor),
         },
     )
@@ -81,7 +105,46 @@ def client_detail(request: ActorRequest, client_id: int) -> HttpResponse:
             "projects": project_list(actor=actor, client_id=client.pk)[:50],
             "history": history_for(actor=actor, obj=client)[:20],
             "can_edit": permissions.can_edit_client(actor, client),
+            **_health_panel(actor, client),
         },
+    )
+
+
+def _health_panel(actor: Actor, client: Client) -> dict[str, Any]:
+    if not permissions.can_view_client_health(actor, client):
+        return {}
+    current = health_selectors.client_health(actor=actor, client=client)
+    return {
+        "health": current,
+        "health_chart": charts.health_history(current.history),
+        # the latest moves, newest first
+        "health_moves": [m for m in reversed(current.history) if m.moved_by][:10],
+    }
+
+
+@member_required
+def health_settings(request: ActorRequest) -> HttpResponse:
+    """How much each part counts in the client health score: the organisation's admins set
+    it."""
+    actor = request.actor
+    if not actor.is_admin:
+        raise PermissionDenied
+    form = HealthWeightsForm(
+        request.POST or None, initial=health_services.health_weights(actor.organisation_id)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            health_services.health_weights_update(actor=actor, weights=form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The client health weights are saved."))
+            return redirect("client_health_settings:weights")
+    return render(
+        request,
+        "clients/health_settings.html",
+        {"form": form},
+        status=400 if form.errors else 200,
     )
 
 

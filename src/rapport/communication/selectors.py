@@ -204,3 +204,12 @@ def interaction_get(*, actor: Actor, interaction_id: int) -> Interaction:
         interactions_visible_to(actor).select_related("project", "client", "created_by"),
         pk=interaction_id,
     )
+
+
+def client_touchpoints(*, client_id: int, today: date) -> list[PlannedTouchpoint]:
+    """The active plan items of a client's running projects with their cadence, for the
+    client's health score (computed by the system; its readers' records are narrowed later)."""
+    items = PlanItem.objects.filter(
+        project__client_id=client_id, active=True, project__status__in=ACTIVE
+    ).order_by("project__name", "title", "id")
+    return _with_cadence(items, today)

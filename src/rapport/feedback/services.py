@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rapport.audit import services as audit
+from rapport.clients.health_services import recompute_later
 from rapport.clients.models import Contact
 from rapport.core.services import require
 from rapport.core.tokens import digest, new_secret
@@ -376,6 +377,7 @@ def survey_answer(
         contact_id=invitation.contact_id,
     )
     followups.follow_up_open_if_low(feedback=feedback, actor=actor)
+    recompute_later(feedback.project.client_id)
     return feedback
 
 
@@ -465,4 +467,5 @@ def feedback_record(
         changes={"source": [None, source], "scores": [None, feedback.scores()]},
     )
     followups.follow_up_open_if_low(feedback=feedback, actor=actor)
+    recompute_later(feedback.project.client_id)
     return feedback

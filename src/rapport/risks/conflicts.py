@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from rapport.audit import services as audit
 from rapport.changes.selectors import change_requests_visible_to
+from rapport.clients.health_services import recompute_later
 from rapport.clients.models import Client, Contact
 from rapport.core.forms import MAX_ID
 from rapport.core.services import assign, require
@@ -191,6 +192,7 @@ def conflict_create(
         organisation_id=conflict.organisation_id,
         changes=audit.diff({}, _snapshot(conflict, members, contacts)),
     )
+    recompute_later(conflict.client_id)
     return conflict
 
 
@@ -241,6 +243,7 @@ def conflict_update(
             organisation_id=conflict.organisation_id,
             changes=changes,
         )
+    recompute_later(conflict.client_id)
     return conflict
 
 
@@ -346,6 +349,7 @@ def conflict_close(
         organisation_id=conflict.organisation_id,
         changes=audit.diff(before, audit.snapshot(conflict, AUDITED)),
     )
+    recompute_later(conflict.client_id)
     return conflict
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rapport.audit import services as audit
+from rapport.clients.health_services import recompute_later
 from rapport.clients.selectors import client_portal_contacts
 from rapport.core.services import assign, require
 from rapport.notify.services import email_queue
@@ -265,6 +266,7 @@ def risk_occurred(*, actor: Actor, risk: Risk, description: str = "") -> Issue:
             "from_risk": [None, risk.reference],
         },
     )
+    recompute_later(issue.project.client_id)
     return issue
 
 
@@ -299,6 +301,7 @@ def issue_create(
         organisation_id=project.organisation_id,
         changes=audit.diff({}, audit.snapshot(issue, ISSUE_AUDITED)),
     )
+    recompute_later(issue.project.client_id)
     return issue
 
 
@@ -379,6 +382,7 @@ def issue_update(
         )
     if client_visible and not issue.is_shared:
         _share(actor, issue)
+    recompute_later(issue.project.client_id)
     return issue
 
 
@@ -463,6 +467,7 @@ def issue_resolve(*, actor: Actor, issue: Issue, resolution: str) -> Issue:
     )
     if issue.is_shared:
         _tell_client(issue, "resolved")
+    recompute_later(issue.project.client_id)
     return issue
 
 
