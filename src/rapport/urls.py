@@ -30,6 +30,7 @@ urlpatterns = [
     path("app/projects/<int:project_id>/closure/", include("rapport.closure.urls")),
     path("app/settings/check-ins/", include("rapport.closure.settings_urls")),
     path("app/lessons/", include("rapport.lessons.urls")),
+    path("app/portfolio/", include("rapport.portfolio.urls")),
     path("app/audit/", include("rapport.audit.urls")),
     path("app/outbox/", include("rapport.notify.urls")),
     path("portal/", include("rapport.portal.urls")),

@@ -323,7 +323,6 @@ def health_data(
             for issue in open_issues
         ],
         feedback=[
-            FeedbackFact(received_on=entry.received_on, scores=entry.scores())
-            for entry in feedback
+            FeedbackFact(received_on=entry.received_on, scores=entry.scores()) for entry in feedback
         ],
     )
