@@ -122,11 +122,42 @@ def test_each_column_on_fixed_data(world: World) -> None:
 
 def test_health_is_the_status_report_health(world: World) -> None:
     """The bulk computation agrees with a status report's, project by project."""
+    from rapport.feedback.models import Feedback
+    from rapport.risks.models import Issue, Risk
+
     side = world.one
-    _alpha(side)
-    response = login(side.owner).get(URL)
+    project = _alpha(side)
     today = timezone.localdate()
-    for row in _rows(response):
+    for number in (1, 2):
+        Risk.objects.create(
+            project=project,
+            number=number,
+            title=f"Risk {number}",
+            probability=4,
+            impact=3 + number,
+            score=4 * (3 + number),
+            owner=side.pm,
+        )
+        Issue.objects.create(
+            project=project,
+            number=number,
+            title=f"Issue {number}",
+            owner=side.pm,
+            due_date=today - timedelta(days=number * 10),
+            affects_schedule=True,
+        )
+        Feedback.objects.create(
+            organisation=side.organisation,
+            project=project,
+            source="call",
+            received_on=today - timedelta(days=number),
+            quality=number,
+            nps=3,
+        )
+    response = login(side.owner).get(URL)
+    rows = _rows(response)
+    assert len(_row(response, "ALPHA").health["dimensions"]["risks_issues"]["reasons"]) == 3
+    for row in rows:
         _snapshot, facts = gather(row.project, period_start=today, period_end=today, as_of=today)
         assert row.health == health.assess(facts, side.organisation.health_thresholds), (
             row.project.code
