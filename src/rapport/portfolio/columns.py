@@ -11,7 +11,6 @@ from typing import Any
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from rapport.portfolio.selectors import PortfolioRow
 from rapport.reports import health
@@ -65,7 +64,7 @@ COLUMNS: list[Column] = [
     ),
     Column(
         "status",
-        pgettext_lazy("project", "Status"),
+        _("Status"),
         lambda r: r.project.get_status_display().lower(),
         lambda r: r.project.get_status_display(),
     ),

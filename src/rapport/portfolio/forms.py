@@ -8,7 +8,6 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from rapport.clients.selectors import clients_visible_to
 from rapport.portfolio.columns import BY_KEY, DEFAULT_SORT
@@ -24,7 +23,7 @@ SORTS = [key for column in BY_KEY for key in (column, f"-{column}")]
 class PortfolioFilterForm(forms.Form):
     client = forms.TypedChoiceField(label=_("Client"), required=False, coerce=int)
     pm = forms.TypedChoiceField(label=_("Project manager"), required=False, coerce=int)
-    status = forms.ChoiceField(label=pgettext_lazy("project", "Status"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
     health = forms.ChoiceField(label=_("Overall health"), required=False)
     sort = forms.ChoiceField(
         label=_("Sort by"), required=False, choices=[(key, key) for key in SORTS]
