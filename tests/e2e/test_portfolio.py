@@ -85,7 +85,7 @@ def test_filter_sort_and_export_by_keyboard(
     with page.expect_download() as download:
         page.get_by_role("link", name="Export CSV").focus()
         page.keyboard.press("Enter")
-    text = open(download.value.path(), encoding="utf-8-sig").read()  # noqa: PTH123, SIM115
+    text = download.value.path().read_text(encoding="utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     assert [row[0] for row in rows[1:]] == ["CON-1", "CON-2"]
 
