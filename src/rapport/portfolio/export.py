@@ -13,6 +13,7 @@ from datetime import date
 from io import BytesIO, StringIO
 
 from django.http import HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 from openpyxl import Workbook
 
@@ -41,8 +42,11 @@ def table(rows: list[PortfolioRow]) -> tuple[list[str], list[list[Cell]]]:
     return heading, cells
 
 
-def _filename(extension: str) -> str:
-    return f"portfolio-{timezone.localdate().isoformat()}.{extension}"
+def _as_download(response: HttpResponseBase, extension: str) -> None:
+    """A dated file name; never kept by a shared cache."""
+    name = f"portfolio-{timezone.localdate().isoformat()}.{extension}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
 
 
 def _csv_text(value: Cell) -> str:
@@ -69,7 +73,7 @@ def csv_response(rows: list[PortfolioRow]) -> StreamingHttpResponse:
             buffer.truncate()
 
     response = StreamingHttpResponse(chunks(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
+    _as_download(response, "csv")
     return response
 
 
@@ -83,5 +87,5 @@ def xlsx_response(rows: list[PortfolioRow]) -> HttpResponse:
     content = BytesIO()
     workbook.save(content)
     response = HttpResponse(content.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{_filename("xlsx")}"'
+    _as_download(response, "xlsx")
     return response

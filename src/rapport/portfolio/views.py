@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
@@ -16,13 +18,21 @@ from rapport.portfolio.columns import COLUMNS, sort_rows
 from rapport.portfolio.forms import PortfolioFilterForm
 from rapport.portfolio.permissions import can_view_portfolio
 from rapport.portfolio.selectors import PortfolioRow, portfolio_projects, portfolio_rows
+from rapport.projects.models import Project
 from rapport.tenancy.access import member_required
 from rapport.tenancy.actors import ActorRequest
 
 
-def _portfolio(
-    request: ActorRequest,
-) -> tuple[PortfolioFilterForm, dict[str, Any], Any, list[PortfolioRow]]:
+@dataclass(frozen=True)
+class Portfolio:
+    form: PortfolioFilterForm
+    sort: str
+    projects: QuerySet[Project]  # after the client, PM and status filters
+    rows: list[PortfolioRow]  # after the health filter too, sorted
+
+
+def _portfolio(request: ActorRequest) -> Portfolio:
+    """What the page and the exports show: the same filters and sort, read once."""
     if not can_view_portfolio(request.actor):
         raise PermissionDenied
     form = PortfolioFilterForm(request.GET, actor=request.actor)
@@ -36,7 +46,7 @@ def _portfolio(
     rows = portfolio_rows(actor=request.actor, projects=projects)
     if chosen["health"]:
         rows = [row for row in rows if row.overall == chosen["health"]]
-    return form, chosen, projects, sort_rows(rows, chosen["sort"])
+    return Portfolio(form, chosen["sort"], projects, sort_rows(rows, chosen["sort"]))
 
 
 def _query(params: QueryDict, **changes: str) -> str:
@@ -71,22 +81,25 @@ def _headings(params: QueryDict, sort: str) -> list[dict[str, Any]]:
 
 
 @member_required
-def portfolio(request: ActorRequest) -> HttpResponse:
-    form, chosen, projects, rows = _portfolio(request)
+def portfolio_page(request: ActorRequest) -> HttpResponse:
+    portfolio = _portfolio(request)
+    rows = portfolio.rows
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     page.param = "page"  # type: ignore[attr-defined] # read by core/pagination.html
     return render(
         request,
         "portfolio/portfolio.html",
         {
-            "form": form,
+            "form": portfolio.form,
             "page": page,
             "total": len(rows),
-            "headings": _headings(request.GET, chosen["sort"]),
+            "headings": _headings(request.GET, portfolio.sort),
             "export_query": _query(request.GET),
             "health_chart": charts.health_distribution(rows),
             "slip_chart": charts.slip_distribution(rows),
-            "satisfaction_chart": charts.satisfaction_trend(projects, today=timezone.localdate()),
+            "satisfaction_chart": charts.satisfaction_trend(
+                portfolio.projects, today=timezone.localdate()
+            ),
             "max_export": export.MAX_ROWS,
         },
     )
@@ -94,9 +107,10 @@ def portfolio(request: ActorRequest) -> HttpResponse:
 
 @member_required
 def portfolio_csv(request: ActorRequest) -> HttpResponse:
-    return export.csv_response(_portfolio(request)[3])  # type: ignore[return-value]
+    response = export.csv_response(_portfolio(request).rows)
+    return cast(HttpResponse, response)  # streamed; the access decorators are typed for pages
 
 
 @member_required
 def portfolio_xlsx(request: ActorRequest) -> HttpResponse:
-    return export.xlsx_response(_portfolio(request)[3])
+    return export.xlsx_response(_portfolio(request).rows)
