@@ -82,7 +82,9 @@ def _grouped(rows: Iterable[Any], key: str = "project_id") -> dict[int, list[Any
     return groups
 
 
-def _progress(projects: QuerySet[Project], by_id: dict[int, Project], today: date) -> dict:
+def _progress(
+    projects: QuerySet[Project], by_id: dict[int, Project], today: date
+) -> dict[int, progress.Progress]:
     """Each project's progress, from four queries over all of them."""
     milestones = _grouped(
         Milestone.objects.filter(project__in=projects).order_by("baseline_date", "id")
@@ -117,7 +119,9 @@ def _progress(projects: QuerySet[Project], by_id: dict[int, Project], today: dat
     }
 
 
-def _changes(projects: QuerySet[Project]) -> tuple[dict[int, list[str]], dict[int, int], dict]:
+def _changes(
+    projects: QuerySet[Project],
+) -> tuple[dict[int, list[str]], dict[int, int], dict[int, Decimal]]:
     """Pending references, approved days and approved cost per project: three queries."""
     pending: dict[int, list[str]] = defaultdict(list)
     for change_request in (
@@ -162,18 +166,20 @@ def last_client_contact(projects: QuerySet[Project]) -> dict[int, datetime]:
     return latest
 
 
-def _financial_project_ids(actor: Actor, projects: list[Project]) -> set[int]:
+def _financial_project_ids(
+    actor: Actor, projects: QuerySet[Project], project_list: list[Project]
+) -> set[int]:
     """Projects whose money the actor may see (``projects.permissions.can_view_financials``
     for many projects in one query): admins all, a PM their own, a member where granted."""
     if actor.is_admin:
-        return {p.pk for p in projects}
+        return {p.pk for p in project_list}
     user_id = actor.user.pk if actor.user else 0
     granted = set(
         ProjectMember.objects.filter(
-            project__in=[p.pk for p in projects], user_id=user_id, can_see_financials=True
+            project__in=projects, user_id=user_id, can_see_financials=True
         ).values_list("project_id", flat=True)
     )
-    own = {p.pk for p in projects if actor.is_manager and p.pm_id == user_id}
+    own = {p.pk for p in project_list if actor.is_manager and p.pm_id == user_id}
     return own | granted
 
 
@@ -197,27 +203,26 @@ def portfolio_rows(
     today = as_of or timezone.localdate()
     project_list = list(projects.select_related("client", "pm").order_by("code", "pk"))
     by_id = {p.pk: p for p in project_list}
-    ids = projects.values("pk")
-    computed = _progress(ids, by_id, today)  # type: ignore[arg-type]
-    pending, approved_days, approved_cost = _changes(ids)  # type: ignore[arg-type]
+    computed = _progress(projects, by_id, today)
+    pending, approved_days, approved_cost = _changes(projects)
     risks = _grouped(
         Risk.objects.filter(
-            project__in=ids, status__in=(Risk.Status.OPEN, Risk.Status.MITIGATING)
+            project__in=projects, status__in=(Risk.Status.OPEN, Risk.Status.MITIGATING)
         ).order_by("-score", "number")
     )
     issues = _grouped(
-        Issue.objects.filter(project__in=ids)
+        Issue.objects.filter(project__in=projects)
         .exclude(status=Issue.Status.RESOLVED)
         .order_by("number")
     )
     feedback = _grouped(
         Feedback.objects.filter(
-            project__in=ids, received_on__gt=feedback_since(today), received_on__lte=today
+            project__in=projects, received_on__gt=feedback_since(today), received_on__lte=today
         ).order_by("received_on", "pk")
     )
-    reports = _latest(StatusReport.objects.filter(project__in=ids), "published_at")
-    contact = last_client_contact(ids)  # type: ignore[arg-type]
-    money = _financial_project_ids(actor, project_list)
+    reports = _latest(StatusReport.objects.filter(project__in=projects), "published_at")
+    contact = last_client_contact(projects)
+    money = _financial_project_ids(actor, projects, project_list)
     overrides = actor.organisation.health_thresholds if actor.organisation else None
     rows = []
     for project in project_list:
