@@ -270,6 +270,8 @@ def test_bad_filter_values_are_ignored_with_a_message(world: World, params: dict
     assert {r.project.code for r in response.context["page"].paginator.object_list} == every
     if "page" not in params:
         assert "were not understood and were ignored" in response.content.decode()
+    if "sort" in params:  # the next filtering does not carry the bad sort on
+        assert '<input type="hidden" name="sort" value="code">' in response.content.decode()
     for export_url in (f"{URL}export.csv", f"{URL}export.xlsx"):
         assert http.get(export_url, params).status_code == 200
 

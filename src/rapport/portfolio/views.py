@@ -93,6 +93,7 @@ def portfolio_page(request: ActorRequest) -> HttpResponse:
             "form": portfolio.form,
             "page": page,
             "total": len(rows),
+            "sort": portfolio.sort,
             "headings": _headings(request.GET, portfolio.sort),
             "export_query": _query(request.GET),
             "health_chart": charts.health_distribution(rows),
