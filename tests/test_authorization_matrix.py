@@ -2120,6 +2120,22 @@ PAGES: dict[str, list[Case]] = {
     "feedback:org_analysis": [
         Case(scoped=False, ok=each(200, MANAGERS), denied=each(403, ("member", "outsider")))
     ],
+    # --- portfolio: the managers, each over the projects they may see ---------------------
+    **{
+        name: [
+            Case(scoped=False, ok=each(200, MANAGERS), denied=each(403, ("member", "outsider"))),
+            # another organisation's client id is an ignored filter (said on the page), never a
+            # way in: the other organisation's managers see their own portfolio
+            Case(
+                scoped=False,
+                label="client_a",
+                query=client_a_query,
+                ok=each(200, MANAGERS),
+                denied=each(403, ("member", "outsider")),
+            ),
+        ]
+        for name in ("portfolio:portfolio", "portfolio:export_csv", "portfolio:export_xlsx")
+    },
     "feedback:improvement_create": [
         Case(kwargs=project_a, ok=each(200, ON_PROJECT_A)),
         Case(

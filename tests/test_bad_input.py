@@ -43,6 +43,7 @@ QUERY_FUZZ = [
     {"client": "abc"},
     {"client_id": "abc"},
     {"action": "nope", "type": "nope"},
+    {"pm": "99999999999999999999", "health": "<bad>", "sort": "'; --"},
 ]
 
 

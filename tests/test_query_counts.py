@@ -1090,6 +1090,83 @@ def search_rows(side: Side, n: int) -> None:
         every_kind(side.project_a, pm=side.actor(side.pm), phrase="Quokka 需求")
 
 
+def portfolio_projects(side: Side, n: int) -> None:
+    """Projects of client A managed by side.pm, each with everything a portfolio row reads:
+    milestones, budget, costs and hours, change requests (pending, and approved with a cost),
+    an open risk and issue, feedback, a published report, a touchpoint and a message thread."""
+    from decimal import Decimal
+
+    from rapport.changes.models import ChangeRequest, CostImpact
+    from rapport.communication.models import Interaction
+    from rapport.feedback.models import Feedback
+    from rapport.messaging.models import Thread
+    from rapport.projects.models import BudgetLine, CostEntry, Milestone, TimeEntry
+    from rapport.reports.models import StatusReport
+    from rapport.risks.models import Issue, Risk
+
+    today, now = timezone.localdate(), timezone.now()
+    for i in range(n):
+        project = factories.ProjectFactory(
+            client=side.client_a,
+            pm=side.pm,
+            start_date=today - timedelta(days=60),
+            end_date=today + timedelta(days=60 + i % 5),
+        )
+        Milestone.objects.create(
+            project=project, name="Launch", baseline_date=today + timedelta(days=i % 40)
+        )
+        BudgetLine.objects.create(project=project, category="labour", amount=Decimal("1000"))
+        CostEntry.objects.create(
+            project=project, category="licences", date=today, amount=Decimal(i + 1)
+        )
+        TimeEntry.objects.create(
+            project=project, person=side.pm, date=today, hours=Decimal("1"), rate=Decimal("50")
+        )
+        ChangeRequest.objects.create(
+            project=project, number=1, title="Pending", description="x", state="submitted"
+        )
+        approved = ChangeRequest.objects.create(
+            project=project,
+            number=2,
+            title="Approved",
+            description="x",
+            state="approved",
+            schedule_days=3,
+        )
+        CostImpact.objects.create(change_request=approved, category="labour", amount=Decimal("5"))
+        Risk.objects.create(
+            project=project,
+            number=1,
+            title="Risk",
+            probability=5,
+            impact=4,
+            score=20,
+            owner=side.pm,
+        )
+        Issue.objects.create(
+            project=project, number=1, title="Issue", owner=side.pm, due_date=today
+        )
+        Feedback.objects.create(
+            organisation=side.organisation,
+            project=project,
+            source="call",
+            received_on=today,
+            progress=1 + i % 5,
+        )
+        StatusReport.objects.create(
+            project=project, number=1, period_start=today, period_end=today, published_at=now
+        )
+        Interaction.objects.create(
+            organisation=side.organisation,
+            client=side.client_a,
+            project=project,
+            occurred_at=now,
+            channel="call",
+            summary="Call",
+        )
+        Thread.objects.create(project=project, subject="Hello", created_by_user=side.pm)
+
+
 LISTS: dict[str, ListPage] = {
     "clients:list": ListPage(lambda s: "/app/clients/", "owner", clients),
     "clients:list at risk first": ListPage(lambda s: "/app/clients/", "pm", scored_clients),
@@ -1465,6 +1542,14 @@ LISTS: dict[str, ListPage] = {
     "reports:detail risks and issues": ListPage(
         _draft_report_page, "pm", risks_and_issues_read_again
     ),
+    "portfolio": ListPage(lambda s: "/app/portfolio/", "owner", portfolio_projects),
+    "portfolio as pm": ListPage(lambda s: "/app/portfolio/?sort=-slip", "pm", portfolio_projects),
+    "portfolio export.csv": ListPage(
+        lambda s: f"/app/portfolio/export.csv?client={s.client_a.pk}", "owner", portfolio_projects
+    ),
+    "portfolio export.xlsx": ListPage(
+        lambda s: "/app/portfolio/export.xlsx?health=red", "pm", portfolio_projects
+    ),
 }
 
 
@@ -1511,3 +1596,30 @@ def test_query_count_does_not_grow_with_rows(world: World, name: str) -> None:
         "an N+1 query. Fix the selector (select_related / prefetch_related).\n"
         f"With 2 rows:\n{_listing(few)}\nWith 50 rows:\n{_listing(many)}"
     )
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/app/portfolio/", "/app/portfolio/export.csv?sort=-burn", "/app/portfolio/export.xlsx"],
+)
+def test_portfolio_runs_as_many_queries_for_200_projects_as_for_2(world: World, url: str) -> None:
+    """The portfolio computes every project's health at once: at 200 projects it runs the
+    queries it runs at 2, and every row is there."""
+    side = world.one
+    http = login(side.owner)
+    side.project_a.delete()  # start from the projects made here only
+    side.project_a_draft.delete()
+    side.project_b.delete()
+
+    portfolio_projects(side, 2)
+    _queries(http, url, {})
+    few = _queries(http, url, {})
+    portfolio_projects(side, 198)
+    many = _queries(http, url, {})
+
+    assert len(few) == len(many), (
+        f"GET {url} runs {len(few)} queries with 2 projects but {len(many)} with 200.\n"
+        f"With 2:\n{_listing(few)}\nWith 200:\n{_listing(many)}"
+    )
+    assert len(many) <= 30, _listing(many)
+    assert http.get("/app/portfolio/").context["total"] == 200

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "rapport.messaging",
     "rapport.meetings",
     "rapport.portal",
+    "rapport.portfolio",
     "rapport.jobs",
 ]
 

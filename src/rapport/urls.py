@@ -32,6 +32,7 @@ urlpatterns = [
     path("app/settings/client-health/", include("rapport.clients.settings_urls")),
     path("app/lessons/", include("rapport.lessons.urls")),
     path("app/search/", include("rapport.search.urls")),
+    path("app/portfolio/", include("rapport.portfolio.urls")),
     path("app/audit/", include("rapport.audit.urls")),
     path("app/outbox/", include("rapport.notify.urls")),
     path("portal/", include("rapport.portal.urls")),

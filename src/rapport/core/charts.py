@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.utils.html import escape, format_html
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 PALETTE = {"plan": "#8a94a6", "actual": "#1f5fa8", "forecast": "#c2410c"}
@@ -125,6 +125,65 @@ def step_chart(
         legend_x += 24 + 7 * len(s.label) + 10 * sum(1 for ch in s.label if ord(ch) > 0x2E80)
     parts.append(mark_safe("</svg>"))
     return mark_safe("".join(str(part) for part in parts))  # noqa: S308 - parts are escaped
+
+
+BAR = "#1f5fa8"
+
+
+def bar_chart(
+    rows: Sequence[tuple[str, str, int]],
+    *,
+    title: str,
+    colours: dict[str, str] | None = None,
+    width: int = 640,
+) -> SafeString:
+    """One horizontal bar per ``(code, label, count)`` with its count, coloured by code where
+    ``colours`` says (else blue); empty when every count is zero."""
+    if not any(count for _code, _label, count in rows):
+        return mark_safe("")
+    label_w, pad, bar_h, gap = 210, 12, 22, 8
+    height = pad * 2 + len(rows) * (bar_h + gap)
+    most = max(count for _code, _label, count in rows)
+    plot_w = width - label_w - pad * 2 - 40
+
+    def length(count: int) -> float:
+        return round(plot_w * count / most, 1) if most else 0
+
+    bars = format_html_join(
+        "",
+        '<g data-code="{}">'
+        '<text x="{}" y="{}" text-anchor="end" font-size="12" fill="#5f6b7a">{}</text>'
+        '<rect x="{}" y="{}" width="{}" height="{}" rx="3" fill="{}"><title>{}: {}</title></rect>'
+        '<text x="{}" y="{}" font-size="12" fill="#5f6b7a">{}</text></g>',
+        (
+            (
+                code,
+                label_w,
+                pad + i * (bar_h + gap) + bar_h * 0.7,
+                label,
+                label_w + pad,
+                pad + i * (bar_h + gap),
+                length(count),
+                bar_h,
+                (colours or {}).get(code, BAR),
+                label,
+                count,
+                label_w + pad + length(count) + 6,
+                pad + i * (bar_h + gap) + bar_h * 0.7,
+                count,
+            )
+            for i, (code, label, count) in enumerate(rows)
+        ),
+    )
+    return format_html(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" role="img" class="chart" '
+        'aria-label="{}"><title>{}</title>{}</svg>',
+        width,
+        height,
+        title,
+        title,
+        bars,
+    )
 
 
 def _short(value: float) -> str:

@@ -103,8 +103,47 @@ def labour_cost() -> ExpressionWrapper:
 
 def compute(project: Project, as_of: date | None = None) -> Progress:
     """A fixed number of queries, whatever the project's size."""
-    today = as_of or timezone.localdate()
+    budget = {
+        line["category"]: line["total"]
+        for line in project.budget_lines.values("category").annotate(total=Sum("amount"))
+    }
+    costs = [
+        (entry["category"], entry["date"], entry["total"])
+        for entry in CostEntry.objects.filter(project=project)
+        .values("category", "date")
+        .annotate(total=Sum("amount"))
+    ]
+    labour = [
+        (row["date"], row["total"])
+        for row in TimeEntry.objects.filter(project=project)
+        .values("date")
+        .annotate(total=Sum(labour_cost()))
+    ]
     milestones = list(project.milestones.order_by("baseline_date", "id"))
+    return assemble(
+        project,
+        milestones=milestones,
+        budget=budget,
+        costs=costs,
+        labour=labour,
+        as_of=as_of or timezone.localdate(),
+    )
+
+
+def assemble(
+    project: Project,
+    *,
+    milestones: list[Milestone],
+    budget: dict[str, Decimal],
+    costs: list[tuple[str, date, Decimal]],
+    labour: list[tuple[date, Decimal]],
+    as_of: date,
+) -> Progress:
+    """The arithmetic of ``compute`` over data already read: the milestones in baseline order,
+    the budget per category, the costs per (category, date) and the labour cost per date. The
+    portfolio reads these for many projects at once and assembles each project's progress
+    here, so a project and the portfolio never disagree."""
+    today = as_of
     rows = []
     for milestone in milestones:
         expected = milestone.expected_date
@@ -116,31 +155,25 @@ def compute(project: Project, as_of: date | None = None) -> Progress:
     baseline_end = project.end_date
     forecast_end = max([baseline_end, *(m.expected_date for m in milestones)])
 
-    budget: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    for line in project.budget_lines.values("category").annotate(total=Sum("amount")):
-        budget[line["category"]] = line["total"].quantize(CENT)
+    planned: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for category, total in budget.items():
+        planned[category] = Decimal(total).quantize(CENT)
     actual: dict[str, Decimal] = defaultdict(lambda: ZERO)
     by_date: dict[date, Decimal] = defaultdict(lambda: ZERO)
-    for entry in (
-        CostEntry.objects.filter(project=project)
-        .values("category", "date")
-        .annotate(total=Sum("amount"))
-    ):
-        total = entry["total"].quantize(CENT)  # SQLite sums carry spurious places
-        actual[entry["category"]] += total
-        by_date[entry["date"]] += total
-    for labour in (
-        TimeEntry.objects.filter(project=project).values("date").annotate(total=Sum(labour_cost()))
-    ):
-        cost = Decimal(labour["total"]).quantize(CENT)
+    for category, day, amount in costs:
+        total = Decimal(amount).quantize(CENT)  # SQLite sums carry spurious places
+        actual[category] += total
+        by_date[day] += total
+    for day, amount in labour:
+        cost = Decimal(amount).quantize(CENT)
         actual[BudgetCategory.LABOUR] += cost
-        by_date[labour["date"]] += cost
+        by_date[day] += cost
     budget_rows = [
-        BudgetRow(value, str(label), budget[value], actual[value])
+        BudgetRow(value, str(label), planned[value], actual[value])
         for value, label in BudgetCategory.choices
-        if budget[value] or actual[value]
+        if planned[value] or actual[value]
     ]
-    bac = sum(budget.values(), ZERO)
+    bac = sum(planned.values(), ZERO)
     ac = sum((cost for day, cost in by_date.items() if day <= today), ZERO)
     weight_total = sum((m.weight for m in milestones), ZERO)
 

@@ -246,8 +246,43 @@ def gather(
             ],
         },
     }
-    facts = HealthData(
-        as_of=today,
+    facts = health_data(
+        project,
+        computed,
+        pending_changes=[item["reference"] for item in pending],
+        approved_change_days=log.approved_days,
+        approved_change_cost=log.approved_cost,
+        open_risks=risks,
+        open_issues=open_issues,
+        feedback=list(
+            Feedback.objects.filter(
+                project=project, received_on__gt=feedback_since(today), received_on__lte=today
+            ).order_by("received_on", "pk")
+        ),
+    )
+    return snapshot, facts
+
+
+def feedback_since(today: date) -> date:
+    """The day before the satisfaction window starts: feedback received after it counts."""
+    return today - timedelta(days=SATISFACTION_WINDOW_DAYS)
+
+
+def health_data(
+    project: Project,
+    computed: progress.Progress,
+    *,
+    pending_changes: list[str],
+    approved_change_days: int,
+    approved_change_cost: Decimal,
+    open_risks: list[Risk],
+    open_issues: list[Issue],
+    feedback: list[Feedback],
+) -> HealthData:
+    """The facts the health rules read, from a project's progress and its open items: one
+    shape for a status report and for the portfolio's many projects."""
+    return HealthData(
+        as_of=computed.as_of,
         start_date=project.start_date,
         baseline_end=computed.baseline_end,
         forecast_end=computed.forecast_end,
@@ -264,9 +299,9 @@ def gather(
         bac=computed.bac,
         ac=computed.ac,
         cpi=computed.cpi,
-        pending_changes=[item["reference"] for item in pending],
-        approved_change_days=log.approved_days,
-        approved_change_cost=log.approved_cost,
+        pending_changes=pending_changes,
+        approved_change_days=approved_change_days,
+        approved_change_cost=approved_change_cost,
         open_risks=[
             RiskFact(
                 reference=risk.reference,
@@ -275,7 +310,7 @@ def gather(
                 mitigated=bool(risk.mitigation.strip()),
                 client_visible=risk.client_visible,
             )
-            for risk in risks
+            for risk in open_risks
         ],
         open_issues=[
             IssueFact(
@@ -288,12 +323,6 @@ def gather(
             for issue in open_issues
         ],
         feedback=[
-            FeedbackFact(received_on=feedback.received_on, scores=feedback.scores())
-            for feedback in Feedback.objects.filter(
-                project=project,
-                received_on__gt=today - timedelta(days=SATISFACTION_WINDOW_DAYS),
-                received_on__lte=today,
-            ).order_by("received_on", "pk")
+            FeedbackFact(received_on=entry.received_on, scores=entry.scores()) for entry in feedback
         ],
     )
-    return snapshot, facts

@@ -1,0 +1,90 @@
+"""The portfolio's charts, as server-side SVG: health distribution and forecast slip over the
+rows shown (after the filters), and the organisation's satisfaction trend."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Avg, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from rapport.core.charts import bar_chart
+from rapport.feedback.charts import score_chart
+from rapport.feedback.models import Dimension, Feedback
+from rapport.portfolio.selectors import PortfolioRow
+from rapport.projects.models import Project
+from rapport.reports import health
+from rapport.reports.charts import COLOURS
+
+# (code, label, most days late in the bucket; None: no upper bound)
+SLIP_BUCKETS = [
+    ("on_time", gettext_lazy("On time or early"), 0),
+    ("week", gettext_lazy("1–7 days late"), 7),
+    ("month", gettext_lazy("8–30 days late"), 30),
+    ("quarter", gettext_lazy("31–90 days late"), 90),
+    ("more", gettext_lazy("More than 90 days late"), None),
+]
+TREND_MONTHS = 12
+
+
+def health_distribution(rows: list[PortfolioRow]) -> SafeString:
+    """How many projects are green, amber, red and unknown overall."""
+    counts = dict.fromkeys((health.GREEN, health.AMBER, health.RED, health.GREY), 0)
+    for row in rows:
+        counts[row.overall] += 1
+    return bar_chart(
+        [(colour, health.colour_label(colour), count) for colour, count in counts.items()],
+        title=_("Projects by overall health"),
+        colours=COLOURS,
+    )
+
+
+def slip_bucket(days: int) -> str:
+    for code, _label, most in SLIP_BUCKETS:
+        if most is None or days <= most:
+            return code
+    return SLIP_BUCKETS[-1][0]
+
+
+def slip_distribution(rows: list[PortfolioRow]) -> SafeString:
+    """How many projects are forecast to end on time, or how late, against their baseline."""
+    counts = {code: 0 for code, _label, _most in SLIP_BUCKETS}
+    for row in rows:
+        counts[slip_bucket(row.slip_days)] += 1
+    return bar_chart(
+        [(code, str(label), counts[code]) for code, label, _most in SLIP_BUCKETS],
+        title=_("Projects by forecast slip"),
+    )
+
+
+def satisfaction_trend(projects: QuerySet[Project], *, today: date) -> SafeString:
+    """The monthly average score of each feedback dimension (1–5) over the last twelve months,
+    across the given projects: one query."""
+    since = (today.replace(day=1) - timedelta(days=31 * (TREND_MONTHS - 1))).replace(day=1)
+    months = (
+        Feedback.objects.filter(
+            project__in=projects, received_on__gte=since, received_on__lte=today
+        )
+        .annotate(month=TruncMonth("received_on"))
+        .values("month")
+        .annotate(**{name: Avg(name) for name in Dimension.values})
+        .order_by("month")
+    )
+    lines: dict[str, list[tuple[date, Decimal]]] = {name: [] for name in Dimension.values}
+    for month in months:
+        averages: dict[str, Any] = dict(month)
+        for name in Dimension.values:
+            if averages[name] is not None:
+                lines[name].append(
+                    (averages["month"], Decimal(str(averages[name])).quantize(Decimal("0.1")))
+                )
+    labels = dict(Dimension.choices)
+    return score_chart(
+        [(str(labels[name]), line) for name, line in lines.items() if line],
+        title=_("Client satisfaction by month (average score)"),
+    )
