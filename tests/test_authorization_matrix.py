@@ -54,7 +54,9 @@ from rapport.communication import services as comm_services
 from rapport.communication.models import Interaction, PlanItem, Stakeholder
 from rapport.core.tokens import digest
 from rapport.feedback import followups as feedback_followups
+from rapport.feedback import schedule as feedback_schedule
 from rapport.feedback import services as feedback_services
+from rapport.feedback import template_services as feedback_templates
 from rapport.feedback.models import Survey, SurveyInvitation
 from rapport.lessons.models import Lesson, LessonTerm
 from rapport.meetings import minutes as minutes_services
@@ -1054,6 +1056,57 @@ def survey_form(side: Side) -> dict[str, Any]:
     }
 
 
+def feedback_settings_form(side: Side) -> dict[str, Any]:
+    return {"low_rating": "2", "low_nps": "6", "follow_up_days": "3", "remind_after_days": "5"}
+
+
+def default_template(side: Side) -> dict[str, Any]:
+    return {"template_id": feedback_services.template_default(organisation=side.organisation).pk}
+
+
+def unused_template(side: Side) -> dict[str, Any]:
+    """A fresh template no survey uses (each delete request deletes its own)."""
+    template = feedback_templates.template_save(
+        actor=side.actor(side.owner),
+        name=f"Matrix template {next(_serial)}",
+        questions=[template_question_form()],
+    )
+    return {"template_id": template.pk}
+
+
+def template_question_form() -> dict[str, Any]:
+    return {"kind": "rating", "dimension": "quality", "text_en": "Quality?", "text_zh": "质量？"}
+
+
+def template_form(side: Side) -> dict[str, Any]:
+    return {
+        "name": f"Matrix template {next(_serial)}",
+        "questions-TOTAL_FORMS": "1",
+        "questions-INITIAL_FORMS": "0",
+        **{f"questions-0-{name}": value for name, value in template_question_form().items()},
+    }
+
+
+def schedule_form(side: Side) -> dict[str, Any]:
+    return {
+        "trigger": "monthly",
+        "day_of_month": "1",
+        "template": feedback_services.template_default(organisation=side.organisation).pk,
+        "contacts": [side.contact_a.pk],
+    }
+
+
+def schedule_of(side: Side) -> dict[str, Any]:
+    schedule = feedback_schedule.schedule_save(
+        actor=side.actor(side.pm),
+        project=side.project_a,
+        trigger="closure",
+        template_id=feedback_services.template_default(organisation=side.organisation).pk,
+        all_portal_contacts=True,
+    )
+    return {"project_id": side.project_a.pk, "schedule_id": schedule.pk}
+
+
 def feedback_form(side: Side) -> dict[str, Any]:
     return {
         "source": "call",
@@ -2002,6 +2055,77 @@ PAGES: dict[str, list[Case]] = {
             ok=each(302, MANAGERS),
             denied={"member": 403},
         ),
+    ],
+    "feedback:schedules": [
+        Case(kwargs=project_a, ok=each(200, MANAGERS), denied={"member": 403}),
+        Case(
+            label="post",
+            method="POST",
+            kwargs=project_a,
+            data=schedule_form,
+            ok=each(302, MANAGERS),
+            denied={"member": 403},
+        ),
+    ],
+    "feedback:schedule_delete": [
+        Case(method="POST", kwargs=schedule_of, ok=each(302, MANAGERS), denied={"member": 403})
+    ],
+    # The organisation's feedback settings are its admins'; its templates its managers'.
+    "feedback_settings:edit": [
+        Case(scoped=False, ok=each(200, ADMINS), denied=each(403, ("pm", "member", "outsider"))),
+        Case(
+            label="post",
+            method="POST",
+            scoped=False,
+            data=feedback_settings_form,
+            ok=each(302, ADMINS),
+            denied=each(403, ("pm", "member", "outsider")),
+        ),
+    ],
+    "feedback_settings:templates": [
+        Case(scoped=False, ok=each(200, MANAGERS), denied=each(403, ("member", "outsider")))
+    ],
+    "feedback_settings:template_create": [
+        Case(scoped=False, ok=each(200, MANAGERS), denied=each(403, ("member", "outsider"))),
+        Case(
+            label="post",
+            method="POST",
+            scoped=False,
+            data=template_form,
+            ok=each(302, MANAGERS),
+            denied=each(403, ("member", "outsider")),
+        ),
+    ],
+    "feedback_settings:template_edit": [
+        Case(
+            kwargs=default_template,
+            ok=each(200, MANAGERS),
+            denied=each(403, ("member", "outsider")),
+        ),
+        Case(
+            label="post",
+            method="POST",
+            kwargs=unused_template,
+            data=template_form,
+            ok=each(302, MANAGERS),
+            denied=each(403, ("member", "outsider")),
+        ),
+    ],
+    "feedback_settings:template_duplicate": [
+        Case(
+            method="POST",
+            kwargs=default_template,
+            ok=each(302, MANAGERS),
+            denied=each(403, ("member", "outsider")),
+        )
+    ],
+    "feedback_settings:template_delete": [
+        Case(
+            method="POST",
+            kwargs=unused_template,
+            ok=each(302, MANAGERS),
+            denied=each(403, ("member", "outsider")),
+        )
     ],
     "feedback:follow_up_handle": [
         Case(

@@ -1297,6 +1297,12 @@ LISTS: dict[str, ListPage] = {
     "api survey templates": ListPage(
         lambda s: "/api/v1/survey-templates", "pm", survey_templates, api=True
     ),
+    "feedback_settings:templates": ListPage(
+        lambda s: "/app/settings/feedback/templates/", "pm", survey_templates
+    ),
+    "feedback:schedules": ListPage(
+        lambda s: f"/app/projects/{s.project_a.pk}/feedback/schedules/", "pm", survey_templates
+    ),
     "api feedback": ListPage(
         lambda s: f"/api/v1/projects/{s.project_a.pk}/feedback", "pm", feedback_rows, api=True
     ),

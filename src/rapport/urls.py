@@ -29,6 +29,7 @@ urlpatterns = [
     path("survey/", include("rapport.feedback.public_urls")),
     path("app/projects/<int:project_id>/closure/", include("rapport.closure.urls")),
     path("app/settings/check-ins/", include("rapport.closure.settings_urls")),
+    path("app/settings/feedback/", include("rapport.feedback.settings_urls")),
     path("app/lessons/", include("rapport.lessons.urls")),
     path("app/audit/", include("rapport.audit.urls")),
     path("app/outbox/", include("rapport.notify.urls")),

@@ -96,7 +96,10 @@ class SurveyIn(Schema):
     contact_ids: list[Id] = Field(min_length=1, max_length=200)
     title: Annotated[str, StringConstraints(max_length=200)] = ""
     expires_in_days: int = Field(21, description="1 to 90")
-    remind_after_days: int = Field(5, description="1 to 30; at most two reminders")
+    remind_after_days: int | None = Field(
+        None, description="1 to 30; at most two reminders (default: the organisation's)"
+    )
+    template_id: Id | None = Field(None, description="default: the organisation's default")
 
 
 @router.get("/projects/{project_id}/surveys", response=list[SurveyOut], operation_id="surveys_list")
