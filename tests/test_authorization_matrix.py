@@ -1087,6 +1087,10 @@ def template_form(side: Side) -> dict[str, Any]:
     }
 
 
+def api_template_form(side: Side) -> dict[str, Any]:
+    return {"name": f"API template {next(_serial)}", "questions": [template_question_form()]}
+
+
 def schedule_form(side: Side) -> dict[str, Any]:
     return {
         "trigger": "monthly",
@@ -2505,6 +2509,24 @@ OPERATIONS: dict[tuple[str, str], list[Case]] = {
     ("POST", "/api/v1/projects/{project_id}/threads/{thread_id}/messages"): [
         api_case(kwargs=thread_of, data=reply_form, ok=each(201, ON_PROJECT_A))
     ],
+    # --- client feedback in the portal API: the contact's own surveys, answered once ---------
+    ("GET", "/api/v1/portal/projects/{project_id}/surveys"): [
+        portal_api_case(label="project_a", kwargs=project_a, ok={"contact_a": 200}),
+        portal_api_case(label="project_a_draft", kwargs=project_a_draft),
+        portal_api_case(label="project_b", kwargs=project_b, ok={"contact_b": 200}),
+    ],
+    ("POST", "/api/v1/portal/projects/{project_id}/surveys/{survey_id}/answer"): [
+        portal_api_case(
+            kwargs=survey_for_contact_a,
+            data=lambda side: {"answers": survey_answers(side)},
+            ok={"contact_a": 201},
+        )
+    ],
+    ("GET", "/api/v1/portal/projects/{project_id}/we-did"): [
+        portal_api_case(label="project_a", kwargs=project_a, ok={"contact_a": 200}),
+        portal_api_case(label="project_a_draft", kwargs=project_a_draft),
+        portal_api_case(label="project_b", kwargs=project_b, ok={"contact_b": 200}),
+    ],
     ("GET", "/api/v1/portal/projects/{project_id}/threads"): [
         portal_api_case(label="project_a", kwargs=project_a, ok={"contact_a": 200}),
         portal_api_case(label="project_a_draft", kwargs=project_a_draft),
@@ -2732,6 +2754,32 @@ OPERATIONS: dict[tuple[str, str], list[Case]] = {
     ],
     # --- client feedback: the team reads; the project's managers send surveys ---------------
     ("GET", "/api/v1/survey-templates"): [api_case(scoped=False, ok=each(200, MEMBERS))],
+    ("POST", "/api/v1/survey-templates"): [
+        api_case(
+            scoped=False,
+            data=api_template_form,
+            ok=each(201, MANAGERS),
+            denied=each(403, ("member", "outsider")),
+        )
+    ],
+    ("GET", "/api/v1/survey-templates/{template_id}"): [
+        api_case(kwargs=default_template, ok=each(200, MEMBERS))
+    ],
+    ("PUT", "/api/v1/survey-templates/{template_id}"): [
+        api_case(
+            kwargs=unused_template,
+            data=api_template_form,
+            ok=each(200, MANAGERS),
+            denied=each(403, ("member", "outsider")),
+        )
+    ],
+    ("DELETE", "/api/v1/survey-templates/{template_id}"): [
+        api_case(
+            kwargs=unused_template,
+            ok=each(204, MANAGERS),
+            denied=each(403, ("member", "outsider")),
+        )
+    ],
     ("GET", "/api/v1/projects/{project_id}/surveys"): [
         api_case(kwargs=project_a, ok=each(200, ON_PROJECT_A))
     ],

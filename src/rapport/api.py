@@ -188,6 +188,7 @@ def _register() -> None:
     from rapport.communication.api import router as communication_router
     from rapport.communication.log_api import router as touchpoints_router
     from rapport.feedback.api import router as feedback_router
+    from rapport.feedback.portal_api import portal_router as feedback_portal_router
     from rapport.meetings.api import router as meetings_router
     from rapport.meetings.portal_api import portal_router as meetings_portal_router
     from rapport.messaging.api import router as messaging_router
@@ -219,6 +220,7 @@ def _register() -> None:
     api.add_router("/v1/portal/", report_threads_portal_router)
     api.add_router("/v1/portal/", messaging_portal_router)
     api.add_router("/v1/portal/", meetings_portal_router)
+    api.add_router("/v1/portal/", feedback_portal_router)
     api.add_router("/v1/portal/", risks_portal_router)
 
 
