@@ -53,15 +53,24 @@ class QuestionForm(forms.Form):
     text_zh = forms.CharField(label=_("Question (Chinese)"), max_length=300)
     required = forms.BooleanField(label=_("Required"), required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+
+class BaseQuestionFormSet(forms.BaseFormSet):
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
         """The rows sit in a table under column headings: each input names itself."""
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.widget.attrs.setdefault("aria-label", str(field.label or ""))
+        super().add_fields(form, index)
+        for field in form.fields.values():
+            if not field.widget.is_hidden:
+                field.widget.attrs.setdefault("aria-label", str(field.label or ""))
 
 
 QuestionFormSet = forms.formset_factory(
-    QuestionForm, extra=1, can_delete=True, can_order=True, max_num=30, absolute_max=60
+    QuestionForm,
+    formset=BaseQuestionFormSet,
+    extra=1,
+    can_delete=True,
+    can_order=True,
+    max_num=30,
+    absolute_max=60,
 )
 
 
