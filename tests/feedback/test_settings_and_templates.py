@@ -252,3 +252,26 @@ def test_a_foreign_template_is_not_found(world):
     assert client.get(f"/app/settings/feedback/templates/{template.pk}/").status_code == 404
     assert client.post(f"/app/settings/feedback/templates/{template.pk}/delete/").status_code == 404
     assert SurveyTemplate.objects.filter(pk=template.pk).exists()
+
+
+def test_a_survey_is_sent_with_the_template_chosen_on_the_page_and_never_a_foreign_one(world):
+    side = world.one
+    own = template_services.template_save(actor=side.actor(side.pm), name="Short", questions=[_q()])
+    foreign = services.template_default(organisation=world.two.organisation)
+    client = login(side.pm)
+    url = f"/app/projects/{side.project_a.pk}/feedback/surveys/new/"
+    form = {"contacts": [side.contact_a.pk], "expires_in_days": "14", "remind_after_days": "5"}
+
+    refused = client.post(url, {**form, "template": foreign.pk})
+    assert refused.status_code == 200  # the choice is not offered: the form says so
+    assert "Select a valid choice" in refused.content.decode()
+    with pytest.raises(ValidationError) as error:
+        services.survey_send(
+            actor=side.actor(side.pm),
+            project=side.project_a,
+            contact_ids=[side.contact_a.pk],
+            template_id=foreign.pk,
+        )
+    assert "template" in error.value.message_dict
+    assert client.post(url, {**form, "template": own.pk}).status_code == 302
+    assert [s.template_id for s in side.project_a.surveys.all()] == [own.pk]
