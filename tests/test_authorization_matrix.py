@@ -54,7 +54,9 @@ from rapport.communication import services as comm_services
 from rapport.communication.models import Interaction, PlanItem, Stakeholder
 from rapport.core.tokens import digest
 from rapport.feedback import followups as feedback_followups
+from rapport.feedback import schedule as feedback_schedule
 from rapport.feedback import services as feedback_services
+from rapport.feedback import template_services as feedback_templates
 from rapport.feedback.models import Survey, SurveyInvitation
 from rapport.lessons.models import Lesson, LessonTerm
 from rapport.meetings import minutes as minutes_services
@@ -1106,6 +1108,61 @@ def survey_form(side: Side) -> dict[str, Any]:
     }
 
 
+def feedback_settings_form(side: Side) -> dict[str, Any]:
+    return {"low_rating": "2", "low_nps": "6", "follow_up_days": "3", "remind_after_days": "5"}
+
+
+def default_template(side: Side) -> dict[str, Any]:
+    return {"template_id": feedback_services.template_default(organisation=side.organisation).pk}
+
+
+def unused_template(side: Side) -> dict[str, Any]:
+    """A fresh template no survey uses (each delete request deletes its own)."""
+    template = feedback_templates.template_save(
+        actor=side.actor(side.owner),
+        name=f"Matrix template {next(_serial)}",
+        questions=[template_question_form()],
+    )
+    return {"template_id": template.pk}
+
+
+def template_question_form() -> dict[str, Any]:
+    return {"kind": "rating", "dimension": "quality", "text_en": "Quality?", "text_zh": "质量？"}
+
+
+def template_form(side: Side) -> dict[str, Any]:
+    return {
+        "name": f"Matrix template {next(_serial)}",
+        "questions-TOTAL_FORMS": "1",
+        "questions-INITIAL_FORMS": "0",
+        **{f"questions-0-{name}": value for name, value in template_question_form().items()},
+    }
+
+
+def api_template_form(side: Side) -> dict[str, Any]:
+    return {"name": f"API template {next(_serial)}", "questions": [template_question_form()]}
+
+
+def schedule_form(side: Side) -> dict[str, Any]:
+    return {
+        "trigger": "monthly",
+        "day_of_month": "1",
+        "template": feedback_services.template_default(organisation=side.organisation).pk,
+        "contacts": [side.contact_a.pk],
+    }
+
+
+def schedule_of(side: Side) -> dict[str, Any]:
+    schedule = feedback_schedule.schedule_save(
+        actor=side.actor(side.pm),
+        project=side.project_a,
+        trigger="closure",
+        template_id=feedback_services.template_default(organisation=side.organisation).pk,
+        all_portal_contacts=True,
+    )
+    return {"project_id": side.project_a.pk, "schedule_id": schedule.pk}
+
+
 def feedback_form(side: Side) -> dict[str, Any]:
     return {
         "source": "call",
@@ -2105,6 +2162,77 @@ PAGES: dict[str, list[Case]] = {
             denied={"member": 403},
         ),
     ],
+    "feedback:schedules": [
+        Case(kwargs=project_a, ok=each(200, MANAGERS), denied={"member": 403}),
+        Case(
+            label="post",
+            method="POST",
+            kwargs=project_a,
+            data=schedule_form,
+            ok=each(302, MANAGERS),
+            denied={"member": 403},
+        ),
+    ],
+    "feedback:schedule_delete": [
+        Case(method="POST", kwargs=schedule_of, ok=each(302, MANAGERS), denied={"member": 403})
+    ],
+    # The organisation's feedback settings are its admins'; its templates its managers'.
+    "feedback_settings:edit": [
+        Case(scoped=False, ok=each(200, ADMINS), denied=each(403, ("pm", "member", "outsider"))),
+        Case(
+            label="post",
+            method="POST",
+            scoped=False,
+            data=feedback_settings_form,
+            ok=each(302, ADMINS),
+            denied=each(403, ("pm", "member", "outsider")),
+        ),
+    ],
+    "feedback_settings:templates": [
+        Case(scoped=False, ok=each(200, MANAGERS), denied=each(403, ("member", "outsider")))
+    ],
+    "feedback_settings:template_create": [
+        Case(scoped=False, ok=each(200, MANAGERS), denied=each(403, ("member", "outsider"))),
+        Case(
+            label="post",
+            method="POST",
+            scoped=False,
+            data=template_form,
+            ok=each(302, MANAGERS),
+            denied=each(403, ("member", "outsider")),
+        ),
+    ],
+    "feedback_settings:template_edit": [
+        Case(
+            kwargs=default_template,
+            ok=each(200, MANAGERS),
+            denied=each(403, ("member", "outsider")),
+        ),
+        Case(
+            label="post",
+            method="POST",
+            kwargs=unused_template,
+            data=template_form,
+            ok=each(302, MANAGERS),
+            denied=each(403, ("member", "outsider")),
+        ),
+    ],
+    "feedback_settings:template_duplicate": [
+        Case(
+            method="POST",
+            kwargs=default_template,
+            ok=each(302, MANAGERS),
+            denied=each(403, ("member", "outsider")),
+        )
+    ],
+    "feedback_settings:template_delete": [
+        Case(
+            method="POST",
+            kwargs=unused_template,
+            ok=each(302, MANAGERS),
+            denied=each(403, ("member", "outsider")),
+        )
+    ],
     "feedback:follow_up_handle": [
         Case(
             method="POST",
@@ -2499,6 +2627,24 @@ OPERATIONS: dict[tuple[str, str], list[Case]] = {
     ("POST", "/api/v1/projects/{project_id}/threads/{thread_id}/messages"): [
         api_case(kwargs=thread_of, data=reply_form, ok=each(201, ON_PROJECT_A))
     ],
+    # --- client feedback in the portal API: the contact's own surveys, answered once ---------
+    ("GET", "/api/v1/portal/projects/{project_id}/surveys"): [
+        portal_api_case(label="project_a", kwargs=project_a, ok={"contact_a": 200}),
+        portal_api_case(label="project_a_draft", kwargs=project_a_draft),
+        portal_api_case(label="project_b", kwargs=project_b, ok={"contact_b": 200}),
+    ],
+    ("POST", "/api/v1/portal/projects/{project_id}/surveys/{survey_id}/answer"): [
+        portal_api_case(
+            kwargs=survey_for_contact_a,
+            data=lambda side: {"answers": survey_answers(side)},
+            ok={"contact_a": 201},
+        )
+    ],
+    ("GET", "/api/v1/portal/projects/{project_id}/we-did"): [
+        portal_api_case(label="project_a", kwargs=project_a, ok={"contact_a": 200}),
+        portal_api_case(label="project_a_draft", kwargs=project_a_draft),
+        portal_api_case(label="project_b", kwargs=project_b, ok={"contact_b": 200}),
+    ],
     ("GET", "/api/v1/portal/projects/{project_id}/threads"): [
         portal_api_case(label="project_a", kwargs=project_a, ok={"contact_a": 200}),
         portal_api_case(label="project_a_draft", kwargs=project_a_draft),
@@ -2843,6 +2989,32 @@ OPERATIONS: dict[tuple[str, str], list[Case]] = {
     ],
     # --- client feedback: the team reads; the project's managers send surveys ---------------
     ("GET", "/api/v1/survey-templates"): [api_case(scoped=False, ok=each(200, MEMBERS))],
+    ("POST", "/api/v1/survey-templates"): [
+        api_case(
+            scoped=False,
+            data=api_template_form,
+            ok=each(201, MANAGERS),
+            denied=each(403, ("member", "outsider")),
+        )
+    ],
+    ("GET", "/api/v1/survey-templates/{template_id}"): [
+        api_case(kwargs=default_template, ok=each(200, MEMBERS))
+    ],
+    ("PUT", "/api/v1/survey-templates/{template_id}"): [
+        api_case(
+            kwargs=unused_template,
+            data=api_template_form,
+            ok=each(200, MANAGERS),
+            denied=each(403, ("member", "outsider")),
+        )
+    ],
+    ("DELETE", "/api/v1/survey-templates/{template_id}"): [
+        api_case(
+            kwargs=unused_template,
+            ok=each(204, MANAGERS),
+            denied=each(403, ("member", "outsider")),
+        )
+    ],
     ("GET", "/api/v1/projects/{project_id}/surveys"): [
         api_case(kwargs=project_a, ok=each(200, ON_PROJECT_A))
     ],

@@ -348,6 +348,25 @@ def feedback_rows(side: Side, n: int) -> None:
         )
 
 
+def surveys_to_contact_a(side: Side, n: int) -> None:
+    """Open surveys of project A sent to contact A, each of another template."""
+    from rapport.feedback import services as feedback
+    from rapport.feedback import template_services
+
+    pm = side.actor(side.pm)
+    question = {"kind": "rating", "dimension": "quality", "text_en": "Q", "text_zh": "问"}
+    for _ in range(n):
+        template = template_services.template_save(
+            actor=pm, name=f"Template {next(_serial)}", questions=[question]
+        )
+        feedback.survey_send(
+            actor=pm,
+            project=side.project_a,
+            contact_ids=[side.contact_a.pk],
+            template_id=template.pk,
+        )
+
+
 def survey_templates(side: Side, n: int) -> None:
     """Survey templates of the organisation, each with a rating and a text question."""
     from rapport.feedback.models import Question, SurveyTemplate
@@ -1467,6 +1486,24 @@ LISTS: dict[str, ListPage] = {
     ),
     "api survey templates": ListPage(
         lambda s: "/api/v1/survey-templates", "pm", survey_templates, api=True
+    ),
+    "GET /api/v1/portal/projects/{id}/surveys": ListPage(
+        lambda s: f"/api/v1/portal/projects/{s.project_a.pk}/surveys",
+        "contact_a",
+        surveys_to_contact_a,
+        api=True,
+    ),
+    "GET /api/v1/portal/projects/{id}/we-did": ListPage(
+        lambda s: f"/api/v1/portal/projects/{s.project_a.pk}/we-did",
+        "contact_a",
+        improvement_rows,
+        api=True,
+    ),
+    "feedback_settings:templates": ListPage(
+        lambda s: "/app/settings/feedback/templates/", "pm", survey_templates
+    ),
+    "feedback:schedules": ListPage(
+        lambda s: f"/app/projects/{s.project_a.pk}/feedback/schedules/", "pm", survey_templates
     ),
     "api feedback": ListPage(
         lambda s: f"/api/v1/projects/{s.project_a.pk}/feedback", "pm", feedback_rows, api=True

@@ -190,6 +190,7 @@ def _register() -> None:
     from rapport.communication.api import router as communication_router
     from rapport.communication.log_api import router as touchpoints_router
     from rapport.feedback.api import router as feedback_router
+    from rapport.feedback.portal_api import portal_router as feedback_portal_router
     from rapport.lessons.api import portal_router as lessons_portal_router
     from rapport.lessons.api import router as lessons_router
     from rapport.meetings.api import router as meetings_router
@@ -225,6 +226,7 @@ def _register() -> None:
     api.add_router("/v1/portal/", report_threads_portal_router)
     api.add_router("/v1/portal/", messaging_portal_router)
     api.add_router("/v1/portal/", meetings_portal_router)
+    api.add_router("/v1/portal/", feedback_portal_router)
     api.add_router("/v1/portal/", risks_portal_router)
     api.add_router("/v1/portal/", closure_portal_router)
     api.add_router("/v1/portal/", lessons_portal_router)

@@ -30,6 +30,7 @@ urlpatterns = [
     path("app/projects/<int:project_id>/closure/", include("rapport.closure.urls")),
     path("app/settings/check-ins/", include("rapport.closure.settings_urls")),
     path("app/settings/client-health/", include("rapport.clients.settings_urls")),
+    path("app/settings/feedback/", include("rapport.feedback.settings_urls")),
     path("app/lessons/", include("rapport.lessons.urls")),
     path("app/search/", include("rapport.search.urls")),
     path("app/portfolio/", include("rapport.portfolio.urls")),

@@ -17,6 +17,7 @@ from rapport.closure.checklist import checklist
 from rapport.closure.models import Closure
 from rapport.closure.report import compile_report
 from rapport.core.services import assign, require
+from rapport.feedback import schedule as feedback_schedule
 from rapport.notify import attachments
 from rapport.notify.services import email_queue
 from rapport.projects import permissions as project_permissions
@@ -100,6 +101,7 @@ def closure_close(*, actor: Actor, project: Project, override_reason: str = "") 
     closure.save()
     project_update(actor=actor, project=project, status=Project.Status.CLOSED)
     checkins.plan(actor=actor, project=project, closed_on=timezone.localdate(closure.closed_at))
+    feedback_schedule.project_closed(project=project)
     audit.record(
         actor=actor,
         action="closed",

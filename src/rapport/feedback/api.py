@@ -9,13 +9,14 @@ from decimal import Decimal
 from typing import Annotated
 
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field, StringConstraints
 
 from rapport.core.api_pagination import Pages
 from rapport.core.services import require
-from rapport.feedback import permissions, selectors, services
+from rapport.feedback import permissions, selectors, services, template_services
 from rapport.feedback.analysis_views import analysis_of
 from rapport.feedback.models import Feedback, Question, Survey, SurveyInvitation, SurveyTemplate
 from rapport.projects.models import Project
@@ -53,6 +54,10 @@ class TemplateOut(Schema):
         return list(obj.questions.all())
 
 
+def _templates(request: ActorRequest) -> QuerySet[SurveyTemplate]:
+    return template_services.templates_of(actor=request.actor).prefetch_related("questions")
+
+
 @router.get("/survey-templates", response=list[TemplateOut], operation_id="survey_templates_list")
 def survey_templates_list(request: ActorRequest) -> list[SurveyTemplate]:
     """The organisation's questionnaires in both languages (the default one is created on
@@ -60,11 +65,77 @@ def survey_templates_list(request: ActorRequest) -> list[SurveyTemplate]:
     require(request.actor.is_member)
     assert request.actor.organisation is not None
     services.template_default(organisation=request.actor.organisation)
-    return list(
-        SurveyTemplate.objects.filter(organisation_id=request.actor.organisation_id)
-        .prefetch_related("questions")
-        .order_by("-is_default", "name")
+    return list(_templates(request))
+
+
+class QuestionIn(Schema):
+    id: Id | None = Field(None, description="an existing question's id, to keep its answers")
+    kind: Annotated[str, StringConstraints(max_length=8)] = Field(description="rating, nps, text")
+    dimension: Annotated[str, StringConstraints(max_length=16)] = Field(
+        "", description="for a rating: progress, quality, communication or custom"
     )
+    text_en: Annotated[str, StringConstraints(max_length=300)]
+    text_zh: Annotated[str, StringConstraints(max_length=300)]
+    required: bool = True
+
+
+class TemplateIn(Schema):
+    name: Annotated[str, StringConstraints(max_length=200)]
+    is_default: bool = False
+    questions: list[QuestionIn] = Field(max_length=template_services.MAX_QUESTIONS)
+
+
+@router.get(
+    "/survey-templates/{template_id}", response=TemplateOut, operation_id="survey_templates_get"
+)
+def survey_templates_get(request: ActorRequest, template_id: int) -> SurveyTemplate:
+    return get_object_or_404(_templates(request), pk=template_id)
+
+
+def _save(request: ActorRequest, payload: TemplateIn, template: SurveyTemplate | None) -> int:
+    saved = template_services.template_save(
+        actor=request.actor,
+        template=template,
+        name=payload.name,
+        is_default=payload.is_default,
+        questions=[question.dict() for question in payload.questions],
+    )
+    return saved.pk
+
+
+@router.post(
+    "/survey-templates", response={201: TemplateOut}, operation_id="survey_templates_create"
+)
+def survey_templates_create(request: ActorRequest, payload: TemplateIn) -> Status[SurveyTemplate]:
+    """Owners, admins and project managers word the organisation's questionnaires."""
+    pk = _save(request, payload, None)
+    return Status(201, _templates(request).get(pk=pk))
+
+
+@router.put(
+    "/survey-templates/{template_id}",
+    response=TemplateOut,
+    operation_id="survey_templates_update",
+)
+def survey_templates_update(
+    request: ActorRequest, template_id: int, payload: TemplateIn
+) -> SurveyTemplate:
+    """The questions in their new order: those with an ``id`` are kept (with the answers
+    already given), those without are added, the others removed."""
+    template = get_object_or_404(_templates(request), pk=template_id)
+    return _templates(request).get(pk=_save(request, payload, template))
+
+
+@router.delete(
+    "/survey-templates/{template_id}",
+    response={204: None},
+    operation_id="survey_templates_delete",
+)
+def survey_templates_delete(request: ActorRequest, template_id: int) -> Status[None]:
+    """Refused (422) while a survey or a schedule uses the template."""
+    template = get_object_or_404(_templates(request), pk=template_id)
+    template_services.template_delete(actor=request.actor, template=template)
+    return Status(204, None)
 
 
 class InvitationOut(Schema):
@@ -96,7 +167,10 @@ class SurveyIn(Schema):
     contact_ids: list[Id] = Field(min_length=1, max_length=200)
     title: Annotated[str, StringConstraints(max_length=200)] = ""
     expires_in_days: int = Field(21, description="1 to 90")
-    remind_after_days: int = Field(5, description="1 to 30; at most two reminders")
+    remind_after_days: int | None = Field(
+        None, description="1 to 30; at most two reminders (default: the organisation's)"
+    )
+    template_id: Id | None = Field(None, description="default: the organisation's default")
 
 
 @router.get("/projects/{project_id}/surveys", response=list[SurveyOut], operation_id="surveys_list")

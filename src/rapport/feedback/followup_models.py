@@ -13,9 +13,6 @@ from django.utils.translation import pgettext_lazy
 
 from rapport.core.models import TimeStamped
 
-LOW_RATING = 2  # a dimension scored at or below this opens a follow-up
-LOW_NPS = 6  # a recommendation at or below this (a detractor) opens a follow-up
-FOLLOW_UP_DAYS = 3  # the follow-up is due this many days after the feedback arrived
 GAP_POINTS = 2  # the PM's and the client's ratings this far apart are flagged
 NOTE = 2000
 

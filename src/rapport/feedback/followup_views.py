@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rapport.core.forms import add_service_errors
-from rapport.feedback import followups, permissions
+from rapport.feedback import followups, permissions, selectors
 from rapport.feedback.followup_forms import HandleForm, ImprovementForm, PmRatingForm
 from rapport.feedback.followup_models import FollowUp, ImprovementAction, PmRating
 from rapport.portal.access import contact_required
@@ -156,7 +156,5 @@ def expectation_gap(request: ActorRequest, project_id: int) -> HttpResponse:
 def we_did(request: ActorRequest, project_id: int) -> HttpResponse:
     """ "You said, we did": the improvement actions the project's managers chose to share."""
     project = project_get(actor=request.actor, project_id=project_id)
-    actions = ImprovementAction.objects.filter(project=project, shareable=True).order_by(
-        "status", "-updated_at"
-    )
+    actions = selectors.shared_improvements(actor=request.actor, project=project)
     return render(request, "feedback/we_did.html", {"project": project, "actions": actions})

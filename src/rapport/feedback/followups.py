@@ -18,33 +18,34 @@ from rapport.audit import services as audit
 from rapport.core.services import require
 from rapport.feedback import permissions
 from rapport.feedback.followup_models import (
-    FOLLOW_UP_DAYS,
     GAP_POINTS,
-    LOW_NPS,
-    LOW_RATING,
     NOTE,
     FollowUp,
     ImprovementAction,
     PmRating,
 )
 from rapport.feedback.models import RATING, Dimension, Feedback
+from rapport.feedback.org_settings import feedback_settings_of
+from rapport.feedback.schedule_models import FeedbackSettings
 from rapport.projects.models import Project
 from rapport.tenancy.actors import Actor
 
 GAP_DIMENSIONS = ("progress", "quality", "communication")
 
 
-def low_scores(feedback: Feedback) -> dict[str, int]:
-    """The scores at or below the thresholds: any dimension ≤ 2, a recommendation ≤ 6."""
-    low = {name: score for name, score in feedback.scores().items() if score <= LOW_RATING}
-    if feedback.nps is not None and feedback.nps <= LOW_NPS:
+def low_scores(feedback: Feedback, settings: FeedbackSettings) -> dict[str, int]:
+    """The scores at or below the organisation's thresholds (by default any dimension ≤ 2, a
+    recommendation ≤ 6)."""
+    low = {name: score for name, score in feedback.scores().items() if score <= settings.low_rating}
+    if feedback.nps is not None and feedback.nps <= settings.low_nps:
         low["nps"] = feedback.nps
     return low
 
 
 def follow_up_open_if_low(*, feedback: Feedback, actor: Actor) -> FollowUp | None:
     """Called by the services that store feedback, in their transaction."""
-    low = low_scores(feedback)
+    settings = feedback_settings_of(feedback.organisation_id)
+    low = low_scores(feedback, settings)
     if not low:
         return None
     project = Project.objects.only("pm_id", "organisation_id").get(pk=feedback.project_id)
@@ -52,7 +53,7 @@ def follow_up_open_if_low(*, feedback: Feedback, actor: Actor) -> FollowUp | Non
         feedback=feedback,
         project_id=feedback.project_id,
         assignee_id=project.pm_id,
-        due_date=feedback.received_on + timedelta(days=FOLLOW_UP_DAYS),
+        due_date=feedback.received_on + timedelta(days=settings.follow_up_days),
         low_scores=low,
     )
     audit.record(

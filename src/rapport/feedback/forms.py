@@ -5,19 +5,32 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from rapport.feedback.models import NPS, RATING, TEXT, Feedback, Question
-from rapport.feedback.services import RECORDED_SOURCES
+from rapport.feedback.models import NPS, RATING, TEXT, Feedback, Question, SurveyTemplate
+from rapport.feedback.org_settings import feedback_settings_of
+from rapport.feedback.services import RECORDED_SOURCES, template_default
 from rapport.projects.models import Project
 
 
 class SurveySendForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    template = forms.ChoiceField(label=_("Survey template"), required=False)
     contacts = forms.MultipleChoiceField(label=_("Contacts"), widget=forms.CheckboxSelectMultiple)
     expires_in_days = forms.IntegerField(label=_("Answers accepted for (days)"), initial=21)
-    remind_after_days = forms.IntegerField(label=_("Remind after (days)"), initial=5)
+    remind_after_days = forms.IntegerField(label=_("Remind after (days)"))
 
     def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        default = template_default(organisation=project.organisation)
+        template = self.fields["template"]
+        assert isinstance(template, forms.ChoiceField)
+        template.choices = [
+            (t.pk, t.name)
+            for t in SurveyTemplate.objects.filter(organisation_id=project.organisation_id)
+        ]
+        template.initial = default.pk
+        self.fields["remind_after_days"].initial = feedback_settings_of(
+            project.organisation_id
+        ).remind_after_days
         contacts = self.fields["contacts"]
         assert isinstance(contacts, forms.ChoiceField)
         contacts.choices = [
@@ -32,6 +45,7 @@ class SurveySendForm(forms.Form):
             "contact_ids": data["contacts"],
             "expires_in_days": data["expires_in_days"],
             "remind_after_days": data["remind_after_days"],
+            "template_id": data["template"] or None,
         }
 
 

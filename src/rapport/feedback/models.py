@@ -176,5 +176,17 @@ class Feedback(TimeStamped):
 
 
 from rapport.feedback.followup_models import FollowUp, ImprovementAction, PmRating  # noqa: E402
+from rapport.feedback.schedule_models import (  # noqa: E402
+    FeedbackSettings,
+    ScheduledSending,
+    SurveySchedule,
+)
 
-__all__ = ["FollowUp", "ImprovementAction", "PmRating"]
+__all__ = [
+    "FeedbackSettings",
+    "FollowUp",
+    "ImprovementAction",
+    "PmRating",
+    "ScheduledSending",
+    "SurveySchedule",
+]

@@ -20,3 +20,13 @@ def can_record(actor: Actor, project: Project) -> bool:
 def can_send(actor: Actor, project: Project) -> bool:
     """Send a survey to the client's contacts: the project's PM, owners and admins."""
     return project_permissions.can_edit_project(actor, project)
+
+
+def can_edit_templates(actor: Actor) -> bool:
+    """Word the organisation's questionnaires: its owners, admins and project managers."""
+    return actor.is_manager
+
+
+def can_change_settings(actor: Actor) -> bool:
+    """Set what counts as a low score and the default delays: owners and admins."""
+    return actor.is_admin

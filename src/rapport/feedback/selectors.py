@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from rapport.feedback.models import Feedback, Survey, SurveyInvitation
+from rapport.feedback.models import Feedback, ImprovementAction, Survey, SurveyInvitation
 from rapport.projects.models import Project
 from rapport.tenancy.actors import Actor
 
@@ -36,4 +36,12 @@ def invitations_of(*, actor: Actor, project: Project) -> QuerySet[SurveyInvitati
 def open_invitations_of(*, actor: Actor, project: Project) -> QuerySet[SurveyInvitation]:
     return invitations_of(actor=actor, project=project).filter(
         answered_at__isnull=True, survey__expires_at__gt=timezone.now()
+    )
+
+
+def shared_improvements(*, actor: Actor, project: Project) -> QuerySet[ImprovementAction]:
+    """ "You said, we did": the improvement actions the project's managers chose to show the
+    client (the project was resolved for the actor, so a contact sees only their own)."""
+    return ImprovementAction.objects.filter(project=project, shareable=True).order_by(
+        "status", "-updated_at", "-pk"
     )

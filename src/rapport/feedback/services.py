@@ -31,6 +31,7 @@ from rapport.feedback.models import (
     SurveyInvitation,
     SurveyTemplate,
 )
+from rapport.feedback.org_settings import feedback_settings_of
 from rapport.notify.services import email_queue
 from rapport.projects.models import Project
 from rapport.tenancy.actors import Actor
@@ -146,10 +147,11 @@ def survey_send(
     contact_ids: list[Any],
     title: str = "",
     expires_in_days: Any = 21,
-    remind_after_days: Any = 5,
+    remind_after_days: Any = None,
+    template_id: Any = None,
 ) -> Survey:
-    """Send the organisation's default survey to chosen contacts of the project's client, each
-    with their own link by email in their language."""
+    """Send one of the organisation's templates (by default its default one) to chosen
+    contacts of the project's client, each with their own link by email in their language."""
     require(permissions.can_send(actor, project))
     errors: dict[str, str] = {}
     try:
@@ -169,6 +171,8 @@ def survey_send(
         days = 0
     if not EXPIRY_DAYS[0] <= days <= EXPIRY_DAYS[1]:
         errors["expires_in_days"] = _("Enter a number of days from 1 to 90.")
+    if remind_after_days in (None, ""):
+        remind_after_days = feedback_settings_of(project.organisation_id).remind_after_days
     try:
         remind = int(str(remind_after_days).strip())
     except (TypeError, ValueError):
@@ -178,18 +182,65 @@ def survey_send(
     title = (title or "").strip()
     if len(title) > 200 or "\x00" in title:
         errors["title"] = _("Enter a title of at most 200 characters.")
-    if errors:
+    template = _template_of(project, template_id)
+    if template is None:
+        errors["template"] = _("Choose a survey template of your organisation.")
+    if errors or template is None:
         raise ValidationError(errors)
-    template = template_default(organisation=project.organisation)
+    survey = survey_create(
+        project=project,
+        template=template,
+        contacts=contacts,
+        title=title,
+        days=days,
+        remind_after_days=remind,
+        sent_by=actor.user,
+    )
+    audit.record(
+        actor=actor,
+        action="survey_sent",
+        obj=survey,
+        changes={
+            "contacts": [None, [c.full_name for c in contacts]],
+            "days": [None, days],
+            "template": [None, template.name],
+        },
+    )
+    return survey
+
+
+def _template_of(project: Project, template_id: Any) -> SurveyTemplate | None:
+    if template_id in (None, ""):
+        return template_default(organisation=project.organisation)
+    try:
+        return SurveyTemplate.objects.filter(
+            organisation_id=project.organisation_id, pk=int(template_id)
+        ).first()
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def survey_create(
+    *,
+    project: Project,
+    template: SurveyTemplate,
+    contacts: list[Contact],
+    title: str,
+    days: int,
+    remind_after_days: int,
+    sent_by: Any = None,
+) -> Survey:
+    """The survey and a personal link emailed to each contact; the caller has checked the
+    values and writes the audit event (a person sending it, or a schedule)."""
     now = timezone.now()
     survey = Survey.objects.create(
         organisation_id=project.organisation_id,
         project=project,
         template=template,
         title=title or _("How are we doing?"),
-        sent_by=actor.user,
+        sent_by=sent_by,
         expires_at=now + timedelta(days=days),
-        remind_after_days=remind,
+        remind_after_days=remind_after_days,
     )
     for contact in contacts:
         token = new_secret(TOKEN_BYTES)
@@ -197,12 +248,6 @@ def survey_send(
             survey=survey, contact=contact, token_hash=digest(token), last_sent_at=now
         )
         _send_link(invitation, token, reminder=False)
-    audit.record(
-        actor=actor,
-        action="survey_sent",
-        obj=survey,
-        changes={"contacts": [None, [c.full_name for c in contacts]], "days": [None, days]},
-    )
     return survey
 
 

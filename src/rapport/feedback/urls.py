@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rapport.feedback import analysis_views, followup_views, views
+from rapport.feedback import analysis_views, followup_views, schedule_views, views
 
 app_name = "feedback"
 base = "projects/<int:project_id>/feedback/"
@@ -8,6 +8,12 @@ urlpatterns = [
     path(base, views.feedback_list, name="list"),
     path(f"{base}new/", views.feedback_create, name="create"),
     path(f"{base}surveys/new/", views.survey_send, name="survey_send"),
+    path(f"{base}schedules/", schedule_views.schedules, name="schedules"),
+    path(
+        f"{base}schedules/<int:schedule_id>/delete/",
+        schedule_views.schedule_delete,
+        name="schedule_delete",
+    ),
     path(
         f"{base}follow-ups/<int:follow_up_id>/handle/",
         followup_views.follow_up_handle,

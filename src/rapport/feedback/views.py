@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from rapport.core.forms import add_service_errors
 from rapport.core.pagination import paginate
 from rapport.core.tokens import digest
-from rapport.feedback import permissions, selectors, services
+from rapport.feedback import permissions, schedule, selectors, services
 from rapport.feedback.forms import FeedbackForm, SurveySendForm, answer_fields
 from rapport.feedback.models import SurveyInvitation
 from rapport.portal.access import contact_required
@@ -48,6 +48,10 @@ def feedback_list(request: ActorRequest, project_id: int) -> HttpResponse:
             "project": project,
             "page": paginate(request, selectors.feedback_list(actor=actor, project=project)),
             "surveys": selectors.survey_list(actor=actor, project=project)[:10],
+            "schedules": [
+                schedule.describe(item)
+                for item in schedule.schedules_of(actor=actor, project=project)
+            ],
             "can_send": permissions.can_send(actor, project),
             "can_record": permissions.can_record(actor, project),
         },

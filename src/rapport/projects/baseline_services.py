@@ -173,6 +173,14 @@ def _deliverable_names(item: models.Model) -> str:
     return ", ".join(sorted(d.name for d in item.deliverables.all()))  # type: ignore[attr-defined]
 
 
+def _tell_feedback_if_done(item: models.Model, *, was_done: bool) -> None:
+    """A milestone just completed sends the project's scheduled survey, if it has one."""
+    if isinstance(item, Milestone) and item.done_date is not None and not was_done:
+        from rapport.feedback import schedule as feedback_schedule
+
+        feedback_schedule.milestone_done(milestone=item)
+
+
 @transaction.atomic
 def item_create(*, actor: Actor, project: Project, kind: str, **values: Any) -> models.Model:
     spec = KINDS[kind]
@@ -185,6 +193,7 @@ def item_create(*, actor: Actor, project: Project, kind: str, **values: Any) -> 
     item.full_clean(exclude=["project"])  # first: it turns text into dates and numbers
     _check_item(actor, project, item)
     item.save()
+    _tell_feedback_if_done(item, was_done=False)
     changes = audit.diff({}, audit.snapshot(item, _fields(spec)))
     if deliverables is not None:
         item.deliverables.set(_deliverables_of(project, deliverables))  # type: ignore[attr-defined]
@@ -229,6 +238,7 @@ def item_update(*, actor: Actor, item: models.Model, **values: Any) -> models.Mo
     item.full_clean(exclude=["project"])  # first: it turns text into dates and numbers
     _check_item(actor, project, item)
     item.save()
+    _tell_feedback_if_done(item, was_done=stored.get("done_date") is not None)
     changes = {
         name: change
         for name, change in audit.diff(before, audit.snapshot(item, fields)).items()
