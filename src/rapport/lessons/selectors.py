@@ -4,6 +4,7 @@ for); contacts only those shared with them, of their clients' published projects
 from __future__ import annotations
 
 from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.shortcuts import get_object_or_404
 
 from rapport.lessons import search
 from rapport.lessons.models import Lesson
@@ -20,6 +21,13 @@ def lessons_visible_to(actor: Actor) -> QuerySet[Lesson]:
             shared_with_client=True, project__in=projects_visible_to(actor)
         )
     return Lesson.objects.none()
+
+
+def lesson_get(*, actor: Actor, lesson_id: int) -> Lesson:
+    """One lesson the actor may read, 404 otherwise."""
+    return get_object_or_404(
+        lessons_visible_to(actor).select_related("project", "client", "created_by"), pk=lesson_id
+    )
 
 
 def lesson_search(
