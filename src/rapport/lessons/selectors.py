@@ -51,13 +51,8 @@ def lesson_search(
     if not query.strip():
         return list(related.order_by("-created_at", "-id")[:limit])
     hits = search.rank(lessons, query, limit=limit)
-    if not hits:
-        return []
-    order = Case(
-        *(When(pk=hit.lesson_id, then=Value(i)) for i, hit in enumerate(hits)),
-        output_field=IntegerField(),
-    )
-    return list(related.filter(pk__in=[hit.lesson_id for hit in hits]).order_by(order))
+    found = related.in_bulk([hit.lesson_id for hit in hits])
+    return [found[hit.lesson_id] for hit in hits]
 
 
 SAME_CLIENT_BONUS = 1.0
