@@ -7,15 +7,19 @@ queries counted."""
 
 from __future__ import annotations
 
+import itertools
 import random
+import re
 import time
 from collections import Counter
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+import rapport
 from bench import Result
 from rapport.clients.models import Client
 from rapport.lessons import search, selectors
@@ -228,6 +232,41 @@ ZH: dict[str, Any] = {
 FIELDS = ("what_happened", "impact", "root_cause", "recommendation")
 
 
+DETAILS = {
+    "en": ["It concerned the {} {} and the {} of the {}.", "The notes mention {}, {} and {}."],
+    "zh-hans": ["问题涉及{}、{}和{}的{}。", "记录中提到{}、{}和{}。"],
+}
+
+
+def vocabulary() -> dict[str, tuple[list[str], list[float]]]:
+    """The words a library's specifics are drawn from, most common first, with Zipf weights:
+    English from Rapport's own interface texts, Chinese nouns from jieba's dictionary."""
+    import jieba
+
+    catalogue = Path(rapport.__file__).parent / "locale/zh_Hans/LC_MESSAGES/django.po"
+    english: Counter[str] = Counter(
+        word
+        for line in catalogue.read_text().splitlines()
+        if line.startswith("msgid ")
+        for word in re.findall(r"[a-z]{4,}", line.lower())
+        if word not in search.STOPWORDS
+    )
+    chinese = []
+    with (Path(jieba.__file__).parent / "dict.txt").open(encoding="utf-8") as words:
+        for line in words:
+            word, frequency, tag = line.split()
+            if tag in {"n", "vn", "nz"} and 2 <= len(word) <= 4:
+                chinese.append((int(frequency), word))
+    return {
+        "en": _zipf([word for word, _n in english.most_common()]),
+        "zh-hans": _zipf([word for _n, word in sorted(chinese, reverse=True)[:20_000]]),
+    }
+
+
+def _zipf(words: list[str]) -> tuple[list[str], list[float]]:
+    return words, list(itertools.accumulate(1 / (rank + 10) for rank in range(len(words))))
+
+
 class Writer:
     """Seeded sentences, and their terms segmented once per distinct sentence: a lesson's
     terms are its sentences' terms, since every sentence ends where a segment ends."""
@@ -235,6 +274,11 @@ class Writer:
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
         self.cache: dict[str, list[str]] = {}
+        self.words = vocabulary()
+
+    def detail(self, language: str, template: str) -> str:
+        words, weights = self.words[language]
+        return template.format(*self.rng.choices(words, cum_weights=weights, k=4))
 
     def terms(self, text: str) -> list[str]:
         if text not in self.cache:
@@ -252,11 +296,16 @@ class Writer:
             m=self.rng.randint(10, 30),
         )
 
-    def lesson(self, pool: dict[str, Any], separator: str) -> tuple[dict[str, Any], Counter[str]]:
+    def lesson(self, language: str) -> tuple[dict[str, Any], Counter[str]]:
+        pool, separator = (EN, " ") if language == "en" else (ZH, "")
+        what, cause = DETAILS[language]
+        specifics = {"what_happened": self.detail(language, what)}
+        specifics["root_cause"] = self.detail(language, cause)
         values: dict[str, Any] = {"title": self.sentence(pool, "title")}
         body: list[str] = []
         for field in FIELDS:
             sentences = [self.sentence(pool, field) for _ in range(self.rng.randint(1, 2))]
+            sentences += [specifics[field]] if field in specifics else []
             values[field] = separator.join(sentences)
             body += sentences
         values["tags"] = self.rng.sample(pool["tags"], self.rng.randint(1, 3))
@@ -310,8 +359,8 @@ def build(size: int) -> tuple[Actor, Writer]:
         for start in range(0, size, BATCH):
             lessons, counts = [], []
             for n in range(start, min(start + BATCH, size)):
-                chinese = n % 2 == 1
-                values, terms = writer.lesson(ZH if chinese else EN, "" if chinese else " ")
+                language = "zh-hans" if n % 2 else "en"
+                values, terms = writer.lesson(language)
                 project = projects[n % len(projects)]
                 lessons.append(
                     Lesson(
@@ -319,7 +368,7 @@ def build(size: int) -> tuple[Actor, Writer]:
                         project=project,
                         client_id=project.client_id,
                         category=rng.choice(categories),
-                        language="zh-hans" if chinese else "en",
+                        language=language,
                         shared_with_client=rng.random() < 0.3,
                         year=project.end_date.year,
                         length=sum(terms.values()),

@@ -188,10 +188,10 @@ def rank(lessons: QuerySet[Lesson], query: str, *, limit: int = 50) -> list[Hit]
         .values_list("pk", "terms__term", "terms__count", "length")
     )
     df = Counter(term for _lesson_id, term, _count, _length in postings)  # one row per lesson
+    idf = {term: math.log(1 + (n - found + 0.5) / (found + 0.5)) for term, found in df.items()}
     scores: dict[int, float] = defaultdict(float)
     for lesson_id, term, count, length in postings:
-        idf = math.log(1 + (n - df[term] + 0.5) / (df[term] + 0.5))
         tf = count * (K1 + 1) / (count + K1 * (1 - B + B * length / avgdl))
-        scores[lesson_id] += idf * tf
+        scores[lesson_id] += idf[term] * tf
     best = heapq.nsmallest(limit, scores.items(), key=lambda item: (-item[1], -item[0]))
     return [Hit(lesson_id, round(score, 6)) for lesson_id, score in best]
