@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import random
 import re
+import statistics
 import time
 from collections import Counter
 from datetime import date
@@ -404,16 +405,19 @@ def _check_index(organisation: Organisation) -> None:
             raise RuntimeError(f"the bulk index differs from search.index for {lesson.pk}")
 
 
-def search_all(actor: Actor) -> tuple[list[float], list[int], dict[str, int]]:
+def search_all(actor: Actor) -> tuple[list[float], list[int], dict[str, Any]]:
+    """Each query's timings, and per query its result count and median time."""
     durations, queries, hits = [], [], {}
     for query in QUERIES:
-        hits[query] = len(selectors.lesson_search(actor=actor, query=query))  # warm
+        found = len(selectors.lesson_search(actor=actor, query=query))  # warm
         for _ in range(RUNS):
             with CaptureQueriesContext(connection) as captured:
                 started = time.perf_counter()
                 selectors.lesson_search(actor=actor, query=query)
                 durations.append(time.perf_counter() - started)
             queries.append(len(captured.captured_queries))
+        ms = statistics.median(durations[-RUNS:]) * 1000
+        hits[query] = {"results": found, "p50_ms": round(ms, 1)}
     return durations, queries, hits
 
 
