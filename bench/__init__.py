@@ -13,7 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 # name → module; each module has ``run(*, size)`` and a ``DEFAULT_SIZE``.
-BENCHMARKS = {"report_drafting": "bench.report_drafting"}
+BENCHMARKS = {
+    "report_drafting": "bench.report_drafting",
+    "lesson_search": "bench.lesson_search",
+}
 
 
 def percentile(values: list[float], share: float) -> float:

@@ -58,6 +58,7 @@ from rapport.feedback import schedule as feedback_schedule
 from rapport.feedback import services as feedback_services
 from rapport.feedback import template_services as feedback_templates
 from rapport.feedback.models import Survey, SurveyInvitation
+from rapport.lessons import services as lesson_services
 from rapport.lessons.models import Lesson, LessonTerm
 from rapport.meetings import minutes as minutes_services
 from rapport.meetings import services as meeting_services
@@ -421,6 +422,32 @@ def fresh_closed_project(side: Side) -> dict[str, Any]:
 def closed_project(side: Side) -> dict[str, Any]:
     """Each request rolls back, so every read gets its own closed project too."""
     return fresh_closed_project(side)
+
+
+def lesson_of_project_a(side: Side) -> dict[str, Any]:
+    """A lesson of project_a written by its PM (built per request: deleting consumes it)."""
+    lesson = lesson_services.lesson_create(
+        actor=side.actor(side.pm),
+        project_id=side.project_a.pk,
+        title="Agree the scope early 尽早确认范围",
+        what_happened="The scope moved twice.",
+        recommendation="Sign the scope off before the first sprint.",
+        category="expectations",
+    )
+    return {"lesson_id": lesson.pk}
+
+
+def lesson_form(side: Side) -> dict[str, Any]:
+    return {
+        "title": "Demo every week 每周演示",
+        "project": side.project_a.pk,
+        "category": "communication",
+        "language": "en",
+        "what_happened": "The client saw the product late.",
+        "recommendation": "Show working software every week.",
+        "tags": "demo, 演示",
+        "shared_with_client": "1",
+    }
 
 
 def due_checkin(side: Side) -> dict[str, Any]:
@@ -1590,6 +1617,47 @@ PAGES: dict[str, list[Case]] = {
             query=lambda side: {"q": "-A", "kind": "projects"},
             ok=each(200, MEMBERS),
         ),
+    ],
+    # Everyone on a project may write its lessons; a member on no project has nothing to
+    # write about. Another organisation's roles get the form back: project_a is not theirs.
+    "lessons:create": [
+        Case(scoped=False, ok=each(200, ON_PROJECT_A), denied={"outsider": 403}),
+        Case(
+            label="post",
+            method="POST",
+            data=lesson_form,
+            ok=each(302, ON_PROJECT_A),
+            denied={"outsider": 403},
+            foreign={**each(400, ON_PROJECT_A), "outsider": 403},
+        ),
+        Case(
+            label="organisation-wide",
+            method="POST",
+            scoped=False,
+            data=lambda side: {**lesson_form(side), "project": "", "shared_with_client": ""},
+            ok=each(302, MANAGERS),
+            denied=each(403, ("member", "outsider")),
+        ),
+    ],
+    "lessons:detail": [Case(kwargs=lesson_of_project_a, ok=each(200, MEMBERS))],
+    "lessons:edit": [
+        Case(kwargs=lesson_of_project_a, ok=each(200, ON_PROJECT_A), denied={"outsider": 403}),
+        Case(
+            label="post",
+            method="POST",
+            kwargs=lesson_of_project_a,
+            data=lesson_form,
+            ok=each(302, ON_PROJECT_A),
+            denied={"outsider": 403},
+        ),
+    ],
+    "lessons:delete": [
+        Case(
+            method="POST",
+            kwargs=lesson_of_project_a,
+            ok=each(302, ON_PROJECT_A),
+            denied={"outsider": 403},
+        )
     ],
     "portal_closure:detail": [Case(kwargs=closed_project, ok={"contact_a": 200})],
     "portal_closure:accept": [

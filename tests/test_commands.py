@@ -27,12 +27,13 @@ def test_demo_loads_a_bilingual_organisation_once(capsys):
         "sarah@northwind.demo",
         "zhangwei@huachen.demo",
     }
-    assert Project.objects.count() == 8  # six projects, and two more clients in the health demo
-    assert Project.objects.filter(published_at__isnull=False).count() == 5
+    assert Project.objects.count() == 10  # six running, two more clients (health), two closed
+    assert Project.objects.filter(published_at__isnull=False).count() == 7
     assert {p.currency for p in Project.objects.all()} == {"EUR", "CNY"}
     published = AuditEvent.objects.filter(action="published")
-    assert published.filter(content_type__model="project").count() == 5
-    assert BaselineVersion.objects.count() == 8  # six baselines, one re-baseline, two changes
+    assert published.filter(content_type__model="project").count() == 7
+    # the running projects' eight (one re-baseline, two changes) and one per closed project
+    assert BaselineVersion.objects.count() == 10
     out = capsys.readouterr().out
     assert "owner@lumen.demo" in out and "zhangwei@huachen.demo" in out
 
@@ -55,7 +56,7 @@ def test_demo_shows_every_baseline_state():
     assert versions("NWL-01") == ["superseded", "signed"]  # moved by an implemented change
     # re-baselined, then moved by an implemented change
     assert versions("HCM-02") == ["superseded", "superseded", "signed"]
-    assert AuditEvent.objects.filter(action="signed").count() == 5
+    assert AuditEvent.objects.filter(action="signed").count() == 7  # two by closed projects
     assert AuditEvent.objects.filter(action="rebaselined").count() == 1
     signed = BaselineVersion.objects.filter(status="signed")
     assert {v.decided_by.email for v in signed} == {"sarah@northwind.demo", "zhangwei@huachen.demo"}
@@ -105,6 +106,38 @@ def test_demo_deliverables_await_acceptance_and_are_accepted_and_rejected():
     rejected = DeliverableDecision.objects.filter(decision="rejected")
     assert rejected.count() >= 2
     assert all(d.reason and d.deliverable.status == "open" for d in rejected)
+
+
+def test_demo_has_closed_projects_lessons_and_checkins():
+    from django.utils import timezone
+
+    from rapport.closure.models import CheckIn, Closure
+    from rapport.lessons.models import Lesson
+    from rapport.reports.models import StatusReport
+
+    call_command("demo")
+
+    closures = {c.project.code: c for c in Closure.objects.select_related("project")}
+    assert {code: c.state for code, c in closures.items()} == {
+        "NWL-00": Closure.State.ACCEPTED,
+        "HCM-00": Closure.State.CLOSED,
+    }
+    for closure in closures.values():
+        assert closure.project.status == Project.Status.CLOSED
+        assert closure.client_report and closure.narrative
+        assert StatusReport.objects.filter(project=closure.project, state="published").exists()
+    lessons = Lesson.objects.all()
+    assert lessons.count() >= 10
+    assert {lesson.language for lesson in lessons} == {"en", "zh-hans"}
+    assert all(
+        bool(CJK.search(lesson.title)) == (lesson.language == "zh-hans") for lesson in lessons
+    )
+    assert lessons.filter(shared_with_client=True).count() >= 4
+    assert lessons.filter(terms__term="需求").exists()  # indexed for search
+    today = timezone.localdate()
+    assert CheckIn.objects.filter(due_on__lte=today, done_at__isnull=True).count() >= 2
+    assert CheckIn.objects.filter(done_at__isnull=False, interaction__isnull=False).count() == 1
+    assert CheckIn.objects.filter(due_on__gt=today).exists()
 
 
 def test_demo_speaks_each_clients_language():
@@ -181,7 +214,7 @@ def test_demo_tells_communication_and_reporting():
     overdue = attention(actor=Actor.member(pm.user, pm.organisation, pm.role))
     assert {t.item.project.code for t in overdue} == {"NWL-01", "HCM-01"}
     reports = StatusReport.objects.filter(state="published")
-    assert reports.count() == 10
+    assert reports.count() == 12  # two per running project, one final per closed project
     assert not reports.filter(problems__contains="Solution: to be written").exists()
     assert reports.filter(acknowledgements__isnull=False).count() == 5
 

@@ -17,6 +17,8 @@ from rapport.closure.forms import CheckInForm, CheckInSettingsForm, CloseForm, C
 from rapport.closure.models import Closure
 from rapport.closure.report import compile_report
 from rapport.core.forms import add_service_errors
+from rapport.lessons import permissions as lesson_permissions
+from rapport.lessons.selectors import lessons_visible_to
 from rapport.projects import permissions as project_permissions
 from rapport.projects.selectors import project_get
 from rapport.tenancy.access import member_required
@@ -63,6 +65,8 @@ def _page(
             "checkins": checkins.project_checkins(project=project),
             "checkin_form": CheckInForm(),
             "can_record_checkins": can_manage,
+            "lessons": lessons_visible_to(actor).filter(project=project).order_by("-id"),
+            "can_capture_lesson": lesson_permissions.can_write(actor, project),
         },
         status=status,
     )

@@ -66,7 +66,11 @@ class Lesson(TimeStamped):
         verbose_name = _("lesson")
         verbose_name_plural = _("lessons")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["organisation", "category", "year"])]
+        indexes = [
+            models.Index(fields=["organisation", "category", "year"]),
+            # covers the count and mean length that ranking needs over a whole library
+            models.Index(fields=["organisation", "length"], name="lesson_org_length"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -5,13 +5,14 @@ operator, quote or SQL character means anything, and its length is bounded."""
 
 from __future__ import annotations
 
+import heapq
 import logging
 import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, QuerySet, Sum
+from django.db.models import Avg, Count, F, QuerySet
 
 from rapport.lessons.models import Lesson, LessonTerm
 
@@ -136,13 +137,18 @@ def lesson_text(lesson: Lesson) -> tuple[str, str]:
     return lesson.title, body
 
 
-def index(lesson: Lesson) -> None:
-    """(Re)build a lesson's terms; called by every service that writes a lesson."""
-    title, body = lesson_text(lesson)
+def term_counts(title: str, body: str) -> Counter[str]:
+    """How often each term occurs in a lesson, its title's terms counting double."""
     counts: Counter[str] = Counter()
     for term in terms(title):
         counts[term] += TITLE_WEIGHT
     counts.update(terms(body))
+    return counts
+
+
+def index(lesson: Lesson) -> None:
+    """(Re)build a lesson's terms; called by every service that writes a lesson."""
+    counts = term_counts(*lesson_text(lesson))
     LessonTerm.objects.filter(lesson=lesson).delete()
     LessonTerm.objects.bulk_create(
         LessonTerm(lesson=lesson, organisation_id=lesson.organisation_id, term=term, count=count)
@@ -169,18 +175,23 @@ def rank(lessons: QuerySet[Lesson], query: str, *, limit: int = 50) -> list[Hit]
     wanted = query_terms(query)
     if not wanted:
         return []
-    stats = lessons.aggregate(n=Count("id"), avg=Avg("length"), total=Sum("length"))
+    stats = lessons.aggregate(n=Count("id"), avg=Avg("length"))
     n, avgdl = stats["n"] or 0, float(stats["avg"] or 0) or 1.0
     if not n:
         return []
-    postings = LessonTerm.objects.filter(lesson__in=lessons.values("pk"), term__in=wanted)
-    df = {row["term"]: row["df"] for row in postings.values("term").annotate(df=Count("id"))}
+    # Joined from the lessons, with the term's own copy of the organisation equal to the
+    # lesson's: the database then reads only the wanted terms' postings through the
+    # (organisation, term) index instead of probing every lesson in scope.
+    postings = list(
+        lessons.filter(terms__term__in=wanted, terms__organisation_id=F("organisation_id"))
+        .order_by()
+        .values_list("pk", "terms__term", "terms__count", "length")
+    )
+    df = Counter(term for _lesson_id, term, _count, _length in postings)  # one row per lesson
+    idf = {term: math.log(1 + (n - found + 0.5) / (found + 0.5)) for term, found in df.items()}
     scores: dict[int, float] = defaultdict(float)
-    for lesson_id, term, count, length in postings.values_list(
-        "lesson_id", "term", "count", "lesson__length"
-    ):
-        idf = math.log(1 + (n - df[term] + 0.5) / (df[term] + 0.5))
+    for lesson_id, term, count, length in postings:
         tf = count * (K1 + 1) / (count + K1 * (1 - B + B * length / avgdl))
-        scores[lesson_id] += idf * tf
-    ordered = sorted(scores.items(), key=lambda item: (-item[1], -item[0]))
-    return [Hit(lesson_id, round(score, 6)) for lesson_id, score in ordered[:limit]]
+        scores[lesson_id] += idf[term] * tf
+    best = heapq.nsmallest(limit, scores.items(), key=lambda item: (-item[1], -item[0]))
+    return [Hit(lesson_id, round(score, 6)) for lesson_id, score in best]

@@ -24,8 +24,9 @@ def lessons_visible_to(actor: Actor) -> QuerySet[Lesson]:
 
 
 def lesson_get(*, actor: Actor, lesson_id: int) -> Lesson:
+    """One lesson the actor may read, 404 otherwise."""
     return get_object_or_404(
-        lessons_visible_to(actor).select_related("project", "client"), pk=lesson_id
+        lessons_visible_to(actor).select_related("project", "client", "created_by"), pk=lesson_id
     )
 
 
@@ -65,13 +66,8 @@ def lesson_search(
     if not query.strip():
         return list(related[:limit])
     hits = search.rank(lessons, query, limit=limit)
-    if not hits:
-        return []
-    order = Case(
-        *(When(pk=hit.lesson_id, then=Value(i)) for i, hit in enumerate(hits)),
-        output_field=IntegerField(),
-    )
-    return list(related.filter(pk__in=[hit.lesson_id for hit in hits]).order_by(order))
+    found = related.in_bulk([hit.lesson_id for hit in hits])
+    return [found[hit.lesson_id] for hit in hits]
 
 
 SAME_CLIENT_BONUS = 1.0

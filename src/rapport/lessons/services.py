@@ -13,7 +13,7 @@ from rapport.audit import services as audit
 from rapport.core.services import assign, require
 from rapport.lessons import search
 from rapport.lessons.models import Lesson
-from rapport.projects import permissions as project_permissions
+from rapport.lessons.permissions import can_write
 from rapport.projects.models import Project
 from rapport.projects.selectors import projects_visible_to
 from rapport.tenancy.actors import Actor
@@ -32,15 +32,6 @@ LESSON_FIELDS = (
 MAX_TAGS, MAX_TAG_CHARS = 20, 40
 
 
-def can_write(actor: Actor, project: Project | None) -> bool:
-    """A lesson of a project: anyone on its team; of the organisation at large: a manager."""
-    if not actor.is_member:
-        return False
-    if project is None:
-        return actor.is_manager
-    return project_permissions.can_track(actor, project)
-
-
 def _tags(value: Any) -> list[str]:
     if isinstance(value, str):
         value = value.replace("，", ",").split(",")
@@ -53,23 +44,35 @@ def _tags(value: Any) -> list[str]:
     return tags
 
 
+def _project(actor: Actor, project_id: int | None) -> Project | None:
+    if project_id is None:
+        return None
+    project = projects_visible_to(actor).filter(pk=project_id).first()
+    if project is None:
+        raise ValidationError({"project": _("Choose one of your projects.")})
+    return project
+
+
+def _place(lesson: Lesson, project: Project | None) -> None:
+    """A lesson belongs to its project's client and year; shared lessons need a project,
+    since the client sees them through it."""
+    lesson.project = project
+    lesson.client_id = project.client_id if project else None
+    lesson.year = project.end_date.year if project else lesson.year or timezone.localdate().year
+    if lesson.shared_with_client and project is None:
+        raise ValidationError(
+            {"shared_with_client": _("Only a lesson of a project can be shared with its client.")}
+        )
+
+
 @transaction.atomic
 def lesson_create(*, actor: Actor, project_id: int | None = None, **values: Any) -> Lesson:
-    project = None
-    if project_id is not None:
-        project = projects_visible_to(actor).filter(pk=project_id).first()
-        if project is None:
-            raise ValidationError({"project": _("Choose one of your projects.")})
+    project = _project(actor, project_id)
     require(can_write(actor, project))
     values["tags"] = _tags(values.get("tags", []))
-    lesson = Lesson(
-        organisation_id=actor.organisation_id,
-        project=project,
-        client_id=project.client_id if project else None,
-        created_by=actor.user,
-        year=(project.end_date.year if project else timezone.localdate().year),
-    )
+    lesson = Lesson(organisation_id=actor.organisation_id, created_by=actor.user)
     assign(lesson, LESSON_FIELDS, values)
+    _place(lesson, project)
     lesson.full_clean(exclude=["organisation", "project", "client"])
     lesson.save()
     search.index(lesson)
@@ -82,18 +85,36 @@ def lesson_create(*, actor: Actor, project_id: int | None = None, **values: Any)
     return lesson
 
 
+class _Keep:
+    """The project a lesson already has, when the caller does not move it."""
+
+
+KEEP = _Keep()
+
+
 @transaction.atomic
-def lesson_update(*, actor: Actor, lesson: Lesson, **values: Any) -> Lesson:
+def lesson_update(
+    *, actor: Actor, lesson: Lesson, project_id: int | _Keep | None = KEEP, **values: Any
+) -> Lesson:
+    """Moving a lesson to another project needs the right to write on both."""
     require(can_write(actor, lesson.project))
-    lesson = Lesson.objects.select_for_update().get(pk=lesson.pk)
-    before = audit.snapshot(lesson, LESSON_FIELDS)
+    lesson = (
+        Lesson.objects.select_for_update(of=("self",)).select_related("project").get(pk=lesson.pk)
+    )
+    project = lesson.project
+    if not isinstance(project_id, _Keep) and project_id != lesson.project_id:
+        project = _project(actor, project_id)
+        require(can_write(actor, project))
+    before = {**audit.snapshot(lesson, LESSON_FIELDS), "project": str(lesson.project or "")}
     if "tags" in values:
         values["tags"] = _tags(values["tags"])
     assign(lesson, LESSON_FIELDS, values)
+    _place(lesson, project)
     lesson.full_clean(exclude=["organisation", "project", "client"])
     lesson.save()
     search.index(lesson)
-    if changes := audit.diff(before, audit.snapshot(lesson, LESSON_FIELDS)):
+    after = {**audit.snapshot(lesson, LESSON_FIELDS), "project": str(lesson.project or "")}
+    if changes := audit.diff(before, after):
         audit.record(actor=actor, action="updated", obj=lesson, changes=changes)
     return lesson
 
@@ -106,6 +127,7 @@ def lesson_delete(*, actor: Actor, lesson: Lesson) -> None:
         actor=actor,
         action="deleted",
         obj=lesson,
+        organisation_id=lesson.organisation_id,
         changes=audit.removal(audit.snapshot(lesson, LESSON_FIELDS)),
     )
     lesson.delete()

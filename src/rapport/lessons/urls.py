@@ -3,4 +3,10 @@ from django.urls import path
 from rapport.lessons import views
 
 app_name = "lessons"
-urlpatterns = [path("", views.library, name="library")]
+urlpatterns = [
+    path("", views.library, name="library"),
+    path("new/", views.lesson_create, name="create"),
+    path("<int:lesson_id>/", views.lesson_detail, name="detail"),
+    path("<int:lesson_id>/edit/", views.lesson_edit, name="edit"),
+    path("<int:lesson_id>/delete/", views.lesson_delete, name="delete"),
+]

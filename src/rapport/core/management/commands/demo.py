@@ -14,6 +14,7 @@ from rapport.audit import services as audit
 from rapport.clients import services as clients
 from rapport.clients.models import Contact
 from rapport.core.demo_changes import tell_changes
+from rapport.core.demo_closure import tell_closure
 from rapport.core.demo_communication import tell_communication, tell_reports
 from rapport.core.demo_feedback import tell_feedback
 from rapport.core.demo_health import tell_health
@@ -639,6 +640,7 @@ class Command(BaseCommand):
                 tell_feedback(project, pm=pm, today=today)
         tell_messages(organisation)
         tell_health(organisation, owner=owner, pm=pm, today=today)
+        tell_closure(organisation, today=today)
 
     def _grant_portal(self, owner: Actor, contact: Contact) -> None:
         """The demo skips the emailed link: its contacts can sign in straight away."""
