@@ -74,7 +74,9 @@ from rapport.meetings.models import (
 from rapport.meetings.models import Decision as MeetingDecision
 from rapport.messaging import services as messaging_services
 from rapport.messaging.models import Message, MessageAttachment, Thread, ThreadRead
-from rapport.notify.models import OutboundEmail
+from rapport.notify import kinds as notify_kinds
+from rapport.notify import recipients as notify_recipients
+from rapport.notify.models import Notification, NotificationPreference, OutboundEmail
 from rapport.projects import baseline_services as bl_services
 from rapport.projects.models import (
     BaselineVersion,
@@ -222,6 +224,21 @@ def fresh_invitation(side: Side) -> dict[str, Any]:
 
 def valid_invitation_token(side: Side) -> dict[str, Any]:
     return {"token": _member_invitation(side)[1]}
+
+
+def unsubscribe_token(side: Side) -> dict[str, Any]:
+    """A one-click unsubscribe link, as emailed to contact_a for answers on reports."""
+    recipient = notify_recipients.Recipient(side="contact", user=side.contact_a.user)
+    kind = notify_kinds.get("report_answer")
+    return {"token": notify_recipients.unsubscribe_token(recipient, kind)}
+
+
+def pm_notification(side: Side) -> dict[str, Any]:
+    return {"notification_id": side.extra["notifications"]["pm"].pk}
+
+
+def contact_a_notification(side: Side) -> dict[str, Any]:
+    return {"notification_id": side.extra["notifications"]["contact_a"].pk}
 
 
 def valid_portal_invitation_token(side: Side) -> dict[str, Any]:
@@ -1236,6 +1253,15 @@ PAGES: dict[str, list[Case]] = {
         public(200, label="valid", kwargs=survey_token),
         public(404, label="bogus-post", method="POST", kwargs=lambda side: {"token": "bogus"}),
     ],
+    # An unsubscribe link is a bearer secret for one person and one kind (RFC 8058: the mail
+    # provider POSTs it without a session); a forged one is a clear 400 for everyone. Whoever
+    # holds a valid one uses it, even from another organisation's session, so its POST is
+    # tested in tests/notify/test_notification_centre.py rather than as a foreign write here.
+    "unsubscribe:confirm": [
+        public(400, label="bogus", kwargs=lambda side: {"token": "bogus-token"}),
+        public(400, label="bogus-post", method="POST", kwargs=lambda side: {"token": "bogus"}),
+        public(200, label="valid", kwargs=unsubscribe_token),
+    ],
     "api:openapi-json": [public(200)],
     "api:openapi-view": [public(200)],
     "api:api-root": [public(404)],
@@ -1248,6 +1274,36 @@ PAGES: dict[str, list[Case]] = {
     # A token is personal: only its owner (the pm here) can even see it.
     "accounts:api_token_revoke": [Case(method="POST", kwargs=fresh_pm_token, ok={"pm": 302})],
     "app:home": [Case(scoped=False, ok=each(200, MEMBERS))],
+    # Notifications are personal: a member's own, in the organisation they work in.
+    "notifications:list": [Case(scoped=False, ok=each(200, MEMBERS))],
+    "notifications:read_all": [Case(method="POST", scoped=False, ok=each(302, MEMBERS))],
+    "notifications:open": [Case(kwargs=pm_notification, ok={"pm": 302})],
+    "notifications:read": [Case(method="POST", kwargs=pm_notification, ok={"pm": 302})],
+    "notifications:preferences": [
+        Case(scoped=False, ok=each(200, MEMBERS)),
+        Case(
+            method="POST",
+            scoped=False,
+            data=lambda side: {"message_posted": "digest"},
+            ok=each(302, MEMBERS),
+        ),
+    ],
+    # ... and a contact's own, in the portal.
+    "portal_notifications:list": [Case(scoped=False, ok=each(200, CONTACTS))],
+    "portal_notifications:read_all": [Case(method="POST", scoped=False, ok=each(302, CONTACTS))],
+    "portal_notifications:open": [Case(kwargs=contact_a_notification, ok={"contact_a": 302})],
+    "portal_notifications:read": [
+        Case(method="POST", kwargs=contact_a_notification, ok={"contact_a": 302})
+    ],
+    "portal_notifications:preferences": [
+        Case(scoped=False, ok=each(200, CONTACTS)),
+        Case(
+            method="POST",
+            scoped=False,
+            data=lambda side: {"report_answer": "none"},
+            ok=each(302, CONTACTS),
+        ),
+    ],
     # --- team -----------------------------------------------------------------------------
     "team:organisation": [
         Case(scoped=False, ok=each(200, ADMINS)),
@@ -3751,6 +3807,18 @@ def matrix_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[Worl
                 language="en",
                 kind="matrix",
             )
+            side.extra["notifications"] = {
+                role: Notification.objects.create(
+                    organisation=side.organisation,
+                    user=_user_of(side, role),
+                    side="contact" if role in CONTACTS else "member",
+                    language="en",
+                    kind="report_answer" if role in CONTACTS else "report_question",
+                    title=f"Notification of {role} of {side.organisation.name}",
+                    link="/portal/" if role in CONTACTS else "/app/",
+                )
+                for role in ("pm", "contact_a")
+            }
     try:
         yield world
     finally:
@@ -3781,6 +3849,9 @@ def _fingerprint(organisation: Organisation) -> dict[str, list[tuple[Any, ...]]]
         (ProjectMember, {"project__organisation": organisation}, set()),
         (AuditEvent, {"organisation": organisation}, set()),
         (OutboundEmail, {"organisation": organisation}, set()),
+        (Notification, {"organisation": organisation}, set()),
+        (NotificationPreference, {"user__memberships__organisation": organisation}, set()),
+        (NotificationPreference, {"user__contacts__organisation": organisation}, set()),
         (ChangeRequest, {"project__organisation": organisation}, set()),
         (CostImpact, {"change_request__project__organisation": organisation}, set()),
         (Decision, {"change_request__project__organisation": organisation}, set()),

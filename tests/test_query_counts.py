@@ -198,6 +198,34 @@ def emails(side: Side, n: int) -> None:
         )
 
 
+def _notifications(side: Side, n: int, *, to: str, kind: str) -> None:
+    """Events emailed (and so notified) through the real service, every other one read."""
+    from rapport.notify.models import Notification
+    from rapport.notify.services import email_queue
+
+    for i in range(n):
+        email_queue(
+            to=to,
+            template=kind,
+            context={"name": "Someone", "reference": f"SR-{i}", "link": "http://testserver/"},
+            language="en",
+            kind=kind,
+            organisation_id=side.organisation.pk,
+        )
+    latest = Notification.objects.filter(email=to).order_by("-pk")[:n]
+    Notification.objects.filter(pk__in=[row.pk for row in latest][::2]).update(
+        read_at=timezone.now()
+    )
+
+
+def member_notifications(side: Side, n: int) -> None:
+    _notifications(side, n, to=side.pm.email, kind="report_question")
+
+
+def contact_notifications(side: Side, n: int) -> None:
+    _notifications(side, n, to=side.contact_a.email, kind="report_answer")
+
+
 def tokens(side: Side, n: int) -> None:
     for i in range(n):
         api_token_create(actor=side.actor(side.owner), name=f"token {i}")
@@ -1197,6 +1225,10 @@ LISTS: dict[str, ListPage] = {
     "team:list": ListPage(lambda s: "/app/team/", "owner", team),
     "audit:list": ListPage(lambda s: "/app/audit/", "owner", audit_events),
     "outbox:list": ListPage(lambda s: "/app/outbox/", "admin", emails),
+    "notifications:list": ListPage(lambda s: "/app/notifications/", "pm", member_notifications),
+    "portal_notifications:list": ListPage(
+        lambda s: "/portal/notifications/", "contact_a", contact_notifications
+    ),
     "accounts:api_tokens": ListPage(lambda s: "/accounts/tokens/", "owner", tokens),
     "app:home": ListPage(lambda s: "/app/", "owner", projects),
     "portal:home": ListPage(lambda s: "/portal/", "contact_a", projects),

@@ -121,6 +121,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "rapport.tenancy.context_processors.actor",
+                "rapport.notify.context_processors.notifications",
             ],
         },
     },

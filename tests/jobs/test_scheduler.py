@@ -23,6 +23,7 @@ from django_tasks_db.models import DBTaskResult
 
 from rapport.jobs.management.commands import serve
 from rapport.jobs.tasks import prune_finished_jobs
+from rapport.notify.tasks import send_notification_digests
 from rapport.reports.tasks import draft_scheduled_reports
 
 DATABASE_TASKS = {
@@ -125,12 +126,14 @@ def test_the_scheduler_starts_with_rapports_jobs(tmp_path: Any) -> None:
     assert "Starting scheduler" in text, text
     assert "Loaded tasks from rapport.reports." in text
     assert "Loaded tasks from rapport.jobs." in text
+    assert "Loaded tasks from rapport.notify." in text
 
 
 def test_the_periodic_jobs_are_scheduled() -> None:
     triggers = {job.name: str(job.trigger) for job in scheduler.get_jobs()}
     assert "minute='*/30'" in triggers[draft_scheduled_reports.name]
     assert "hour='3', minute='17'" in triggers[prune_finished_jobs.name]
+    assert "hour='6', minute='45'" in triggers[send_notification_digests.name]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -309,20 +309,20 @@ def message_notify(*, message: Message) -> list[OutboundEmail]:
             recipient_email=to,
             organisation_id=project.organisation_id,
         )
-        queued.append(
-            email_queue(
-                to=to,
-                reply_to=reply_to,
-                template="message_posted",
-                language=language,
-                kind="message_posted",
-                organisation_id=project.organisation_id,
-                context={
-                    **context,
-                    "name": name,
-                    "link": settings.SITE_URL + path,
-                    "can_reply": bool(reply_to),
-                },
-            )
+        email = email_queue(
+            to=to,
+            reply_to=reply_to,
+            template="message_posted",
+            language=language,
+            kind="message_posted",
+            organisation_id=project.organisation_id,
+            context={
+                **context,
+                "name": name,
+                "link": settings.SITE_URL + path,
+                "can_reply": bool(reply_to),
+            },
         )
+        if email is not None:  # None: the recipient chose the digest or no email
+            queued.append(email)
     return queued
