@@ -301,7 +301,9 @@ def _csv(response: Any) -> list[list[str]]:
 
 def _xlsx(response: Any) -> list[list[Any]]:
     sheet = load_workbook(io.BytesIO(response.content), read_only=True).active
-    return [list(row) for row in sheet.iter_rows(values_only=True)]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    width = len(rows[0])  # a row ending in empty cells is read back shorter
+    return [row + [None] * (width - len(row)) for row in rows]
 
 
 def test_exports_hold_the_rows_of_the_page(world: World) -> None:
@@ -381,3 +383,30 @@ def test_charts(world: World) -> None:
     assert "Projects by overall health" in content
     assert 'data-code="red"' in content and 'data-code="month"' in content
     assert "Client satisfaction by month" in content
+
+
+def test_client_health_is_the_clients_latest_score(world: World) -> None:
+    from rapport.clients.models import ClientHealthSnapshot
+
+    side = world.one
+    _alpha(side)
+    today, now = timezone.localdate(), timezone.now()
+    for days_ago, score in ((40, 81), (1, 35)):
+        ClientHealthSnapshot.objects.create(
+            organisation=side.organisation,
+            client=side.client_a,
+            day=today - timedelta(days=days_ago),
+            score=score,
+            computed_at=now,
+        )
+    factories.ProjectFactory(client=side.client_b, pm=side.pm, code="BETA")
+
+    response = login(side.owner).get(URL, {"sort": "client_health"})
+
+    assert _row(response, "ALPHA").client_health == 35
+    assert _row(response, "BETA").client_health is None  # not scored yet: last in either order
+    assert _rows(response)[0].project.code == "ALPHA"  # the only one scored
+    assert f'href="/app/clients/{side.client_a.pk}/#health"' in response.content.decode()
+    exported = _csv(login(side.owner).get(f"{URL}export.csv"))
+    assert exported[0][-1] == "Client health"
+    assert {row[0]: row[-1] for row in exported[1:]}["ALPHA"] == "35"

@@ -3,11 +3,13 @@ the records behind each part narrowed to what the reader may open."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from rapport.clients import health, permissions
@@ -104,3 +106,13 @@ def client_health(*, actor: Actor, client: Client, today: date | None = None) ->
     current.parts = _narrowed(actor, client, current.parts)
     current.history = _history(snapshots)
     return current
+
+
+def latest_scores(client_ids: Iterable[int]) -> dict[int, int | None]:
+    """Each client's latest stored score, in one query; None for a client not scored yet.
+    Callers pass only clients the reader may see."""
+    latest = ClientHealthSnapshot.objects.filter(client=OuterRef("pk")).order_by("-day")
+    rows = Client.objects.filter(pk__in=set(client_ids)).annotate(
+        score=Subquery(latest.values("score")[:1])
+    )
+    return dict(rows.values_list("pk", "score"))

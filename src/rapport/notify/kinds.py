@@ -76,6 +76,7 @@ _KINDS = [
     Kind("minutes_correction", _("Correction asked on minutes"), Audience.MEMBERS),
     Kind("action_items_overdue", _("Overdue action items"), Audience.BOTH),
     Kind("cadence_digest", _("Touchpoints due (daily)"), Audience.MEMBERS),
+    Kind("closure_published", _("Project closure report published"), Audience.CONTACTS),
     # baselines and deliverables
     Kind("baseline_submitted", _("Baseline awaiting sign-off"), Audience.CONTACTS),
     Kind("baseline_decided", _("Baseline signed or returned"), Audience.MEMBERS),

@@ -92,6 +92,12 @@ COLUMNS: list[Column] = [
         lambda r: r.last_contact,
         lambda r: _day(r.last_contact),
     ),
+    Column(
+        "client_health",
+        _("Client health"),
+        lambda r: r.client_health,
+        lambda r: r.client_health,
+    ),
 ]
 BY_KEY = {column.key: column for column in COLUMNS}
 DEFAULT_SORT = "code"

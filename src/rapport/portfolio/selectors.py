@@ -22,6 +22,7 @@ from django.utils import timezone
 from rapport.changes.impact import APPROVED_STATES
 from rapport.changes.models import OPEN_STATES, ChangeRequest, CostImpact
 from rapport.changes.models import State as ChangeState
+from rapport.clients.health_selectors import latest_scores
 from rapport.communication.models import Interaction
 from rapport.feedback.models import Feedback
 from rapport.messaging.models import Thread
@@ -56,6 +57,7 @@ class PortfolioRow:
     last_report: datetime | None
     open_changes: int
     last_contact: datetime | None
+    client_health: int | None = None  # the client's latest health score, None if not scored
 
     @property
     def overall(self) -> str:
@@ -199,7 +201,7 @@ def portfolio_projects(
 def portfolio_rows(
     *, actor: Actor, projects: QuerySet[Project], as_of: date | None = None
 ) -> list[PortfolioRow]:
-    """One row per project, ordered by code; fourteen queries, however many projects."""
+    """One row per project, ordered by code; fifteen queries, however many projects."""
     today = as_of or timezone.localdate()
     project_list = list(projects.select_related("client", "pm").order_by("code", "pk"))
     by_id = {p.pk: p for p in project_list}
@@ -222,6 +224,7 @@ def portfolio_rows(
     )
     reports = _latest(StatusReport.objects.filter(project__in=projects), "published_at")
     contact = last_client_contact(projects)
+    client_health = latest_scores(p.client_id for p in project_list)
     money = _financial_project_ids(actor, projects, project_list)
     overrides = actor.organisation.health_thresholds if actor.organisation else None
     rows = []
@@ -248,6 +251,7 @@ def portfolio_rows(
                 last_report=reports.get(pk),
                 open_changes=len(pending.get(pk, [])),
                 last_contact=contact.get(pk),
+                client_health=client_health.get(project.client_id),
             )
         )
     return rows
