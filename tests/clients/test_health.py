@@ -383,3 +383,23 @@ def test_api_health_of_a_client(scored, client):
     assert body["history"][0]["score"] == 72
     foreign = factories.ClientFactory()
     assert client.get(f"/api/v1/clients/{foreign.pk}/health", headers=headers).status_code == 404
+
+
+def test_the_history_chart_is_drawn_on_a_scale_of_100_from_the_first_score() -> None:
+    from datetime import date
+
+    from rapport.clients.charts import health_history
+    from rapport.clients.health_selectors import Moment
+
+    svg = str(
+        health_history(
+            [
+                Moment(day=date(2026, 1, 1), score=50, moved_by="", moved_points=0),
+                Moment(day=date(2026, 2, 1), score=40, moved_by="nps", moved_points=-10),
+            ]
+        )
+    )
+
+    assert ">100 <" in svg  # the top of the axis is 100, not the highest score
+    # the line starts at the first score (half way up the plot), not at 0
+    assert 'd="M56.0,106.0 ' in svg

@@ -17,7 +17,8 @@ def test_a_pm_reaches_the_organisation_and_client_analysis_and_the_templates(wor
     client = login(side.pm)
     home = _links(client.get("/app/"))
     assert 'href="/app/feedback/analysis/"' in home
-    assert 'href="/app/settings/feedback/templates/"' in home
+    analysis = _links(client.get("/app/feedback/analysis/"))
+    assert 'href="/app/settings/feedback/templates/"' in analysis
     detail = _links(client.get(f"/app/clients/{side.client_a.pk}/"))
     assert f'href="/app/clients/{side.client_a.pk}/feedback/analysis/"' in detail
     feedback = _links(client.get(f"/app/projects/{side.project_a.pk}/feedback/"))

@@ -18,4 +18,6 @@ def health_history(history: Sequence[Moment]) -> SafeString:
     return step_chart(
         [Series(_("Health score"), points, tone="actual")],
         title=_("Client health score over time"),
+        scale=100,
+        from_zero=False,
     )

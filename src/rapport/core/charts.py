@@ -32,16 +32,25 @@ def held(
 
 
 def step_chart(
-    series: list[Series], *, title: str, width: int = 640, height: int = 240, unit: str = ""
+    series: list[Series],
+    *,
+    title: str,
+    width: int = 640,
+    height: int = 240,
+    unit: str = "",
+    scale: float | None = None,
+    from_zero: bool = True,
 ) -> SafeString:
-    """Cumulative step lines over dates, with a legend; an accessible title and description."""
+    """Cumulative step lines over dates, with a legend; an accessible title and description.
+    ``scale`` fixes the top of the axis (a score out of 100) instead of the highest value;
+    ``from_zero=False`` starts each line at its first value rather than climbing from 0."""
     pad_left, pad_right, pad_top, pad_bottom = 56, 16, 16, 44
     points = [p for s in series for p in s.points]
     if not points:
         return mark_safe("")
     x_min = min(d for d, _ in points).toordinal()
     x_max = max(max(d for d, _ in points).toordinal(), x_min + 1)
-    y_max = float(max(max(float(v) for _, v in points), 1))
+    y_max = scale or float(max(max(float(v) for _, v in points), 1))
     plot_w, plot_h = width - pad_left - pad_right, height - pad_top - pad_bottom
 
     def x(d: date) -> float:
@@ -96,8 +105,8 @@ def step_chart(
         if not s.points:
             continue
         ordered = sorted(s.points)
-        path = [f"M{x(ordered[0][0]):.1f},{y(0):.1f}"]
-        previous = 0.0
+        previous = 0.0 if from_zero else float(ordered[0][1])
+        path = [f"M{x(ordered[0][0]):.1f},{y(previous):.1f}"]
         for d, v in ordered:
             path.append(f"L{x(d):.1f},{y(previous):.1f} L{x(d):.1f},{y(float(v)):.1f}")
             previous = float(v)
