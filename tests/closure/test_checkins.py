@@ -101,3 +101,14 @@ def test_recording_refuses_an_empty_summary_without_writing(world, login_as):
     checkin.refresh_from_db()
     assert checkin.done_at is None
     assert not Interaction.objects.exists()
+
+
+def test_the_closure_page_folds_the_form_of_checkins_not_due_yet(world, login_as):
+    side = world.one
+    _close(side)
+    first = CheckIn.objects.filter(project=side.project_a).order_by("due_on").first()
+    CheckIn.objects.filter(pk=first.pk).update(due_on=timezone.localdate())
+    page = login_as(side.pm).get(reverse("closure:detail", args=[side.project_a.pk]))
+    html = page.content.decode()
+    assert html.count("Record the check-in") == 4
+    assert html.count("<details><summary>Planned") == 3  # due today: its form is open
