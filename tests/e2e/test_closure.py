@@ -133,7 +133,7 @@ def test_close_accept_and_learn(
 
     # A Chinese query finds it in the library.
     pm.goto("/app/lessons/")
-    pm.get_by_role("searchbox", name="Search").fill("变更申请")
+    pm.get_by_role("main").get_by_role("searchbox", name="Search").fill("变更申请")
     pm.get_by_role("button", name="Search").click()
     expect(pm.get_by_role("link", name=LESSON_TITLE)).to_be_visible()
 

@@ -45,7 +45,7 @@ def test_a_low_answer_by_link_reaches_the_pms_home_with_its_sentiment(
     pm = new_context().new_page()
     sign_in(pm, "pm@e2e.test")
     pm.goto(f"/app/projects/{project.pk}/")
-    pm.get_by_role("link", name="Client feedback").click()
+    pm.get_by_role("main").get_by_role("link", name="Client feedback").click()
     pm.get_by_role("link", name="Send a survey").click()
     pm.get_by_label(re.compile("Li Na")).check()
     pm.get_by_role("button", name="Send").click()
