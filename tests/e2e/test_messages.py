@@ -87,7 +87,7 @@ def test_a_portal_conversation_both_ways(
     messages = client.get_by_role("link", name=re.compile("^Messages"))
     expect(messages.locator(".unread-badge")).to_have_text("1")
     messages.click()
-    expect(client.get_by_text("1 unread")).to_be_visible()
+    expect(client.get_by_role("main").get_by_text("1 unread")).to_be_visible()
     client.get_by_role("link", name="Where do we upload the test data?").click()
     expect(client.locator(".post-body em")).to_have_text("shared folder")
     expect(client.get_by_text("Pat Manager")).to_be_visible()
