@@ -373,6 +373,7 @@ def test_upload_check_remap_and_import_through_the_pages(world, login_as):
     assert response["Location"] == reverse("clients:import_review", args=[client_import.pk])
     page = pm.get(response["Location"]).content.decode()
     assert "Blue Harbour" in page and "Enter a valid email address." in page
+    assert '<option value="2" selected>Mail</option>' in page  # the guessed email column
 
     mapping = {"client_name": "0", "full_name": "1", "email": "", "phone": "2"}
     response = pm.post(reverse("clients:import_review", args=[client_import.pk]), mapping)
