@@ -139,7 +139,7 @@ def _xlsx_records(upload: IO[bytes]) -> Iterator[list[str]]:
         sheet = workbook.worksheets[0]
         for values in sheet.iter_rows(values_only=True):
             yield [_cell_text(value) for value in values]
-    except (KeyError, ValueError, TypeError, zipfile.BadZipFile) as error:
+    except (AttributeError, KeyError, ValueError, TypeError, zipfile.BadZipFile) as error:
         raise _refuse(not_xlsx) from error
     finally:
         workbook.close()
