@@ -37,6 +37,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models, transaction
 from django.test import Client as HttpClient
 from django.test.client import ClientHandler
@@ -47,7 +48,8 @@ from rapport.api import api
 from rapport.audit.models import AuditEvent
 from rapport.changes import services as cr_services
 from rapport.changes.models import ChangeRequest, CostImpact, Decision
-from rapport.clients.models import Client, Contact, PortalInvitation
+from rapport.clients.import_files import guess_mapping
+from rapport.clients.models import Client, ClientImport, Contact, PortalInvitation
 from rapport.closure import services as closure_services
 from rapport.closure.models import CheckIn, Closure, ClosureSettings
 from rapport.communication import services as comm_services
@@ -322,6 +324,29 @@ def contact_form(side: Side) -> dict[str, Any]:
         "language": "en",
         "time_zone": "UTC",
     }
+
+
+def import_upload_form(side: Side) -> dict[str, Any]:
+    data = f"Client name,Contact name\nMatrix import {next(_serial)},Ada\n".encode()
+    return {"file": SimpleUploadedFile("clients.csv", data)}
+
+
+def pm_client_import(side: Side) -> dict[str, Any]:
+    """A pending import uploaded by side.pm: it is only theirs (others get 404)."""
+    headers = ["Client name", "Contact name"]
+    client_import = ClientImport.objects.create(
+        organisation=side.organisation,
+        owner=side.pm,
+        file_name="clients.csv",
+        headers=headers,
+        rows=[[2, [f"Matrix import {next(_serial)}", "Ada"]]],
+        mapping=guess_mapping(headers),
+    )
+    return {"import_id": client_import.pk}
+
+
+def import_mapping_form(side: Side) -> dict[str, Any]:
+    return {"client_name": "0", "full_name": "1"}
 
 
 def contact_a_form(side: Side) -> dict[str, Any]:
@@ -1381,6 +1406,39 @@ PAGES: dict[str, list[Case]] = {
             ok=each(302, MANAGERS),
             denied=each(403, ("member", "outsider")),
         ),
+    ],
+    "clients:import": [
+        Case(scoped=False, ok=each(200, MANAGERS), denied=each(403, ("member", "outsider"))),
+        Case(
+            label="post",
+            method="POST",
+            data=import_upload_form,
+            scoped=False,
+            ok=each(302, MANAGERS),
+            denied=each(403, ("member", "outsider")),
+        ),
+    ],
+    "clients:import_template": [
+        Case(scoped=False, ok=each(200, MANAGERS), denied=each(403, ("member", "outsider")))
+    ],
+    # A pending import is its uploader's alone: everyone else, admins included, gets 404.
+    "clients:import_review": [
+        Case(kwargs=pm_client_import, ok={"pm": 200}),
+        Case(
+            label="post",
+            method="POST",
+            kwargs=pm_client_import,
+            data=import_mapping_form,
+            ok={"pm": 302},
+        ),
+    ],
+    "clients:import_run": [
+        Case(
+            method="POST",
+            kwargs=pm_client_import,
+            data=lambda side: {"valid_rows_only": "on"},
+            ok={"pm": 302},
+        )
     ],
     "clients:detail": [
         Case(label="client_a", kwargs=client_a, ok=each(200, ON_PROJECT_A)),
@@ -3844,6 +3902,7 @@ def _fingerprint(organisation: Organisation) -> dict[str, list[tuple[Any, ...]]]
         (ApiToken, {"organisation": organisation}, {"last_used_at"}),
         (Client, {"organisation": organisation}, set()),
         (Contact, {"organisation": organisation}, set()),
+        (ClientImport, {"organisation": organisation}, set()),
         (PortalInvitation, {"contact__organisation": organisation}, set()),
         (Project, {"organisation": organisation}, set()),
         (ProjectMember, {"project__organisation": organisation}, set()),

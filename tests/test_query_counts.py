@@ -112,6 +112,41 @@ def clients(side: Side, n: int) -> None:
         factories.ProjectFactory(client=client, pm=side.pm)
 
 
+IMPORT_HEADERS = ["Client name", "Contact name", "Email", "Language"]
+
+
+def client_import_url(side: Side) -> str:
+    """side.pm's pending import, its rows added by ``import_rows``."""
+    from rapport.clients.import_files import guess_mapping
+    from rapport.clients.models import ClientImport
+
+    client_import = ClientImport.objects.create(
+        organisation=side.organisation,
+        owner=side.pm,
+        file_name="clients.csv",
+        headers=IMPORT_HEADERS,
+        mapping=guess_mapping(IMPORT_HEADERS),
+    )
+    return f"/app/clients/import/{client_import.pk}/"
+
+
+def import_rows(side: Side, n: int) -> None:
+    """Rows for existing clients (with a contact each), new clients, and rows with errors."""
+    from rapport.clients.models import ClientImport
+
+    client_import = ClientImport.objects.get(owner=side.pm)
+    for _ in range(n):
+        client = factories.ClientFactory(organisation=side.organisation)
+        contact = factories.ContactFactory(client=client, email=f"c{next(_serial)}@x.test")
+        number = len(client_import.rows) + 2
+        client_import.rows += [
+            [number, [client.name, "New person", f"new{number}@x.test", "en"]],
+            [number + 1, [client.name, "Taken", contact.email, "xx"]],
+            [number + 2, [f"New client {number}", "Person", "bad@", "zh-hans"]],
+        ]
+    client_import.save()
+
+
 def scored_clients(side: Side, n: int) -> None:
     """Clients with a health snapshot each, in every band (the list sorts by the score)."""
     from rapport.clients.models import ClientHealthSnapshot
@@ -1220,6 +1255,7 @@ LISTS: dict[str, ListPage] = {
     "clients:list healthiest first": ListPage(
         lambda s: "/app/clients/?sort=healthy", "owner", scored_clients
     ),
+    "clients:import_review": ListPage(client_import_url, "pm", import_rows),
     "projects:list": ListPage(lambda s: "/app/projects/", "owner", projects),
     "projects:list as pm": ListPage(lambda s: "/app/projects/", "pm", projects),
     "team:list": ListPage(lambda s: "/app/team/", "owner", team),

@@ -1,9 +1,11 @@
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from rapport.clients import health
 from rapport.clients.health_services import MAX_WEIGHT
+from rapport.clients.import_files import FIELDS
 from rapport.clients.models import Client, Contact
 from rapport.tenancy.forms import TimeZoneField
 
@@ -42,3 +44,36 @@ class HealthWeightsForm(forms.Form):
             self.fields[key] = forms.IntegerField(
                 label=health.PART_LABELS[key], min_value=0, max_value=MAX_WEIGHT
             )
+
+
+class ClientImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV or Excel file"),
+        help_text=_("CSV (UTF-8 or GBK) or Excel .xlsx, up to 5 MB and 5,000 rows."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+
+class ClientImportMappingForm(forms.Form):
+    """Which column of the file feeds each field; preset from the headers."""
+
+    def __init__(self, *args: Any, headers: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", _("— not imported —"))] + [
+            (str(index), header or _("Column %(number)s") % {"number": index + 1})
+            for index, header in enumerate(headers)
+        ]
+        for name, label in FIELDS.items():
+            self.fields[name] = forms.TypedChoiceField(
+                label=label,
+                choices=choices,
+                coerce=int,
+                empty_value=None,
+                required=name == "client_name",
+            )
+
+
+class ClientImportRunForm(forms.Form):
+    valid_rows_only = forms.BooleanField(
+        label=_("Import only the valid rows and skip the rows with errors"), required=False
+    )

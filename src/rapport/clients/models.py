@@ -174,3 +174,35 @@ class ClientHealthSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client} · {self.day} · {self.score}"
+
+
+class ClientImport(TimeStamped):
+    """An uploaded client and contact list waiting for its owner to check the column mapping
+    and run it; consumed once, so a second submit of the same import writes nothing."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        IMPORTED = "imported", _("Imported")
+
+    organisation = models.ForeignKey(
+        "tenancy.Organisation", on_delete=models.CASCADE, related_name="client_imports"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="client_imports"
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    headers = models.JSONField(_("headers"), default=list)
+    rows = models.JSONField(_("rows"), default=list)
+    mapping = models.JSONField(_("column mapping"), default=dict)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    result = models.JSONField(_("result"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("client import")
+        verbose_name_plural = _("client imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.file_name

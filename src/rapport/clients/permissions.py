@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from rapport.clients.models import Client, Contact
+from rapport.clients.models import Client, ClientImport, Contact
 from rapport.tenancy.actors import Actor
 
 
@@ -23,3 +23,17 @@ def can_manage_portal_access(actor: Actor, contact: Contact) -> bool:
 def can_view_client_health(actor: Actor, client: Client) -> bool:
     """The score reads the conflicts register, which team members do not see."""
     return actor.is_manager and client.organisation_id == actor.organisation_id
+
+
+def can_import_clients(actor: Actor) -> bool:
+    return can_create_client(actor)
+
+
+def can_use_client_import(actor: Actor, client_import: ClientImport) -> bool:
+    """An upload waiting to be imported is its uploader's draft."""
+    return (
+        can_import_clients(actor)
+        and client_import.organisation_id == actor.organisation_id
+        and actor.user is not None
+        and client_import.owner_id == actor.user.pk
+    )

@@ -5,7 +5,13 @@ from __future__ import annotations
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
-from rapport.clients.models import Client, ClientHealthSnapshot, Contact, PortalInvitation
+from rapport.clients.models import (
+    Client,
+    ClientHealthSnapshot,
+    ClientImport,
+    Contact,
+    PortalInvitation,
+)
 from rapport.tenancy.actors import Actor
 from rapport.tenancy.models import Role
 
@@ -91,3 +97,13 @@ def pending_portal_invitation(*, contact: Contact) -> PortalInvitation | None:
         .order_by("-created_at")
         .first()
     )
+
+
+def client_import_get(*, actor: Actor, import_id: int) -> ClientImport:
+    """Only its uploader sees an import, and only while a member of its organisation."""
+    imports = ClientImport.objects.none()
+    if actor.is_member and actor.user is not None:
+        imports = ClientImport.objects.filter(
+            organisation_id=actor.organisation_id, owner_id=actor.user.pk
+        )
+    return get_object_or_404(imports, pk=import_id)

@@ -1,11 +1,15 @@
 from django.urls import path
 
-from rapport.clients import views
+from rapport.clients import import_views, views
 
 app_name = "clients"
 urlpatterns = [
     path("", views.client_list, name="list"),
     path("new/", views.client_create, name="create"),
+    path("import/", import_views.client_import_upload, name="import"),
+    path("import/template.csv", import_views.client_import_template, name="import_template"),
+    path("import/<int:import_id>/", import_views.client_import_review, name="import_review"),
+    path("import/<int:import_id>/run/", import_views.client_import_run, name="import_run"),
     path("<int:client_id>/", views.client_detail, name="detail"),
     path("<int:client_id>/edit/", views.client_edit, name="edit"),
     path("<int:client_id>/contacts/new/", views.contact_create, name="contact_create"),
