@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "rapport.meetings",
     "rapport.portal",
     "rapport.portfolio",
+    "rapport.webhooks",
     "rapport.jobs",
 ]
 
