@@ -15,6 +15,7 @@ from pydantic import StringConstraints
 
 from rapport.core.api_pagination import Pages
 from rapport.core.services import require
+from rapport.projects.api_baseline import NoBody
 from rapport.tenancy.actors import ActorRequest
 from rapport.webhooks import events, selectors, services
 from rapport.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
@@ -153,7 +154,9 @@ def webhooks_delete(request: ActorRequest, subscription_id: int) -> Status[None]
 @router.post(
     "/webhooks/{subscription_id}/pause", response=SubscriptionOut, operation_id="webhooks_pause"
 )
-def webhooks_pause(request: ActorRequest, subscription_id: int) -> WebhookSubscription:
+def webhooks_pause(
+    request: ActorRequest, subscription_id: int, payload: NoBody | None = None
+) -> WebhookSubscription:
     actor = request.actor
     subscription = selectors.subscription_get(actor=actor, subscription_id=subscription_id)
     return services.subscription_pause(actor=actor, subscription=subscription)
@@ -162,7 +165,9 @@ def webhooks_pause(request: ActorRequest, subscription_id: int) -> WebhookSubscr
 @router.post(
     "/webhooks/{subscription_id}/resume", response=SubscriptionOut, operation_id="webhooks_resume"
 )
-def webhooks_resume(request: ActorRequest, subscription_id: int) -> WebhookSubscription:
+def webhooks_resume(
+    request: ActorRequest, subscription_id: int, payload: NoBody | None = None
+) -> WebhookSubscription:
     """Active again; the deliveries still pending are sent now."""
     actor = request.actor
     subscription = selectors.subscription_get(actor=actor, subscription_id=subscription_id)
@@ -174,7 +179,9 @@ def webhooks_resume(request: ActorRequest, subscription_id: int) -> WebhookSubsc
     response=SubscriptionWithSecretOut,
     operation_id="webhooks_rotate_secret",
 )
-def webhooks_rotate_secret(request: ActorRequest, subscription_id: int) -> WebhookSubscription:
+def webhooks_rotate_secret(
+    request: ActorRequest, subscription_id: int, payload: NoBody | None = None
+) -> WebhookSubscription:
     """A new signing secret, returned this once; the old one stops working at once."""
     actor = request.actor
     subscription = selectors.subscription_get(actor=actor, subscription_id=subscription_id)
@@ -211,7 +218,9 @@ def webhook_deliveries_get(request: ActorRequest, delivery_id: int) -> WebhookDe
     response={202: DeliveryOut},
     operation_id="webhook_deliveries_replay",
 )
-def webhook_deliveries_replay(request: ActorRequest, delivery_id: int) -> Status[WebhookDelivery]:
+def webhook_deliveries_replay(
+    request: ActorRequest, delivery_id: int, payload: NoBody | None = None
+) -> Status[WebhookDelivery]:
     """Send the event again as a new delivery, with the same payload and event ``id``."""
     actor = request.actor
     delivery = selectors.delivery_get(actor=actor, delivery_id=delivery_id)
