@@ -37,9 +37,15 @@ def test_create_read_update_and_delete(world):
         f"/api/v1/webhooks/{data['id']}", json.dumps({"description": "ERP"}), content_type=JSON
     )
     assert patched.status_code == 200 and patched.json()["description"] == "ERP"
-    assert api.post(f"/api/v1/webhooks/{data['id']}/pause").json()["is_active"] is False
-    assert api.post(f"/api/v1/webhooks/{data['id']}/resume").json()["is_active"] is True
-    rotated = api.post(f"/api/v1/webhooks/{data['id']}/rotate-secret").json()
+    assert (
+        api.post(f"/api/v1/webhooks/{data['id']}/pause", content_type=JSON).json()["is_active"]
+        is False
+    )
+    assert (
+        api.post(f"/api/v1/webhooks/{data['id']}/resume", content_type=JSON).json()["is_active"]
+        is True
+    )
+    rotated = api.post(f"/api/v1/webhooks/{data['id']}/rotate-secret", content_type=JSON).json()
     assert rotated["secret"] not in (data["secret"], "")
     listing = api.get("/api/v1/webhooks").json()
     assert [item["id"] for item in listing["items"]] == [data["id"]]
@@ -86,7 +92,7 @@ def test_deliveries_their_attempts_and_replay(world, receiver, django_capture_on
     assert detail["payload"]["event"] == "issue.shared"
     assert [a["status_code"] for a in detail["attempt_log"]] == [200]
     with django_capture_on_commit_callbacks(execute=True):
-        replayed = api.post(f"/api/v1/webhook-deliveries/{listed['id']}/replay")
+        replayed = api.post(f"/api/v1/webhook-deliveries/{listed['id']}/replay", content_type=JSON)
     assert replayed.status_code == 202 and replayed.json()["replay_of_id"] == listed["id"]
     assert len(receiver.received) == 2
 
