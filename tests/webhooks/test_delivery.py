@@ -232,3 +232,30 @@ def test_emit_refuses_unregistered_events_and_undocumented_fields(world):
         services.emit("project.exploded", world.one.organisation.pk, {})
     with pytest.raises(ValueError, match="fields"):
         services.emit("issue.shared", world.one.organisation.pk, {"issue_id": 1})
+
+
+def test_the_guide_documents_every_event_and_its_fields():
+    from tests.webhooks.receiver import DOCS
+
+    guide = DOCS.read_text(encoding="utf-8")
+    rows = {
+        line.split("|")[1].strip().strip("`"): line
+        for line in guide.splitlines()
+        if line.startswith("| `") and "." in line.split("|")[1]
+    }
+    for event in events.EVENTS.values():
+        assert event.name in rows, f"{event.name} is missing from docs/webhooks.md"
+        for name in event.fields:
+            if name not in {"project_id", "project_code", "project_name", "client_id"}:
+                assert f"`{name}`" in rows[event.name], f"{event.name}.{name} undocumented"
+
+
+def test_the_documented_check_refuses_a_stale_or_forged_signature():
+    body = b'{"id":"1"}'
+    old = int(timezone.now().timestamp()) - 3600
+    assert not verify("s", transport.signature("s", old, body), body)
+    assert not verify("s", "t=abc,v1=00", body)
+    assert not verify("s", "garbage", body)
+    now = int(timezone.now().timestamp())
+    assert verify("s", transport.signature("s", now, body), body)
+    assert not verify("s", transport.signature("s", now, body), body + b" ")

@@ -47,11 +47,6 @@ LEASE = timedelta(minutes=2)
 DUE_BATCH = 100
 
 
-def pause_after() -> int:
-    """Failed attempts in a row after which a subscription is paused."""
-    return int(getattr(settings, "RAPPORT_WEBHOOKS_PAUSE_AFTER", 10))
-
-
 def _events(values: Any) -> list[str]:
     chosen = set(values) if isinstance(values, list | tuple | set) else set()
     if not chosen:
@@ -347,7 +342,10 @@ def _record(delivery: WebhookDelivery, answer: transport.Answer, now: datetime) 
         return
     subscription.failures_in_a_row += 1
     subscription.save(update_fields=["failures_in_a_row"])
-    if subscription.is_active and subscription.failures_in_a_row >= pause_after():
+    if (
+        subscription.is_active
+        and subscription.failures_in_a_row >= settings.RAPPORT_WEBHOOKS_PAUSE_AFTER
+    ):
         _pause(
             subscription,
             actor=Actor.system(subscription.organisation),

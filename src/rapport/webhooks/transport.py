@@ -33,7 +33,7 @@ class Refused(Exception):
 
 def loopback_allowed() -> bool:
     """Local receivers, for development and the tests only."""
-    return bool(settings.DEBUG or getattr(settings, "RAPPORT_WEBHOOKS_ALLOW_LOOPBACK", False))
+    return bool(settings.DEBUG or settings.RAPPORT_WEBHOOKS_ALLOW_LOOPBACK)
 
 
 def _allowed_address(address: IPAddress, *, loopback_host: bool) -> bool:
