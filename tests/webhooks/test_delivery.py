@@ -259,3 +259,21 @@ def test_the_documented_check_refuses_a_stale_or_forged_signature():
     now = int(timezone.now().timestamp())
     assert verify("s", transport.signature("s", now, body), body)
     assert not verify("s", transport.signature("s", now, body), body + b" ")
+
+
+def test_a_subscription_deleted_while_sending_logs_nothing(world, receiver, monkeypatch):
+    side = world.one
+    subscription = subscribe(side, receiver.url)
+    shared_issue(side)  # its job would run after a commit; here the test sends it
+    delivery = WebhookDelivery.objects.get()
+    post = transport.post
+
+    def post_then_delete(**kwargs):
+        answer = post(**kwargs)
+        services.subscription_delete(actor=side.actor(side.admin), subscription=subscription)
+        return answer
+
+    monkeypatch.setattr(transport, "post", post_then_delete)
+    services.deliver(delivery_id=delivery.pk)
+    assert len(receiver.received) == 1
+    assert not WebhookDelivery.objects.exists() and not WebhookAttempt.objects.exists()

@@ -314,6 +314,8 @@ def deliver(*, delivery_id: int, now: datetime | None = None) -> WebhookDelivery
 
 @transaction.atomic
 def _record(delivery: WebhookDelivery, answer: transport.Answer, now: datetime) -> None:
+    if not WebhookSubscription.objects.filter(pk=delivery.subscription_id).exists():
+        return  # deleted while the POST was on its way: nothing left to log it in
     WebhookAttempt.objects.create(
         delivery=delivery,
         number=delivery.attempts,
