@@ -12,6 +12,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
+from rapport.changes import services as cr
 from rapport.notify.models import Notification
 from rapport.webhooks import events, services, transport
 from rapport.webhooks.models import WebhookAttempt, WebhookDelivery
@@ -277,3 +278,40 @@ def test_a_subscription_deleted_while_sending_logs_nothing(world, receiver, monk
     services.deliver(delivery_id=delivery.pk)
     assert len(receiver.received) == 1
     assert not WebhookDelivery.objects.exists() and not WebhookAttempt.objects.exists()
+
+
+def test_events_of_one_object_arrive_in_order(world, django_capture_on_commit_callbacks):
+    """The decision on a change request waits while its submission is being retried; another
+    object's event is not held back."""
+    side = world.one
+    contact, pm = side.contact_actor(side.contact_a), side.actor(side.pm)
+    with running_receiver(500, 200) as receiver:
+        subscribe(
+            side,
+            receiver.url,
+            events=["change_request.submitted", "change_request.decided", "issue.shared"],
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            request = cr.change_request_create(
+                actor=contact, project=side.project_a, title="Export", description="To Excel"
+            )
+        with django_capture_on_commit_callbacks(execute=True):
+            cr.change_request_evaluate(actor=pm, change_request=request, recommendation="approve")
+            cr.change_request_send_for_approval(actor=pm, change_request=request)
+            cr.change_request_decide(actor=contact, change_request=request, decision="approve")
+        with django_capture_on_commit_callbacks(execute=True):
+            shared_issue(side)
+        sent = [r.headers["Rapport-Event"] for r in receiver.received]
+        assert sent == ["change_request.submitted", "issue.shared"]  # the decision waits
+
+        submitted = WebhookDelivery.objects.get(event="change_request.submitted")
+        with django_capture_on_commit_callbacks(execute=True):
+            services.deliver_due(now=submitted.next_attempt_at)
+    sent = [r.headers["Rapport-Event"] for r in receiver.received]
+    assert sent == [
+        "change_request.submitted",
+        "issue.shared",
+        "change_request.submitted",
+        "change_request.decided",
+    ]
+    assert set(WebhookDelivery.objects.values_list("status", flat=True)) == {"succeeded"}

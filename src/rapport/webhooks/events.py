@@ -19,6 +19,12 @@ class Event:
     label: str | Promise
     fields: tuple[str, ...]  # the keys of ``data``, always all present
 
+    @property
+    def subject(self) -> str:
+        """The field naming the object the event is about (the one after the project's):
+        events of one object reach a subscription in the order they happened."""
+        return self.fields[len(PROJECT)]
+
 
 PROJECT = ("project_id", "project_code", "project_name", "client_id")
 

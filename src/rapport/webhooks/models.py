@@ -60,6 +60,8 @@ class WebhookDelivery(models.Model):
     # Sent as the Rapport-Delivery header; the event's own id is in the payload.
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     event = models.CharField(_("event"), max_length=60)
+    # The object the event is about ("change_request_id=12"): its deliveries go in order.
+    subject = models.CharField(max_length=80, blank=True)
     payload = models.JSONField()
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
@@ -78,6 +80,7 @@ class WebhookDelivery(models.Model):
         verbose_name_plural = _("webhook deliveries")
         indexes = [
             models.Index(fields=["subscription", "-created_at"]),
+            models.Index(fields=["subscription", "subject", "status"]),
             models.Index(fields=["status", "next_attempt_at"]),
         ]
 

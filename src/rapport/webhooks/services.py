@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -198,6 +198,7 @@ def delivery_replay(*, actor: Actor, delivery: WebhookDelivery) -> WebhookDelive
         organisation_id=delivery.organisation_id,
         subscription_id=delivery.subscription_id,
         event=delivery.event,
+        subject=delivery.subject,
         payload=delivery.payload,
         replay_of=delivery,
         next_attempt_at=timezone.now(),
@@ -258,6 +259,7 @@ def emit(event: str, organisation_id: int, data: dict[str, Any]) -> list[Webhook
             organisation_id=organisation_id,
             subscription_id=subscription.pk,
             event=event,
+            subject=f"{spec.subject}={data[spec.subject]}",
             payload=payload,
             next_attempt_at=now,
         )
@@ -270,9 +272,23 @@ def emit(event: str, organisation_id: int, data: dict[str, Any]) -> list[Webhook
 # --- delivery (the worker) ------------------------------------------------------------------
 
 
+def _pending_before(delivery: WebhookDelivery) -> QuerySet[WebhookDelivery]:
+    """Earlier deliveries of the same object to the same subscription, not yet done."""
+    return WebhookDelivery.objects.filter(
+        subscription_id=delivery.subscription_id,
+        subject=delivery.subject,
+        status=WebhookDelivery.Status.PENDING,
+        pk__lt=delivery.pk,
+    )
+
+
 def _claim(delivery_id: int, now: datetime) -> bool:
-    """Take a due delivery for one attempt; False when it is not due, done, or another worker
-    has it. A conditional update, so two workers never send the same attempt."""
+    """Take a due delivery for one attempt; False when it is not due, done, waits for an
+    earlier event of the same object, or another worker has it. A conditional update, so two
+    workers never send the same attempt."""
+    waiting = WebhookDelivery.objects.filter(pk=delivery_id).only("subscription_id", "subject")
+    if (delivery := waiting.first()) is None or _pending_before(delivery).exists():
+        return False
     claimed = WebhookDelivery.objects.filter(
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
         pk=delivery_id,
@@ -337,6 +353,8 @@ def _record(delivery: WebhookDelivery, answer: transport.Answer, now: datetime) 
     else:
         delivery.next_attempt_at = now + BACKOFF[delivery.attempts - 1]
     delivery.save(update_fields=["status", "delivered_at", "next_attempt_at", "last_status_code"])
+    if delivery.status != WebhookDelivery.Status.PENDING:
+        _release_next(delivery)
     subscription = _locked(delivery.subscription)
     if answer.succeeded:
         subscription.failures_in_a_row = 0
@@ -355,6 +373,22 @@ def _record(delivery: WebhookDelivery, answer: transport.Answer, now: datetime) 
             % {"count": subscription.failures_in_a_row},
         )
         _tell_admins(subscription)
+
+
+def _release_next(delivery: WebhookDelivery) -> None:
+    """The next event of the same object, held back until this one was done, goes now."""
+    following = (
+        WebhookDelivery.objects.filter(
+            subscription_id=delivery.subscription_id,
+            subject=delivery.subject,
+            status=WebhookDelivery.Status.PENDING,
+            pk__gt=delivery.pk,
+        )
+        .order_by("pk")
+        .first()
+    )
+    if following is not None:
+        _enqueue([following.pk])
 
 
 def _tell_admins(subscription: WebhookSubscription) -> None:
