@@ -220,8 +220,13 @@ def _enqueue(delivery_ids: Iterable[int]) -> None:
     from rapport.webhooks.tasks import deliver_webhook
 
     ids = list(delivery_ids)
+
+    def enqueue() -> None:
+        for pk in ids:
+            deliver_webhook.enqueue(delivery_id=pk)
+
     if ids:
-        transaction.on_commit(lambda: [deliver_webhook.enqueue(delivery_id=pk) for pk in ids])
+        transaction.on_commit(enqueue)
 
 
 def emit(event: str, organisation_id: int, data: dict[str, Any]) -> list[WebhookDelivery]:
