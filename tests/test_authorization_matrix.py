@@ -106,6 +106,8 @@ from rapport.risks import services as risk_services
 from rapport.risks.models import Conflict, ConflictStep, Evidence, Issue, Risk
 from rapport.tenancy.models import ApiToken, Invitation, Membership, Organisation, Role, User
 from rapport.tenancy.services import api_token_create, contact_api_token_create
+from rapport.webhooks import services as webhook_services
+from rapport.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 from tests.conftest import Side, World, build_side
 from tests.messaging import samples
 
@@ -508,6 +510,48 @@ def blocked_project(side: Side) -> dict[str, Any]:
         actor=side.actor(side.pm), project=project, title="One more report", description="x"
     )
     return {"project_id": project.pk}
+
+
+# --- webhooks (owners and admins) ----------------------------------------------------------
+
+
+def _webhook(side: Side, *, paused: bool = False) -> WebhookSubscription:
+    admin = side.actor(side.admin)
+    subscription = webhook_services.subscription_create(
+        actor=admin,
+        url=f"https://hooks.example.com/{side.organisation.slug}",
+        events=["issue.shared"],
+    )
+    if paused:
+        webhook_services.subscription_pause(actor=admin, subscription=subscription)
+    return subscription
+
+
+def webhook_of(side: Side) -> dict[str, Any]:
+    return {"subscription_id": _webhook(side).pk}
+
+
+def paused_webhook_of(side: Side) -> dict[str, Any]:
+    return {"subscription_id": _webhook(side, paused=True).pk}
+
+
+def webhook_delivery_of(side: Side) -> dict[str, Any]:
+    """A delivery recorded but never sent (its job would run after a commit that never comes)."""
+    subscription = _webhook(side)
+    delivery = WebhookDelivery.objects.create(
+        organisation=side.organisation,
+        subscription=subscription,
+        event="issue.shared",
+        payload={"id": "x", "event": "issue.shared", "data": {"title": side.project_a.code}},
+    )
+    return {"delivery_id": delivery.pk}
+
+
+def webhook_form(side: Side) -> dict[str, Any]:
+    return {"url": "https://hooks.example.com/matrix", "events": ["issue.shared"]}
+
+
+NOT_ADMINS = ("pm", "member", "outsider")
 
 
 # --- lessons learned ----------------------------------------------------------------------
@@ -2499,6 +2543,32 @@ PAGES: dict[str, list[Case]] = {
     "outbox:detail": [
         Case(kwargs=lambda side: {"email_id": side.extra["email"].pk}, ok=each(200, ADMINS))
     ],
+    # --- webhooks: owners and admins; others see no subscription (404) -------------------------
+    "webhooks:list": [Case(scoped=False, ok=each(200, ADMINS), denied=each(403, NOT_ADMINS))],
+    "webhooks:create": [
+        Case(scoped=False, ok=each(200, ADMINS), denied=each(403, NOT_ADMINS)),
+        Case(
+            label="post",
+            method="POST",
+            scoped=False,
+            data=webhook_form,
+            ok=each(200, ADMINS),  # the page showing the secret once
+            denied=each(403, NOT_ADMINS),
+        ),
+    ],
+    "webhooks:detail": [Case(kwargs=webhook_of, ok=each(200, ADMINS))],
+    "webhooks:edit": [
+        Case(kwargs=webhook_of, ok=each(200, ADMINS)),
+        Case(
+            label="post", method="POST", kwargs=webhook_of, data=webhook_form, ok=each(302, ADMINS)
+        ),
+    ],
+    "webhooks:delete": [Case(method="POST", kwargs=webhook_of, ok=each(302, ADMINS))],
+    "webhooks:pause": [Case(method="POST", kwargs=webhook_of, ok=each(302, ADMINS))],
+    "webhooks:resume": [Case(method="POST", kwargs=paused_webhook_of, ok=each(302, ADMINS))],
+    "webhooks:rotate": [Case(method="POST", kwargs=webhook_of, ok=each(200, ADMINS))],
+    "webhooks:delivery": [Case(kwargs=webhook_delivery_of, ok=each(200, ADMINS))],
+    "webhooks:replay": [Case(method="POST", kwargs=webhook_delivery_of, ok=each(302, ADMINS))],
     # --- client portal: contacts only, their own client's published projects ------------------
     "portal:home": [Case(scoped=False, ok=each(200, CONTACTS))],
     "portal:project": [
@@ -3128,6 +3198,45 @@ OPERATIONS: dict[tuple[str, str], list[Case]] = {
             data=lambda side: {"comment": "Thank you"},
             ok={"contact_a": 200},
         )
+    ],
+    # --- webhooks: admin tokens only --------------------------------------------------------
+    ("GET", "/api/v1/webhook-events"): [
+        api_case(scoped=False, ok=each(200, ADMINS), denied=each(403, NOT_ADMINS))
+    ],
+    ("GET", "/api/v1/webhooks"): [
+        api_case(scoped=False, ok=each(200, ADMINS), denied=each(403, NOT_ADMINS))
+    ],
+    ("POST", "/api/v1/webhooks"): [
+        api_case(
+            scoped=False, data=webhook_form, ok=each(201, ADMINS), denied=each(403, NOT_ADMINS)
+        )
+    ],
+    ("GET", "/api/v1/webhooks/{subscription_id}"): [
+        api_case(kwargs=webhook_of, ok=each(200, ADMINS))
+    ],
+    ("PATCH", "/api/v1/webhooks/{subscription_id}"): [
+        api_case(kwargs=webhook_of, data=lambda side: {"description": "CRM"}, ok=each(200, ADMINS))
+    ],
+    ("DELETE", "/api/v1/webhooks/{subscription_id}"): [
+        api_case(kwargs=webhook_of, ok=each(204, ADMINS))
+    ],
+    ("POST", "/api/v1/webhooks/{subscription_id}/pause"): [
+        api_case(kwargs=webhook_of, ok=each(200, ADMINS))
+    ],
+    ("POST", "/api/v1/webhooks/{subscription_id}/resume"): [
+        api_case(kwargs=paused_webhook_of, ok=each(200, ADMINS))
+    ],
+    ("POST", "/api/v1/webhooks/{subscription_id}/rotate-secret"): [
+        api_case(kwargs=webhook_of, ok=each(200, ADMINS))
+    ],
+    ("GET", "/api/v1/webhooks/{subscription_id}/deliveries"): [
+        api_case(kwargs=webhook_of, ok=each(200, ADMINS))
+    ],
+    ("GET", "/api/v1/webhook-deliveries/{delivery_id}"): [
+        api_case(kwargs=webhook_delivery_of, ok=each(200, ADMINS))
+    ],
+    ("POST", "/api/v1/webhook-deliveries/{delivery_id}/replay"): [
+        api_case(kwargs=webhook_delivery_of, ok=each(202, ADMINS))
     ],
     # --- lessons: the organisation's library; writing is for the project's team -------------
     ("GET", "/api/v1/lessons"): [
@@ -3961,6 +4070,9 @@ def _fingerprint(organisation: Organisation) -> dict[str, list[tuple[Any, ...]]]
         (ClosureSettings, {"organisation": organisation}, set()),
         (Lesson, {"organisation": organisation}, set()),
         (LessonTerm, {"organisation": organisation}, set()),
+        (WebhookSubscription, {"organisation": organisation}, set()),
+        (WebhookDelivery, {"organisation": organisation}, set()),
+        (WebhookAttempt, {"delivery__organisation": organisation}, set()),
     ]
     result = {}
     for model, filters, volatile in scoped:

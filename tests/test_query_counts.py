@@ -689,6 +689,51 @@ def _first_issue(side: Side) -> str:
 # --- the table: one line per list ---------------------------------------------------------
 
 
+def webhooks(side: Side, n: int) -> None:
+    from rapport.webhooks import services as webhook_services
+
+    for _ in range(n):
+        webhook_services.subscription_create(
+            actor=side.actor(side.admin),
+            url=f"https://hooks{next(_serial)}.example.com/in",
+            events=["issue.shared", "closure.accepted"],
+        )
+
+
+def _the_webhook(side: Side) -> Any:
+    from rapport.webhooks import services as webhook_services
+    from rapport.webhooks.models import WebhookSubscription
+
+    return WebhookSubscription.objects.filter(
+        organisation=side.organisation, description="query counts"
+    ).first() or webhook_services.subscription_create(
+        actor=side.actor(side.admin),
+        url="https://hooks.example.com/in",
+        events=["issue.shared"],
+        description="query counts",
+    )
+
+
+def webhook_deliveries(side: Side, n: int) -> None:
+    """Deliveries of one subscription, each with two logged attempts."""
+    from rapport.webhooks.models import WebhookAttempt, WebhookDelivery
+
+    subscription = _the_webhook(side)
+    for i in range(n):
+        delivery = WebhookDelivery.objects.create(
+            organisation=side.organisation,
+            subscription=subscription,
+            event="issue.shared",
+            payload={"id": str(i), "event": "issue.shared", "data": {}},
+            attempts=2,
+            last_status_code=500,
+        )
+        for number in (1, 2):
+            WebhookAttempt.objects.create(
+                delivery=delivery, number=number, started_at=timezone.now(), status_code=500
+            )
+
+
 @dataclass(frozen=True)
 class ListPage:
     url: Callable[[Side], str]
@@ -1261,6 +1306,17 @@ LISTS: dict[str, ListPage] = {
     "team:list": ListPage(lambda s: "/app/team/", "owner", team),
     "audit:list": ListPage(lambda s: "/app/audit/", "owner", audit_events),
     "outbox:list": ListPage(lambda s: "/app/outbox/", "admin", emails),
+    "webhooks:list": ListPage(lambda s: "/app/settings/webhooks/", "admin", webhooks),
+    "webhooks:detail": ListPage(
+        lambda s: f"/app/settings/webhooks/{_the_webhook(s).pk}/", "admin", webhook_deliveries
+    ),
+    "GET /api/v1/webhooks": ListPage(lambda s: "/api/v1/webhooks", "owner", webhooks, api=True),
+    "GET /api/v1/webhooks/{id}/deliveries": ListPage(
+        lambda s: f"/api/v1/webhooks/{_the_webhook(s).pk}/deliveries",
+        "admin",
+        webhook_deliveries,
+        api=True,
+    ),
     "notifications:list": ListPage(lambda s: "/app/notifications/", "pm", member_notifications),
     "portal_notifications:list": ListPage(
         lambda s: "/portal/notifications/", "contact_a", contact_notifications

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "rapport.meetings",
     "rapport.portal",
     "rapport.portfolio",
+    "rapport.webhooks",
     "rapport.jobs",
 ]
 
@@ -178,6 +179,10 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("RAPPORT_SECURE_COOKIES", MODE == "production")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Webhooks: a loopback receiver (http://127.0.0.1, localhost) only for development and tests;
+# a subscription is paused after this many failed attempts in a row.
+RAPPORT_WEBHOOKS_ALLOW_LOOPBACK = env_bool("RAPPORT_WEBHOOKS_ALLOW_LOOPBACK", False)
+RAPPORT_WEBHOOKS_PAUSE_AFTER = int(os.environ.get("RAPPORT_WEBHOOKS_PAUSE_AFTER", "10"))
 INVITATION_TTL = timedelta(days=int(os.environ.get("RAPPORT_INVITATION_DAYS", "7")))
 
 # django-axes: lock an email out after repeated failures from the same address.

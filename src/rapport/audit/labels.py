@@ -75,6 +75,10 @@ ACTION_LABELS = {
     "conflict_step": pgettext_lazy("audit action", "recorded a step on the conflict"),
     "conflict_closed": pgettext_lazy("audit action", "closed the conflict with its resolution"),
     "evidence_linked": pgettext_lazy("audit action", "linked evidence"),
+    "webhook_paused": pgettext_lazy("audit action", "paused the webhook"),
+    "webhook_resumed": pgettext_lazy("audit action", "resumed the webhook"),
+    "webhook_secret_rotated": pgettext_lazy("audit action", "replaced the webhook's secret"),
+    "webhook_replayed": pgettext_lazy("audit action", "sent a webhook delivery again"),
 }
 
 

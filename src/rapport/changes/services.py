@@ -37,6 +37,7 @@ from rapport.projects.models import (
 )
 from rapport.tenancy.actors import Actor
 from rapport.tenancy.models import ADMIN_ROLES, User
+from rapport.webhooks import payloads as webhook_payloads
 
 REQUEST_FIELDS = ("title", "description", "reason", "priority")
 EVALUATION_FIELDS = (
@@ -85,6 +86,8 @@ def _move(actor: Actor, change_request: ChangeRequest, state: str, **changes: An
         organisation_id=change_request.project.organisation_id,
         changes={"state": [before, state], **changes},
     )
+    if state == State.SUBMITTED:
+        webhook_payloads.change_request_submitted(change_request, by=actor.label)
 
 
 def _link(change_request: ChangeRequest, links: dict[str, Any]) -> None:
@@ -448,6 +451,9 @@ def change_request_decide(
         comment=comment.strip(),
         snapshot=_visible_snapshot(change_request),
         ip=actor.ip,
+    )
+    webhook_payloads.change_request_decided(
+        change_request, decision=decision, comment=comment.strip(), by=str(contact)
     )
     _notify(change_request, decision, comment=comment)
     recompute_later(change_request.project.client_id)

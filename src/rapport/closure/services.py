@@ -24,6 +24,7 @@ from rapport.projects import permissions as project_permissions
 from rapport.projects.models import Project
 from rapport.projects.services import project_update
 from rapport.tenancy.actors import Actor
+from rapport.webhooks import payloads as webhook_payloads
 
 TEXT_FIELDS = ("narrative", "lessons")
 FINISHED = (Project.Status.CLOSED, Project.Status.CANCELLED)
@@ -113,6 +114,7 @@ def closure_close(*, actor: Actor, project: Project, override_reason: str = "") 
             **({"blockers": [None, state.blockers]} if override_reason else {}),
         },
     )
+    webhook_payloads.closure_published(closure, project)
     _email_published(closure, project)
     return closure
 
@@ -158,4 +160,5 @@ def closure_accept(*, actor: Actor, project: Project, comment: str = "") -> Clos
         contact_id=contact.pk if contact else None,
         changes={"state": [Closure.State.CLOSED, Closure.State.ACCEPTED]},
     )
+    webhook_payloads.closure_accepted(closure, project)
     return closure

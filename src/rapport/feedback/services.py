@@ -36,6 +36,7 @@ from rapport.notify.services import email_queue
 from rapport.projects.models import Project
 from rapport.tenancy.actors import Actor
 from rapport.tenancy.models import Organisation
+from rapport.webhooks import payloads as webhook_payloads
 
 TOKEN_BYTES = 24  # 192 bits
 MAX_REMINDERS = 2
@@ -422,6 +423,7 @@ def survey_answer(
         contact_id=invitation.contact_id,
     )
     followups.follow_up_open_if_low(feedback=feedback, actor=actor)
+    webhook_payloads.feedback_received(feedback)
     recompute_later(feedback.project.client_id)
     return feedback
 
@@ -512,5 +514,6 @@ def feedback_record(
         changes={"source": [None, source], "scores": [None, feedback.scores()]},
     )
     followups.follow_up_open_if_low(feedback=feedback, actor=actor)
+    webhook_payloads.feedback_received(feedback)
     recompute_later(feedback.project.client_id)
     return feedback

@@ -40,6 +40,7 @@ from rapport.notify import attachments
 from rapport.notify.services import email_queue
 from rapport.projects.models import Project
 from rapport.tenancy.actors import Actor
+from rapport.webhooks import payloads as webhook_payloads
 
 MINUTES_FIELDS = ("summary", "internal_notes", "confirm_days")
 STARTED_TOLERANCE = timedelta(minutes=10)
@@ -299,6 +300,7 @@ def _publish(actor: Actor, meeting: Meeting, minutes: Minutes, *, reason: str) -
         changes={"version": [latest.number if latest else None, version.number]}
         | ({"reason": [None, reason]} if latest else {}),
     )
+    webhook_payloads.minutes_published(meeting, version)
     _notify_published(meeting, version)
     return version
 

@@ -18,6 +18,7 @@ from django.utils import translation
 from rapport.meetings.models import ActionItem
 from rapport.notify.services import email_queue
 from rapport.tenancy.models import Membership
+from rapport.webhooks import payloads as webhook_payloads
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +58,8 @@ def _remind(items: list[ActionItem], today: date) -> int:
     )
     if not claimed:  # another run dealt with them
         return 0
+    for item in items:
+        webhook_payloads.action_item_overdue(item, today=today)
     first = items[0]
     if first.owner_user is not None:
         user = first.owner_user

@@ -111,6 +111,8 @@ _KINDS = [
     # issues shared with the client
     Kind("issue_shared", _("Issue shared with you"), Audience.CONTACTS),
     Kind("issue_resolved", _("Shared issue resolved"), Audience.CONTACTS),
+    # integrations
+    Kind("webhook_paused", _("Webhook paused after failing deliveries"), Audience.MEMBERS),
 ]
 
 KINDS: dict[str, Kind] = {kind.code: kind for kind in _KINDS}

@@ -23,6 +23,7 @@ from rapport.reports import data, health, narrative, permissions
 from rapport.reports.models import NARRATIVE_FIELDS, ReportAcknowledgement, StatusReport
 from rapport.reports.selectors import report_recipients
 from rapport.tenancy.actors import Actor
+from rapport.webhooks import payloads as webhook_payloads
 
 STATED_FIELDS = ("stated_health", "stated_reason")
 
@@ -259,6 +260,7 @@ def report_publish(*, actor: Actor, report: StatusReport) -> StatusReport:
             "stated_health": [None, report.stated_health or None],
         },
     )
+    webhook_payloads.status_report_published(report)
     link = settings.SITE_URL + reverse("portal_reports:detail", args=[project.pk, report.number])
     for contact in report_recipients(project=project).exclude(email=""):
         email_queue(

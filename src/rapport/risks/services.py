@@ -25,6 +25,7 @@ from rapport.risks import permissions
 from rapport.risks.models import LEVELS, Issue, Risk
 from rapport.risks.selectors import owners_for
 from rapport.tenancy.actors import Actor
+from rapport.webhooks import payloads as webhook_payloads
 
 RISK_FIELDS = (
     "title",
@@ -436,6 +437,7 @@ def _share(actor: Actor, issue: Issue) -> None:
             "proposed_solution": [None, issue.proposed_solution],
         },
     )
+    webhook_payloads.issue_shared(issue)
     _tell_client(issue, "shared")
 
 
