@@ -91,3 +91,11 @@ def pending_portal_invitation(*, contact: Contact) -> PortalInvitation | None:
         .order_by("-created_at")
         .first()
     )
+
+
+def approving_client_ids(actor: Actor) -> QuerySet[Contact]:
+    """The clients for which the contact actor signs off and accepts (as a subquery of client
+    ids): those where one of the actor's portal contacts is an approver."""
+    return Contact.objects.filter(
+        pk__in=actor.contact_ids or (), portal_access=True, is_approver=True
+    ).values("client_id")
