@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
@@ -93,7 +95,7 @@ def pending_portal_invitation(*, contact: Contact) -> PortalInvitation | None:
     )
 
 
-def approving_client_ids(actor: Actor) -> QuerySet[Contact]:
+def approving_client_ids(actor: Actor) -> QuerySet[Contact, Any]:
     """The clients for which the contact actor signs off and accepts (as a subquery of client
     ids): those where one of the actor's portal contacts is an approver."""
     return Contact.objects.filter(

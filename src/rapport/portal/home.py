@@ -296,7 +296,7 @@ def _documents(actor: Actor, project: Project) -> list[Event]:
             "document",
             _("Minutes published"),
             str(meeting.title),
-            _day(meeting.minutes_published_at),
+            _day(meeting.minutes_published_at),  # type: ignore[attr-defined]
             reverse("portal_meetings:detail", args=[pid, meeting.number]),
             reverse("portal_meetings:minutes_pdf", args=[pid, meeting.number]),
         )
