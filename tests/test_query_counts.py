@@ -1294,6 +1294,80 @@ def portfolio_projects(side: Side, n: int) -> None:
         Thread.objects.create(project=project, subject="Hello", created_by_user=side.pm)
 
 
+def portal_waiting_projects(side: Side, n: int) -> None:
+    """Published projects of client A, each with one of every kind of thing waiting for
+    contact A (a baseline to sign, a change request to decide, a deliverable to accept,
+    minutes to confirm, a report to acknowledge, a survey, an action item), a message with a
+    file; every other one closed, its closure awaiting acceptance."""
+    from rapport.changes import services as cr
+    from rapport.closure import services as closure
+    from rapport.feedback import services as feedback
+    from rapport.meetings import minutes as minutes_services
+    from rapport.meetings import services as meeting_services
+    from rapport.messaging import services as messaging
+    from rapport.projects import baseline_services
+    from rapport.reports import services as reports
+    from tests.messaging import samples
+
+    pm, contact = side.actor(side.pm), side.contact_actor(side.contact_a)
+    today = timezone.localdate()
+    for i in range(n):
+        project = factories.published(factories.ProjectFactory(client=side.client_a, pm=side.pm))
+        baseline = factories.baseline_for(project, pm=side.pm)
+        baseline_services.baseline_submit(actor=pm, project=project)
+        baseline_services.deliverable_submit(actor=pm, deliverable=baseline["deliverable"])
+        request = cr.change_request_create(
+            actor=contact, project=project, title=f"Change {next(_serial)}", description="More"
+        )
+        cr.change_request_evaluate(
+            actor=pm, change_request=request, schedule_days=1, recommendation="approve"
+        )
+        cr.change_request_send_for_approval(actor=pm, change_request=request)
+        report = reports.report_draft(
+            actor=pm, project=project, period_start=today - timedelta(6), period_end=today
+        )
+        reports.report_publish(
+            actor=pm, report=reports.report_update(actor=pm, report=report, problems=WAY_FORWARD)
+        )
+        feedback.survey_send(actor=pm, project=project, contact_ids=[side.contact_a.pk])
+        minutes_services.action_item_create(
+            actor=pm,
+            project=project,
+            what="Send the logo",
+            due_date=today + timedelta(3),
+            owner_contact_id=side.contact_a.pk,
+        )
+        start = (timezone.now() - timedelta(hours=2)).replace(microsecond=0)
+        meeting = meeting_services.meeting_schedule(
+            actor=pm,
+            project=project,
+            title="Weekly",
+            start=start,
+            end=start + timedelta(hours=1),
+            time_zone="UTC",
+            attendee_ids=[side.pm.pk],
+            contact_ids=[side.contact_a.pk],
+        )
+        minutes_services.minutes_record(
+            actor=pm,
+            meeting=meeting,
+            present_user_ids=[side.pm.pk],
+            present_contact_ids=[side.contact_a.pk],
+            summary="Agreed.",
+        )
+        minutes_services.minutes_publish(actor=pm, meeting=meeting)
+        messaging.thread_open(
+            actor=pm, project=project, subject="Files", body="Here", attachments=[samples.png()]
+        )
+        if i % 2:
+            closure.closure_update(
+                actor=pm, project=project, narrative="Done.", lessons="", budget_closed=True
+            )
+            closure.closure_close(
+                actor=side.actor(side.admin), project=project, override_reason="Closed here."
+            )
+
+
 LISTS: dict[str, ListPage] = {
     "clients:list": ListPage(lambda s: "/app/clients/", "owner", clients),
     "clients:list at risk first": ListPage(lambda s: "/app/clients/", "pm", scored_clients),
@@ -1324,6 +1398,18 @@ LISTS: dict[str, ListPage] = {
     "accounts:api_tokens": ListPage(lambda s: "/accounts/tokens/", "owner", tokens),
     "app:home": ListPage(lambda s: "/app/", "owner", projects),
     "portal:home": ListPage(lambda s: "/portal/", "contact_a", projects),
+    "portal:home recent messages": ListPage(lambda s: "/portal/", "contact_a", message_threads),
+    "portal:home action items": ListPage(lambda s: "/portal/", "contact_a", action_items),
+    "portal:home status reports": ListPage(lambda s: "/portal/", "contact_a", status_reports),
+    "portal:project timeline reports": ListPage(
+        lambda s: f"/portal/projects/{s.project_a.pk}/", "contact_a", status_reports
+    ),
+    "portal:project timeline change requests": ListPage(
+        lambda s: f"/portal/projects/{s.project_a.pk}/", "contact_a", change_requests
+    ),
+    "portal:project timeline minutes": ListPage(
+        lambda s: f"/portal/projects/{s.project_a.pk}/", "contact_a", meetings
+    ),
     "clients:detail": ListPage(lambda s: f"/app/clients/{s.client_a.pk}/", "pm", client_a_history),
     "projects:detail": ListPage(lambda s: f"/app/projects/{s.project_a.pk}/", "pm", project_a_team),
     "projects:detail progress": ListPage(
@@ -1784,3 +1870,42 @@ def test_portfolio_runs_as_many_queries_for_200_projects_as_for_2(world: World, 
     )
     assert len(many) <= 30, _listing(many)
     assert http.get("/app/portfolio/").context["total"] == 200
+
+
+def test_portal_home_runs_as_many_queries_for_20_projects_as_for_2(world: World) -> None:
+    """Everything waiting for a contact, the latest reports and the past projects are read
+    at once: at 20 projects, each with every kind of waiting item, the home runs the queries
+    it runs at 2, and every item is listed."""
+    side = world.one
+    http = login(side.contact_a.user)
+
+    portal_waiting_projects(side, 2)
+    _queries(http, "/portal/", {})
+    few = _queries(http, "/portal/", {})
+    portal_waiting_projects(side, 18)
+    many = _queries(http, "/portal/", {})
+
+    assert len(few) == len(many), (
+        f"GET /portal/ runs {len(few)} queries with 2 projects but {len(many)} with 20.\n"
+        f"With 2:\n{_listing(few)}\nWith 20:\n{_listing(many)}"
+    )
+    groups = {group.key: group for group in http.get("/portal/").context["waiting"]}
+    assert len(groups["approvals"].lines) == 25 and groups["approvals"].more
+    assert len(groups["surveys"].lines) == 20 and not groups["surveys"].more
+
+
+def test_portal_home_lists_every_kind_waiting(world: World) -> None:
+    side = world.one
+    portal_waiting_projects(side, 2)
+    waiting = login(side.contact_a.user).get("/portal/").context["waiting"]
+    kinds = {line.kind for group in waiting for line in group.lines}
+    assert kinds == {
+        "baseline",
+        "change_request",
+        "deliverable",
+        "minutes",
+        "report",
+        "survey",
+        "action_item",
+        "closure",
+    }

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from rapport.audit.models import AuditEvent
-from rapport.changes.models import ChangeRequest, State
+from rapport.changes.models import ChangeRequest, Decision, State
 from rapport.projects.models import Project
 from rapport.projects.selectors import projects_visible_to
 from rapport.tenancy.actors import Actor
@@ -60,4 +60,28 @@ def timeline(*, change_request: ChangeRequest) -> list[AuditEvent]:
         AuditEvent.objects.filter(content_type=content_type, object_id=str(change_request.pk))
         .select_related("content_type")
         .order_by("created_at", "id")
+    )
+
+
+def change_requests_awaiting_decision(*, actor: Actor) -> QuerySet[ChangeRequest]:
+    """Requests put to the contact actor's clients for a decision, where the actor approves."""
+    from rapport.clients.selectors import approving_client_ids
+
+    return (
+        change_requests_visible_to(actor)
+        .filter(state=State.AWAITING_APPROVAL, project__client_id__in=approving_client_ids(actor))
+        .select_related("project")
+        .order_by("updated_at", "id")
+    )
+
+
+def client_decisions(*, actor: Actor, project: Project) -> QuerySet[Decision]:
+    """The client's approvals and rejections of the project's change requests."""
+    return (
+        Decision.objects.filter(
+            change_request__in=change_requests_visible_to(actor).filter(project=project),
+            kind__in=(Decision.Kind.APPROVE, Decision.Kind.REJECT),
+        )
+        .select_related("change_request", "contact")
+        .order_by("-decided_at", "-id")
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
@@ -107,3 +109,11 @@ def client_import_get(*, actor: Actor, import_id: int) -> ClientImport:
             organisation_id=actor.organisation_id, owner_id=actor.user.pk
         )
     return get_object_or_404(imports, pk=import_id)
+
+
+def approving_client_ids(actor: Actor) -> QuerySet[Contact, Any]:
+    """The clients for which the contact actor signs off and accepts (as a subquery of client
+    ids): those where one of the actor's portal contacts is an approver."""
+    return Contact.objects.filter(
+        pk__in=actor.contact_ids or (), portal_access=True, is_approver=True
+    ).values("client_id")

@@ -57,3 +57,26 @@ def checkin_list(
 
 def checkin_get(*, actor: Actor, checkin_id: int) -> CheckIn:
     return get_object_or_404(checkins_visible_to(actor).select_related("project"), pk=checkin_id)
+
+
+def closures_awaiting_acceptance(*, actor: Actor) -> QuerySet[Closure]:
+    """Closed projects whose closure the contact actor, as their client's approver, has yet to
+    accept."""
+    from rapport.clients.selectors import approving_client_ids
+
+    return (
+        Closure.objects.filter(
+            project__in=projects_visible_to(actor),
+            project__client_id__in=approving_client_ids(actor),
+            state=Closure.State.CLOSED,
+        )
+        .select_related("project")
+        .order_by("closed_at", "id")
+    )
+
+
+def published_closures(*, actor: Actor, project: Project) -> QuerySet[Closure]:
+    """The project's closure once the client may read it (none, or one)."""
+    return Closure.objects.filter(
+        project__in=projects_visible_to(actor), project=project, state__in=PUBLISHED
+    )

@@ -45,3 +45,19 @@ def shared_improvements(*, actor: Actor, project: Project) -> QuerySet[Improveme
     return ImprovementAction.objects.filter(project=project, shareable=True).order_by(
         "status", "-updated_at", "-pk"
     )
+
+
+def open_invitations_for(*, actor: Actor) -> QuerySet[SurveyInvitation]:
+    """The contact actor's unanswered, unexpired surveys across the projects they see."""
+    from rapport.projects.selectors import projects_visible_to
+
+    return (
+        SurveyInvitation.objects.filter(
+            survey__project__in=projects_visible_to(actor),
+            contact_id__in=actor.contact_ids or (),
+            answered_at__isnull=True,
+            survey__expires_at__gt=timezone.now(),
+        )
+        .select_related("survey__project", "survey__template")
+        .order_by("survey__expires_at", "id")
+    )

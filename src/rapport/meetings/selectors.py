@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -229,4 +229,45 @@ def overdue_action_items(*, project: Project, today: date) -> QuerySet[ActionIte
         )
         .select_related("owner_user", "owner_contact", "meeting")
         .order_by("due_date", "id")
+    )
+
+
+# --- the client portal's home -----------------------------------------------------------------
+
+
+def minutes_awaiting_answer(*, actor: Actor) -> QuerySet[MinutesVersion]:
+    """The latest published minutes of the meetings the contact actor attended (was invited
+    to) that none of the actor's contacts has confirmed or corrected, while the window is
+    open."""
+    newer = MinutesVersion.objects.filter(
+        minutes=OuterRef("minutes"), number__gt=OuterRef("number")
+    )
+    answered = MinutesResponse.objects.filter(
+        version=OuterRef("pk"), contact_id__in=actor.contact_ids or ()
+    )
+    return (
+        MinutesVersion.objects.filter(
+            minutes__meeting__in=meetings_visible_to(actor), confirm_by__gte=timezone.now()
+        )
+        .exclude(Exists(newer))
+        .exclude(Exists(answered))
+        .select_related("minutes__meeting__project")
+        .order_by("confirm_by", "id")
+    )
+
+
+def meetings_with_minutes(*, actor: Actor, project: Project, limit: int = 100) -> list[Meeting]:
+    """The project's meetings the actor sees whose minutes are published, newest minutes
+    first, each with ``minutes_published_at`` (its latest version's)."""
+    latest = (
+        MinutesVersion.objects.filter(minutes__meeting=OuterRef("pk"))
+        .order_by("-number")
+        .values("published_at")[:1]
+    )
+    return list(
+        meetings_visible_to(actor)
+        .filter(project=project)
+        .annotate(minutes_published_at=Subquery(latest))
+        .filter(minutes_published_at__isnull=False)
+        .order_by("-minutes_published_at", "-id")[:limit]
     )

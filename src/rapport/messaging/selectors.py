@@ -192,3 +192,25 @@ def response_times(
             key=lambda person: (-person.waits.answers, person.name),
         ),
     )
+
+
+def recent_messages(*, actor: Actor, limit: int = 10) -> list[Message]:
+    """The newest messages of every thread the actor sees, across their projects."""
+    return list(
+        messages_visible_to(actor)
+        .select_related("thread__project", "author_user", "author_contact")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def project_attachments(
+    *, actor: Actor, project: Project, limit: int = 100
+) -> list[MessageAttachment]:
+    """The files shared in the project's threads, newest first."""
+    return list(
+        MessageAttachment.objects.filter(
+            message__thread__in=threads_visible_to(actor), message__thread__project=project
+        )
+        .select_related("message__thread")
+        .order_by("-message__created_at", "-id")[:limit]
+    )

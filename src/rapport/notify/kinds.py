@@ -108,6 +108,7 @@ _KINDS = [
     ),
     Kind("change_request_implemented", _("Change request implemented"), Audience.BOTH),
     Kind("change_request_withdrawn", _("Change request withdrawn"), Audience.BOTH),
+    # closure
     # issues shared with the client
     Kind("issue_shared", _("Issue shared with you"), Audience.CONTACTS),
     Kind("issue_resolved", _("Shared issue resolved"), Audience.CONTACTS),

@@ -13,29 +13,48 @@ from rapport.clients.selectors import clients_visible_to
 from rapport.core.forms import add_service_errors, int_or_none
 from rapport.core.pagination import paginate
 from rapport.feedback import selectors as feedback_selectors
+from rapport.messaging import selectors as message_selectors
 from rapport.messaging.selectors import unread_thread_count
+from rapport.portal import home as portal_home
 from rapport.portal.access import contact_required
 from rapport.projects import baseline_services, permissions
 from rapport.projects import selectors as project_selectors
 from rapport.projects.baseline_display import comparison, readable
 from rapport.projects.baseline_forms import DecisionForm
-from rapport.projects.models import BaselineVersion, Deliverable
+from rapport.projects.models import BaselineVersion, Deliverable, Project
 from rapport.projects.selectors import project_get, project_list
+from rapport.reports import selectors as report_selectors
 from rapport.tenancy import selectors as tenancy_selectors
 from rapport.tenancy import services as tenancy_services
 from rapport.tenancy.actors import ActorRequest, client_ip
 from rapport.tenancy.forms import ApiTokenForm, PasswordPairMixin
 from rapport.tenancy.selectors import account_exists
 
+PAST = (Project.Status.CLOSED, Project.Status.CANCELLED)
+
 
 @contact_required
 def home(request: ActorRequest) -> HttpResponse:
+    """What waits for the contact, their current projects with each one's latest report,
+    recent messages, and their past (closed) projects."""
     actor = request.actor
+    projects = project_list(actor=actor)
+    page = paginate(request, projects.exclude(status__in=PAST))
+    latest = {
+        report.project_id: report
+        for report in report_selectors.latest_published_reports(
+            actor=actor, projects=projects.filter(pk__in=[project.pk for project in page])
+        )
+    }
     return render(
         request,
         "portal/home.html",
         {
-            "page": paginate(request, project_list(actor=actor)),
+            "waiting": portal_home.waiting_for(actor=actor),
+            "page": page,
+            "current": [(project, latest.get(project.pk)) for project in page],
+            "past": paginate(request, projects.filter(status__in=PAST), param="past"),
+            "recent_messages": message_selectors.recent_messages(actor=actor),
             "clients": clients_visible_to(actor).order_by("name"),
         },
     )
@@ -76,6 +95,7 @@ def project_detail(request: ActorRequest, project_id: int) -> HttpResponse:
             "open_surveys": list(
                 feedback_selectors.open_invitations_of(actor=actor, project=project)
             ),
+            "timeline": portal_home.timeline(actor=actor, project=project),
         },
     )
 

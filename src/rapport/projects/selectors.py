@@ -183,3 +183,42 @@ def actuals(*, project: Project) -> dict[str, Any]:
         "cost_entries": project.cost_entries.order_by("-date", "-id"),
         "time_entries": project.time_entries.select_related("person").order_by("-date", "-id"),
     }
+
+
+# --- waiting for the client -------------------------------------------------------------------
+
+
+def baselines_awaiting_signoff(*, actor: Actor) -> QuerySet[BaselineVersion]:
+    """Versions put to the contact actor's clients for sign-off, where the actor approves."""
+    from rapport.clients.selectors import approving_client_ids
+
+    return (
+        BaselineVersion.objects.filter(
+            project__in=projects_visible_to(actor),
+            project__client_id__in=approving_client_ids(actor),
+            status=BaselineVersion.Status.SUBMITTED,
+        )
+        .select_related("project")
+        .order_by("submitted_at", "id")
+    )
+
+
+def deliverables_awaiting_acceptance(*, actor: Actor) -> QuerySet[Deliverable]:
+    """Deliverables of client-visible milestones submitted for the actor's acceptance."""
+    from rapport.clients.selectors import approving_client_ids
+
+    return (
+        Deliverable.objects.filter(
+            project__in=projects_visible_to(actor),
+            project__client_id__in=approving_client_ids(actor),
+            milestone__client_visible=True,
+            status=Deliverable.Status.SUBMITTED,
+        )
+        .select_related("project", "milestone")
+        .order_by("submitted_at", "id")
+    )
+
+
+def client_visible_milestones(*, project: Project) -> QuerySet[Milestone]:
+    """Every milestone the client may see, for the project's timeline."""
+    return project.milestones.filter(client_visible=True).order_by("baseline_date", "id")

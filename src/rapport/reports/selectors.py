@@ -10,6 +10,7 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
+    Exists,
     F,
     OuterRef,
     QuerySet,
@@ -128,4 +129,47 @@ def acknowledgement_wait(
     window = organisation.report_acknowledgement_days
     return AcknowledgementWait(
         days=max(waited.days, 0), window=window, overdue=waited > timedelta(days=window)
+    )
+
+
+# --- the client portal's home -----------------------------------------------------------------
+
+
+def reports_awaiting_acknowledgement(*, actor: Actor) -> QuerySet[StatusReport]:
+    """Published reports none of the contact actor's contacts has acknowledged yet."""
+    acknowledged = ReportAcknowledgement.objects.filter(
+        report=OuterRef("pk"), contact_id__in=actor.contact_ids or ()
+    )
+    return (
+        reports_visible_to(actor)
+        .filter(state=StatusReport.State.PUBLISHED)
+        .exclude(Exists(acknowledged))
+        .select_related("project")
+        .order_by("published_at", "id")
+    )
+
+
+def latest_published_reports(
+    *, actor: Actor, projects: QuerySet[Project]
+) -> QuerySet[StatusReport]:
+    """The newest published report of each of ``projects`` (one query, whatever their number)."""
+    newest = (
+        StatusReport.objects.filter(project=OuterRef("project"), state=StatusReport.State.PUBLISHED)
+        .order_by("-published_at", "-number")
+        .values("pk")[:1]
+    )
+    return (
+        reports_visible_to(actor)
+        .filter(project__in=projects, state=StatusReport.State.PUBLISHED, pk=Subquery(newest))
+        .select_related("project")
+        .order_by("-published_at", "-id")
+    )
+
+
+def published_reports(*, actor: Actor, project: Project, limit: int = 100) -> list[StatusReport]:
+    """The project's published reports, newest first, for its timeline."""
+    return list(
+        reports_visible_to(actor)
+        .filter(project=project, state=StatusReport.State.PUBLISHED)
+        .order_by("-published_at", "-number")[:limit]
     )
