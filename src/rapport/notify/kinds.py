@@ -76,7 +76,6 @@ _KINDS = [
     Kind("minutes_correction", _("Correction asked on minutes"), Audience.MEMBERS),
     Kind("action_items_overdue", _("Overdue action items"), Audience.BOTH),
     Kind("cadence_digest", _("Touchpoints due (daily)"), Audience.MEMBERS),
-    Kind("closure_published", _("Project closure report published"), Audience.CONTACTS),
     # baselines and deliverables
     Kind("baseline_submitted", _("Baseline awaiting sign-off"), Audience.CONTACTS),
     Kind("baseline_decided", _("Baseline signed or returned"), Audience.MEMBERS),
@@ -109,6 +108,7 @@ _KINDS = [
     Kind("change_request_implemented", _("Change request implemented"), Audience.BOTH),
     Kind("change_request_withdrawn", _("Change request withdrawn"), Audience.BOTH),
     # closure
+    Kind("closure_published", _("Project closure report published"), Audience.CONTACTS),
     # issues shared with the client
     Kind("issue_shared", _("Issue shared with you"), Audience.CONTACTS),
     Kind("issue_resolved", _("Shared issue resolved"), Audience.CONTACTS),
