@@ -295,7 +295,7 @@ def conflicts(moment: Moment, stop: int) -> Lines:
     return _from(
         risks.conflicts_visible_to(moment.actor)
         .filter(status=Conflict.Status.OPEN)
-        .select_related("client", "project")
+        .select_related("client", "project__client")
         .order_by("created_at", "id"),
         stop,
         lambda conflict: Line(
