@@ -26,6 +26,7 @@ from rapport.changes.models import ChangeRequest
 from rapport.closure.checkins import checkins_due
 from rapport.communication import selectors as communication
 from rapport.feedback import followups
+from rapport.feedback.models import Dimension
 from rapport.meetings import selectors as meetings
 from rapport.meetings.models import MinutesVersion
 from rapport.messaging import selectors as messaging
@@ -271,6 +272,10 @@ def report_drafts(moment: Moment, stop: int) -> Lines:
     )
 
 
+def _score_label(name: str) -> str:
+    return str(Dimension(name).label) if name in Dimension.values else str(_("Recommendation"))
+
+
 def feedback_follow_ups(moment: Moment, stop: int) -> Lines:
     return _from(
         followups.follow_ups_open(actor=moment.actor),
@@ -278,7 +283,9 @@ def feedback_follow_ups(moment: Moment, stop: int) -> Lines:
         lambda follow_up: Line(
             url=reverse("feedback:list", args=[follow_up.project_id])
             + f"#feedback-{follow_up.feedback_id}",
-            title=", ".join(f"{name} {score}" for name, score in follow_up.low_scores.items()),
+            title=", ".join(
+                f"{_score_label(name)} {score}" for name, score in follow_up.low_scores.items()
+            ),
             what=_("Low feedback"),
             project=follow_up.project,
             due=follow_up.due_date,
