@@ -20,6 +20,7 @@ from rapport.projects import baseline_services
 from rapport.projects.models import Project
 from rapport.reports import services as reports
 from rapport.risks import conflicts
+from rapport.risks.models import Conflict
 from rapport.tenancy.models import Membership, Role
 from tests import factories
 from tests.conftest import Side, World, login
@@ -317,6 +318,15 @@ def test_sections_come_in_priority_order_and_the_navigation_counts_them(world):
     # another page counts the same, with the same sources
     assert 'data-testid="waiting-count">3<' in login(side.pm).get("/app/projects/").content.decode()
     assert "waiting-count" not in login(side.outsider).get("/app/projects/").content.decode()
+    # handled elsewhere: the count of every page follows at once, without the home page
+    conflict = response.context["sections"][2].lines[0]
+    conflicts.conflict_close(
+        actor=side.actor(side.pm),
+        conflict=Conflict.objects.get(title="Late invoices"),
+        resolution="Paid.",
+    )
+    assert conflict.title.endswith("Late invoices")
+    assert 'data-testid="waiting-count">2<' in login(side.pm).get("/app/projects/").content.decode()
 
 
 def test_a_long_section_shows_ten_and_a_link_to_the_rest(world):
