@@ -111,12 +111,6 @@ def attachment_get(*, actor: Actor, thread: Thread, attachment_id: int) -> Messa
 # --- waiting for the team ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Waiting:
-    thread: Thread
-    waited: timedelta
-
-
 def waiting_threads(*, actor: Actor) -> QuerySet[Thread]:
     """Threads of the member's own projects (managed or on the team) where the client waits
     for an answer, the longest wait first."""
@@ -130,13 +124,6 @@ def waiting_threads(*, actor: Actor) -> QuerySet[Thread]:
         .select_related("project__client")
         .order_by("waiting_since", "id")
     )
-
-
-def threads_waiting(*, actor: Actor, now: datetime | None = None, limit: int = 20) -> list[Waiting]:
-    """``waiting_threads`` with how long each has waited."""
-    now = now or timezone.now()
-    threads = waiting_threads(actor=actor)[:limit]
-    return [Waiting(thread, now - thread.waiting_since) for thread in threads]  # type: ignore[operator]
 
 
 # --- how long the client waits ----------------------------------------------------------------
