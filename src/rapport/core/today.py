@@ -10,7 +10,7 @@ handled because each selector asks for what is still waiting."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -414,7 +414,7 @@ class Shown:
     section: Section
     lines: list[Line]
     total: int
-    more: int = field(default=0)
+    more: int = 0
 
 
 def moment_of(actor: Actor) -> Moment:
