@@ -1368,6 +1368,150 @@ def portal_waiting_projects(side: Side, n: int) -> None:
             )
 
 
+def home_projects(side: Side, n: int) -> None:
+    """Projects of client A managed by side.pm, each with a line in every section of the home
+    page: an overdue touchpoint, a client message and a report question waiting, a change
+    request to assess and one with the client, a baseline, a deliverable, minutes to confirm
+    and minutes with a correction, an overdue client action item, a report due and a draft, a
+    low-feedback follow-up, an open conflict, a due check-in and an expectation gap."""
+    from rapport.changes.models import ChangeRequest
+    from rapport.closure.models import CheckIn
+    from rapport.communication.models import PlanItem
+    from rapport.feedback.followup_models import FollowUp, PmRating
+    from rapport.feedback.models import Feedback
+    from rapport.meetings.models import (
+        ActionItem,
+        Meeting,
+        Minutes,
+        MinutesResponse,
+        MinutesVersion,
+    )
+    from rapport.messaging.models import Thread
+    from rapport.projects.models import BaselineVersion, Deliverable, Milestone
+    from rapport.reports.models import ReportThread, StatusReport
+    from rapport.risks.models import Conflict
+
+    today, now = timezone.localdate(), timezone.now()
+    for i in range(n):
+        serial = next(_serial)
+        project = factories.published(
+            factories.ProjectFactory(
+                client=side.client_a,
+                pm=side.pm,
+                start_date=today - timedelta(days=90),
+                report_cadence="weekly",
+            )
+        )
+        PlanItem.objects.create(
+            project=project,
+            title="Weekly call",
+            channel="call",
+            cadence_days=7,
+            owner=side.pm,
+            starts_on=today - timedelta(days=30),
+        ).audience.add(side.contact_a)
+        Thread.objects.create(
+            project=project, subject="Help", created_by_contact=side.contact_a, waiting_since=now
+        )
+        published = StatusReport.objects.create(
+            project=project,
+            number=1,
+            period_start=today - timedelta(days=60),
+            period_end=today - timedelta(days=53),
+            state="published",
+            published_at=now,
+        )
+        ReportThread.objects.create(report=published, opened_by=side.contact_a, waiting_since=now)
+        if i % 2:  # half have a draft, the other half a report due
+            StatusReport.objects.create(
+                project=project, number=2, period_start=today, period_end=today
+            )
+        for number, state in ((1, "submitted"), (2, "awaiting_approval")):
+            ChangeRequest.objects.create(
+                project=project,
+                number=number,
+                title="Export",
+                description="x",
+                state=state,
+                requested_by_contact=side.contact_a,
+            )
+        BaselineVersion.objects.create(
+            project=project,
+            number=1,
+            snapshot={},
+            client_snapshot={},
+            client_snapshot_sha256="0" * 64,
+            submitted_by=side.pm,
+        )
+        milestone = Milestone.objects.create(project=project, name="Launch", baseline_date=today)
+        Deliverable.objects.create(
+            project=project,
+            milestone=milestone,
+            name="Manual",
+            acceptance_criteria="Complete",
+            status="submitted",
+            submitted_at=now,
+        )
+        for number, correction in ((1, False), (2, True)):
+            meeting = Meeting.objects.create(
+                project=project,
+                number=number,
+                title="Weekly status",
+                start=now - timedelta(hours=2),
+                end=now - timedelta(hours=1),
+                time_zone="UTC",
+                organiser=side.pm,
+                state="held",
+                uid=f"home-{serial}-{number}@rapport.test",
+            )
+            meeting.client_attendees.add(side.contact_a)
+            version = MinutesVersion.objects.create(
+                minutes=Minutes.objects.create(meeting=meeting, recorded_by=side.pm),
+                number=1,
+                content={},
+                published_by=side.pm,
+                confirm_by=now + timedelta(days=5),
+            )
+            if correction:
+                MinutesResponse.objects.create(
+                    version=version, contact=side.contact_a, kind="correction", comment="No."
+                )
+        ActionItem.objects.create(
+            project=project,
+            what="Send the data",
+            owner_contact=side.contact_a,
+            due_date=today - timedelta(days=2),
+        )
+        feedback = Feedback.objects.create(
+            organisation=side.organisation,
+            project=project,
+            source="call",
+            received_on=today,
+            progress=1,
+            comment="Too slow",
+        )
+        FollowUp.objects.create(
+            feedback=feedback,
+            project=project,
+            assignee=side.pm,
+            due_date=today,
+            low_scores={"progress": 1},
+        )
+        PmRating.objects.create(
+            project=project, period_start=today, period_end=today, progress=5, recorded_by=side.pm
+        )
+        Conflict.objects.create(
+            organisation=side.organisation,
+            client=side.client_a,
+            project=project,
+            number=serial,
+            title="Scope dispute",
+            root_causes=["expectations"],
+        )
+        closed = factories.ProjectFactory(client=side.client_a, pm=side.pm, status="closed")
+        CheckIn.objects.create(project=closed, contact=side.contact_a, months=1, due_on=today)
+
+
 LISTS: dict[str, ListPage] = {
     "clients:list": ListPage(lambda s: "/app/clients/", "owner", clients),
     "clients:list at risk first": ListPage(lambda s: "/app/clients/", "pm", scored_clients),
@@ -1789,6 +1933,13 @@ LISTS: dict[str, ListPage] = {
     "reports:detail risks and issues": ListPage(
         _draft_report_page, "pm", risks_and_issues_read_again
     ),
+    "app:home every section": ListPage(lambda s: "/app/", "pm", home_projects),
+    "app:home one section in full": ListPage(
+        lambda s: "/app/?section=on-client", "pm", home_projects
+    ),
+    "projects:list counts what waits for the pm": ListPage(
+        lambda s: "/app/projects/", "pm", home_projects
+    ),
     "portfolio": ListPage(lambda s: "/app/portfolio/", "owner", portfolio_projects),
     "portfolio as pm": ListPage(lambda s: "/app/portfolio/?sort=-slip", "pm", portfolio_projects),
     "portfolio export.csv": ListPage(
@@ -1870,6 +2021,40 @@ def test_portfolio_runs_as_many_queries_for_200_projects_as_for_2(world: World, 
     )
     assert len(many) <= 30, _listing(many)
     assert http.get("/app/portfolio/").context["total"] == 200
+
+
+def test_home_runs_as_many_queries_for_200_projects_as_for_2(world: World) -> None:
+    """Every section of the home page reads all of the PM's projects at once: at 200 projects
+    with a line in every section it runs the queries it runs at 2, each section shows ten lines
+    and counts the rest, and the navigation counts them all."""
+    from rapport.core import today
+
+    side = world.one
+    http = login(side.pm)
+    side.project_a.delete()  # start from the projects made here only
+    side.project_a_draft.delete()
+    side.project_b.delete()
+
+    home_projects(side, 2)
+    _queries(http, "/app/", {})
+    few = _queries(http, "/app/", {})
+    home_projects(side, 198)
+    many = _queries(http, "/app/", {})
+
+    assert len(few) == len(many), (
+        f"GET /app/ runs {len(few)} queries with 2 projects but {len(many)} with 200.\n"
+        f"With 2:\n{_listing(few)}\nWith 200:\n{_listing(many)}"
+    )
+    assert len(many) <= 45, _listing(many)
+    response = http.get("/app/")
+    sections = {shown.section.key: shown for shown in response.context["sections"]}
+    assert list(sections) == [section.key for section in today.SECTIONS]
+    assert all(len(shown.lines) == today.LIMIT for shown in sections.values())
+    assert sections["on-client"].total == 200 * 4  # baseline, change request, deliverable, minutes
+    assert sections["reports"].total == 200  # half due, half drafted
+    assert f'data-testid="waiting-count">{sum(s.total for s in sections.values())}<' in (
+        response.content.decode()
+    )
 
 
 def test_portal_home_runs_as_many_queries_for_20_projects_as_for_2(world: World) -> None:

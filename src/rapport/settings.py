@@ -123,6 +123,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "rapport.tenancy.context_processors.actor",
                 "rapport.notify.context_processors.notifications",
+                "rapport.core.context_processors.waiting",
             ],
         },
     },

@@ -193,25 +193,25 @@ def test_the_read_mark_never_moves_back(world):
 # --- waiting and response times ---------------------------------------------------------------
 
 
-def test_threads_waiting_lists_the_members_own_projects_longest_first(world):
+def test_waiting_threads_lists_the_members_own_projects_longest_first(world):
     side = world.one
     now = timezone.now()
     older = _client_opens(side, at=now - timedelta(days=2), subject="Older")
     newer = _client_opens(side, at=now - timedelta(hours=3), subject="Newer")
     answered = _client_opens(side, at=now - timedelta(days=5), subject="Answered")
     _post(side, answered, side.pm, now - timedelta(days=4))
-    waiting = selectors.threads_waiting(actor=side.actor(side.pm), now=now)
-    assert [w.thread for w in waiting] == [older, newer]
-    assert waiting[0].waited == timedelta(days=2)
-    assert [w.thread for w in selectors.threads_waiting(actor=side.actor(side.member))] == [
+    waiting = list(selectors.waiting_threads(actor=side.actor(side.pm)))
+    assert waiting == [older, newer]
+    assert now - waiting[0].waiting_since == timedelta(days=2)
+    assert list(selectors.waiting_threads(actor=side.actor(side.member))) == [
         older,
         newer,
     ]
     # Not on the project (the owner sees it all, but it is not theirs to answer on the home
     # page), or another organisation: nothing.
     for actor in (side.actor(side.outsider), side.actor(side.owner), world.two.actor(world.two.pm)):
-        assert selectors.threads_waiting(actor=actor) == []
-    assert selectors.threads_waiting(actor=side.contact_actor(side.contact_a)) == []
+        assert not selectors.waiting_threads(actor=actor).exists()
+    assert not selectors.waiting_threads(actor=side.contact_actor(side.contact_a)).exists()
 
 
 def test_response_times_give_the_median_and_longest_wait_overall_and_per_person(world):

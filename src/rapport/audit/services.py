@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from rapport.audit.models import AuditEvent
+from rapport.core import waiting_cache
 from rapport.tenancy.actors import Actor
 
 
@@ -59,10 +60,14 @@ def record(
     """``contact_id``: which of a contact actor's contacts acted (their first, if not said)."""
     if contact_id is None and actor.is_contact and actor.contact_ids:
         contact_id = min(actor.contact_ids)
-    return AuditEvent.objects.create(
-        organisation_id=organisation_id
+    organisation_id = (
+        organisation_id
         if organisation_id is not None
-        else getattr(obj, "organisation_id", None) or actor.organisation_id or None,
+        else getattr(obj, "organisation_id", None) or actor.organisation_id or None
+    )
+    waiting_cache.changed(organisation_id)
+    return AuditEvent.objects.create(
+        organisation_id=organisation_id,
         actor_user=actor.user,
         actor_contact_id=contact_id,
         actor_label=actor.label[:200],

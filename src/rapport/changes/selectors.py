@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from rapport.audit.models import AuditEvent
 from rapport.changes.models import ChangeRequest, Decision, State
 from rapport.projects.models import Project
-from rapport.projects.selectors import projects_visible_to
+from rapport.projects.selectors import managed_by, projects_visible_to
 from rapport.tenancy.actors import Actor
 
 
@@ -48,6 +48,30 @@ def change_request_get(*, actor: Actor, project: Project, number: int) -> Change
             "baseline_version",
         ),
         number=number,
+    )
+
+
+# The PM assesses what was submitted and answers the client's questions; the client decides.
+PM_ACTS = (State.SUBMITTED, State.UNDER_EVALUATION, State.NEEDS_INFORMATION)
+
+
+def awaiting_client(*, actor: Actor) -> QuerySet[ChangeRequest]:
+    """Change requests of the member's projects waiting for the client's decision."""
+    return _of_managed(actor).filter(state=State.AWAITING_APPROVAL)
+
+
+def awaiting_pm(*, actor: Actor) -> QuerySet[ChangeRequest]:
+    """Change requests of the member's projects waiting for them: to assess, or to answer the
+    client's request for more information."""
+    return _of_managed(actor).filter(state__in=PM_ACTS)
+
+
+def _of_managed(actor: Actor) -> QuerySet[ChangeRequest]:
+    return (
+        change_requests_visible_to(actor)
+        .filter(project__in=managed_by(actor))
+        .select_related("project__client", "requested_by_contact")
+        .order_by("updated_at", "id")
     )
 
 

@@ -89,7 +89,7 @@ def _with_cadence(items: QuerySet[PlanItem], today: date) -> list[PlannedTouchpo
     """Each item with when it was last done (its latest logged touchpoint, or the project's
     latest published report for items done by reports) and when it is next due."""
     rows = list(
-        items.select_related("owner", "project")
+        items.select_related("owner", "project__client")
         .prefetch_related("audience")
         .annotate(last_touchpoint=Max("interactions__occurred_at"))
     )

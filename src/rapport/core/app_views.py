@@ -1,39 +1,37 @@
-"""The internal app's home page for a member."""
+"""The internal app's home page for a member: what needs them today."""
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
-from rapport.clients.selectors import clients_visible_to
-from rapport.closure.checkins import checkins_due
-from rapport.communication import selectors as communication
-from rapport.feedback import followups
-from rapport.messaging import selectors as messaging
+from rapport.core import today, waiting_cache
+from rapport.core.pagination import paginate
 from rapport.projects.models import Project
 from rapport.projects.selectors import project_list
-from rapport.reports import thread_selectors as report_questions
 from rapport.tenancy.access import member_required
 from rapport.tenancy.actors import ActorRequest
 
 
 @member_required
 def app_home(request: ActorRequest) -> HttpResponse:
+    """Every section with something waiting, or with ``?section=`` one section in full."""
     actor = request.actor
+    key = request.GET.get("section", "")
+    if key:
+        section = today.BY_KEY.get(key)
+        if section is None:
+            raise Http404
+        page = paginate(request, today.SectionLines(section, actor))  # type: ignore[arg-type]
+        return render(request, "app/home_section.html", {"section": section, "page": page})
+    sections = today.today(actor)
+    request.waiting_count = sum(shown.total for shown in sections)  # type: ignore[attr-defined]
+    waiting_cache.store(actor, request.waiting_count)  # type: ignore[attr-defined]
     projects = project_list(actor=actor).exclude(
         status__in=[Project.Status.CLOSED, Project.Status.CANCELLED]
     )
     return render(
         request,
         "app/home.html",
-        {
-            "projects": projects[:20],
-            "project_count": projects.count(),
-            "client_count": clients_visible_to(actor).count(),
-            "touchpoints_due": communication.attention(actor=actor),
-            "messages_waiting": messaging.threads_waiting(actor=actor),
-            "checkins_due": list(checkins_due(actor=actor)[:20]),
-            "questions_waiting": report_questions.questions_waiting(actor=actor),
-            "feedback_follow_ups": list(followups.follow_ups_open(actor=actor)[:20]),
-        },
+        {"sections": sections, "projects": projects[:20], "project_count": projects.count()},
     )

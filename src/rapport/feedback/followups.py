@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +28,7 @@ from rapport.feedback.models import RATING, Dimension, Feedback
 from rapport.feedback.org_settings import feedback_settings_of
 from rapport.feedback.schedule_models import FeedbackSettings
 from rapport.projects.models import Project
+from rapport.projects.selectors import managed_by
 from rapport.tenancy.actors import Actor
 
 GAP_DIMENSIONS = ("progress", "quality", "communication")
@@ -311,6 +312,21 @@ def expectation_gaps(ratings: list[PmRating]) -> list[tuple[PmRating, list[Gap]]
         (rating, _gaps(rating, [f for f in feedback if f.project_id == rating.project_id]))
         for rating in ratings
     ]
+
+
+def latest_pm_ratings(*, actor: Actor) -> QuerySet[PmRating]:
+    """The PM's latest own rating of each project they manage: the one the expectation gap of
+    the home page reads (a newer rating replaces it)."""
+    newer = PmRating.objects.filter(project_id=OuterRef("project_id")).filter(
+        Q(period_end__gt=OuterRef("period_end"))
+        | Q(period_end=OuterRef("period_end"), pk__gt=OuterRef("pk"))
+    )
+    return (
+        PmRating.objects.filter(project__in=managed_by(actor))
+        .exclude(Exists(newer))
+        .select_related("project__client")
+        .order_by("project__name", "pk")
+    )
 
 
 def expectation_gap(*, rating: PmRating) -> list[Gap]:

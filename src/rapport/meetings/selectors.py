@@ -7,7 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db import models
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -21,7 +23,7 @@ from rapport.meetings.models import (
     MinutesVersion,
 )
 from rapport.projects.models import Milestone, Project
-from rapport.projects.selectors import projects_visible_to
+from rapport.projects.selectors import managed_by, projects_visible_to
 from rapport.tenancy.actors import Actor
 
 
@@ -271,3 +273,72 @@ def meetings_with_minutes(*, actor: Actor, project: Project, limit: int = 100) -
         .filter(minutes_published_at__isnull=False)
         .order_by("-minutes_published_at", "-id")[:limit]
     )
+
+
+def overdue_action_items_of(*, actor: Actor, today: date) -> QuerySet[ActionItem]:
+    """Open action items past their day that are the member's: those they own, and those the
+    client owns on the projects they manage."""
+    if not actor.is_member or actor.user is None:
+        return ActionItem.objects.none()
+    return (
+        action_items_visible_to(actor)
+        .filter(status=ActionItem.Status.OPEN, due_date__lt=today)
+        .filter(
+            Q(owner_user=actor.user) | Q(owner_contact__isnull=False, project__in=managed_by(actor))
+        )
+        .select_related("project__client", "owner_user", "owner_contact")
+        .order_by("due_date", "id")
+    )
+
+
+# --- minutes waiting (home page) ----------------------------------------------------------
+
+
+def _latest_versions(actor: Actor) -> QuerySet[MinutesVersion]:
+    """The latest published version of the minutes of each meeting the member manages."""
+    newer = MinutesVersion.objects.filter(
+        minutes_id=OuterRef("minutes_id"), number__gt=OuterRef("number")
+    )
+    return (
+        MinutesVersion.objects.filter(
+            minutes__meeting__project__in=managed_by(actor),
+            minutes__meeting__state=Meeting.State.HELD,
+        )
+        .exclude(Exists(newer))
+        .select_related("minutes__meeting__project__client")
+        .order_by("published_at", "id")
+    )
+
+
+def minutes_awaiting_confirmation(*, actor: Actor) -> QuerySet[MinutesVersion]:
+    """Latest minutes still inside their window that some client attendee has not answered."""
+    invited = (
+        Meeting.objects.filter(pk=OuterRef("minutes__meeting_id"))
+        .annotate(n=Count("client_attendees"))
+        .values("n")
+    )
+    answered = (
+        MinutesResponse.objects.filter(version=OuterRef("pk"))
+        .order_by()
+        .values("version")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        _latest_versions(actor)
+        .filter(confirm_by__gte=timezone.now())
+        .annotate(
+            invited=Coalesce(Subquery(invited, output_field=IntegerField()), 0),
+            answered=Coalesce(Subquery(answered, output_field=IntegerField()), 0),
+        )
+        .filter(answered__lt=models.F("invited"))
+    )
+
+
+def minutes_corrections_requested(*, actor: Actor) -> QuerySet[MinutesVersion]:
+    """Latest minutes on which a client attendee proposed a correction: the PM answers it by
+    publishing a corrected version."""
+    correction = MinutesResponse.objects.filter(
+        version=OuterRef("pk"), kind=MinutesResponse.Kind.CORRECTION
+    )
+    return _latest_versions(actor).filter(Exists(correction))

@@ -111,27 +111,19 @@ def attachment_get(*, actor: Actor, thread: Thread, attachment_id: int) -> Messa
 # --- waiting for the team ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Waiting:
-    thread: Thread
-    waited: timedelta
-
-
-def threads_waiting(*, actor: Actor, now: datetime | None = None, limit: int = 20) -> list[Waiting]:
+def waiting_threads(*, actor: Actor) -> QuerySet[Thread]:
     """Threads of the member's own projects (managed or on the team) where the client waits
     for an answer, the longest wait first."""
     if not actor.is_member or actor.user is None:
-        return []
+        return Thread.objects.none()
     on_team = ProjectMember.objects.filter(project=OuterRef("project_id"), user=actor.user)
-    threads = (
+    return (
         threads_visible_to(actor)
         .filter(waiting_since__isnull=False)
         .filter(Q(project__pm=actor.user) | Q(Exists(on_team)))
         .select_related("project__client")
-        .order_by("waiting_since", "id")[:limit]
+        .order_by("waiting_since", "id")
     )
-    now = now or timezone.now()
-    return [Waiting(thread, now - thread.waiting_since) for thread in threads]  # type: ignore[operator]
 
 
 # --- how long the client waits ----------------------------------------------------------------

@@ -43,6 +43,14 @@ def projects_visible_to(actor: Actor) -> QuerySet[Project]:
     return Project.objects.none()
 
 
+def managed_by(actor: Actor) -> QuerySet[Project]:
+    """The projects this member manages themselves, whatever their role: what "mine" means
+    on the home page."""
+    if not actor.is_member or actor.user is None:
+        return Project.objects.none()
+    return projects_visible_to(actor).filter(pm=actor.user)
+
+
 def project_list(
     *, actor: Actor, status: str = "", client_id: int | None = None, query: str = ""
 ) -> QuerySet[Project]:
@@ -222,3 +230,28 @@ def deliverables_awaiting_acceptance(*, actor: Actor) -> QuerySet[Deliverable]:
 def client_visible_milestones(*, project: Project) -> QuerySet[Milestone]:
     """Every milestone the client may see, for the project's timeline."""
     return project.milestones.filter(client_visible=True).order_by("baseline_date", "id")
+
+
+# --- waiting on the client (home page) ----------------------------------------------------
+
+
+def baselines_awaiting_client(*, actor: Actor) -> QuerySet[BaselineVersion]:
+    """Baseline versions of the member's projects put to the client and not yet decided."""
+    return (
+        BaselineVersion.objects.filter(
+            project__in=managed_by(actor), status=BaselineVersion.Status.SUBMITTED
+        )
+        .select_related("project__client")
+        .order_by("submitted_at", "id")
+    )
+
+
+def deliverables_awaiting_client(*, actor: Actor) -> QuerySet[Deliverable]:
+    """Deliverables of the member's projects submitted for the client's acceptance."""
+    return (
+        Deliverable.objects.filter(
+            project__in=managed_by(actor), status=Deliverable.Status.SUBMITTED
+        )
+        .select_related("project__client")
+        .order_by("submitted_at", "id")
+    )

@@ -44,3 +44,12 @@ def due_period(project: Project, *, last_period_end: date | None, today: date) -
     if start > today:  # the project has not started yet
         return None
     return Period(start=start, end=today)
+
+
+def next_report_due(project: Project, *, last_period_end: date | None) -> date | None:
+    """The day by which the project's next report is due at its cadence: a cadence after the
+    last report's end (the first: a cadence after the start). None without a cadence."""
+    days = CADENCE_DAYS.get(project.report_cadence)  # type: ignore[call-overload]
+    if days is None:
+        return None
+    return (last_period_end or project.start_date - timedelta(days=1)) + timedelta(days=days)

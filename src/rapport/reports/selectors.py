@@ -12,6 +12,7 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    Max,
     OuterRef,
     QuerySet,
     Subquery,
@@ -25,7 +26,7 @@ from django.utils import timezone
 from rapport.clients.models import Contact
 from rapport.clients.selectors import client_portal_contacts
 from rapport.projects.models import Project
-from rapport.projects.selectors import projects_visible_to
+from rapport.projects.selectors import managed_by, projects_visible_to
 from rapport.reports.models import ReportAcknowledgement, StatusReport
 from rapport.reports.thread_selectors import waiting_thread_count
 from rapport.tenancy.actors import Actor
@@ -172,4 +173,30 @@ def published_reports(*, actor: Actor, project: Project, limit: int = 100) -> li
         reports_visible_to(actor)
         .filter(project=project, state=StatusReport.State.PUBLISHED)
         .order_by("-published_at", "-number")[:limit]
+    )
+
+
+# --- the member's reports (home page) -----------------------------------------------------
+
+
+def drafts_of(*, actor: Actor) -> QuerySet[StatusReport]:
+    """Drafted reports of the member's projects, not yet published."""
+    return (
+        reports_visible_to(actor)
+        .filter(project__in=managed_by(actor), state=StatusReport.State.DRAFT)
+        .select_related("project__client")
+        .order_by("period_end", "id")
+    )
+
+
+def projects_with_report_cadence(*, actor: Actor) -> QuerySet[Project]:
+    """The member's active projects reported at a cadence, each with its last report's end
+    (``last_period_end``, a draft's included: a drafted report is no longer due)."""
+    return (
+        managed_by(actor)
+        .filter(status=Project.Status.ACTIVE)
+        .exclude(report_cadence=Project.ReportCadence.NONE)
+        .select_related("client")
+        .annotate(last_period_end=Max("status_reports__period_end"))
+        .order_by("name", "id")
     )

@@ -46,11 +46,11 @@ def waiting_thread_count() -> Coalesce:
     return Coalesce(Subquery(waiting, output_field=IntegerField()), 0)
 
 
-def questions_waiting(*, actor: Actor, limit: int = 20) -> list[ReportThread]:
+def questions_waiting(*, actor: Actor) -> QuerySet[ReportThread]:
     """Questions on published reports of the projects this member manages (or of every
     project, for owners and admins) that wait for an answer, the longest wait first."""
     if not actor.is_member or actor.user is None:
-        return []
+        return ReportThread.objects.none()
     threads = ReportThread.objects.filter(
         waiting_since__isnull=False,
         report__state=StatusReport.State.PUBLISHED,
@@ -58,6 +58,4 @@ def questions_waiting(*, actor: Actor, limit: int = 20) -> list[ReportThread]:
     )
     if not actor.is_admin:
         threads = threads.filter(report__project__pm=actor.user)
-    return list(
-        threads.select_related("report__project__client").order_by("waiting_since", "id")[:limit]
-    )
+    return threads.select_related("report__project__client").order_by("waiting_since", "id")

@@ -1,0 +1,354 @@
+"""The home page ("today"): each section's line appears, links to where it is handled, and
+disappears once the real service handles it; nobody sees another PM's or another
+organisation's lines; a team member sees only what is theirs."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from rapport.changes import services as changes
+from rapport.closure.models import CheckIn
+from rapport.feedback import followups
+from rapport.feedback import services as feedback
+from rapport.meetings import minutes
+from rapport.messaging import services as messaging
+from rapport.projects import baseline_services
+from rapport.projects.models import Project
+from rapport.reports import services as reports
+from rapport.risks import conflicts
+from rapport.risks.models import Conflict
+from rapport.tenancy.models import Membership, Role
+from tests import factories
+from tests.conftest import Side, World, login
+from tests.meetings.helpers import held
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+
+
+def _lines(user, key: str) -> list:
+    response = login(user).get("/app/")
+    assert response.status_code == 200
+    return next((s.lines for s in response.context["sections"] if s.section.key == key), [])
+
+
+def _titles(user, key: str) -> list[str]:
+    return [line.title for line in _lines(user, key)]
+
+
+def _assert_link(user, key: str, url: str) -> None:
+    """The line links to ``url``, the page renders the link, and the link opens."""
+    assert url in [line.url for line in _lines(user, key)]
+    http = login(user)
+    assert f'href="{url}"' in http.get("/app/").content.decode()
+    assert http.get(url).status_code == 200
+
+
+def _other_pm(side: Side):
+    pm = factories.UserFactory()
+    Membership.objects.create(organisation=side.organisation, user=pm, role=Role.PM)
+    return pm
+
+
+def _nobody_else_sees(world: World, key: str) -> None:
+    side = world.one
+    for user in (side.member, side.outsider, _other_pm(side), world.two.pm, world.two.owner):
+        assert _lines(user, key) == [], user
+
+
+def _client_raises(side: Side):
+    return changes.change_request_create(
+        actor=side.contact_actor(side.contact_a),
+        project=side.project_a,
+        title="Export to Excel",
+        description="Every report exportable",
+        reason="Board asks for it",
+    )
+
+
+def test_a_change_request_waits_on_the_pm_then_on_the_client_then_leaves(world):
+    side = world.one
+    request = _client_raises(side)
+    url = reverse("changes:detail", args=[side.project_a.pk, request.number])
+    assert _titles(side.pm, "on-you") == [str(request)]
+    _assert_link(side.pm, "on-you", url)
+    _nobody_else_sees(world, "on-you")
+
+    changes.change_request_evaluate(
+        actor=side.actor(side.pm),
+        change_request=request,
+        schedule_days=3,
+        recommendation="approve",
+        scope_added="Excel export",
+    )
+    assert _titles(side.pm, "on-you") == [str(request)]  # evaluated, not yet sent
+    changes.change_request_send_for_approval(actor=side.actor(side.pm), change_request=request)
+    assert _lines(side.pm, "on-you") == []
+    assert _titles(side.pm, "on-client") == [str(request)]
+    _assert_link(side.pm, "on-client", url)
+    _nobody_else_sees(world, "on-client")
+
+    changes.change_request_decide(
+        actor=side.contact_actor(side.contact_a), change_request=request, decision="approve"
+    )
+    assert _lines(side.pm, "on-client") == []
+
+
+def test_a_baseline_waits_for_sign_off(world):
+    side = world.one
+    version = baseline_services.baseline_submit(actor=side.actor(side.pm), project=side.project_a)
+    assert _titles(side.pm, "on-client") == [str(version)]
+    _assert_link(
+        side.pm, "on-client", reverse("projects:version", args=[side.project_a.pk, version.pk])
+    )
+    _nobody_else_sees(world, "on-client")
+    baseline_services.baseline_sign(actor=side.contact_actor(side.contact_a), version=version)
+    assert _lines(side.pm, "on-client") == []
+
+
+def test_a_deliverable_waits_for_acceptance(world):
+    side = world.one
+    deliverable = side.baseline["deliverable"]
+    baseline_services.deliverable_submit(actor=side.actor(side.pm), deliverable=deliverable)
+    assert _titles(side.pm, "on-client") == [deliverable.name]
+    url = reverse("projects:baseline", args=[side.project_a.pk]) + f"#deliverable-{deliverable.pk}"
+    assert url in [line.url for line in _lines(side.pm, "on-client")]
+    assert f'id="deliverable-{deliverable.pk}"' in login(side.pm).get(url).content.decode()
+    _nobody_else_sees(world, "on-client")
+    deliverable.refresh_from_db()
+    baseline_services.deliverable_decide(
+        actor=side.contact_actor(side.contact_a), deliverable=deliverable, accept=True
+    )
+    assert _lines(side.pm, "on-client") == []
+
+
+def test_minutes_wait_for_confirmation_and_a_correction_waits_on_the_pm(world):
+    side = world.one
+    meeting = held(side)
+    minutes.minutes_publish(actor=side.actor(side.pm), meeting=meeting)
+    url = reverse("meetings:minutes", args=[side.project_a.pk, meeting.number])
+    assert _titles(side.pm, "on-client") == [meeting.title]
+    _assert_link(side.pm, "on-client", url)
+    _nobody_else_sees(world, "on-client")
+
+    minutes.minutes_respond(
+        actor=side.contact_actor(side.contact_a),
+        meeting=meeting,
+        confirm=False,
+        comment="The launch is on the 12th.",
+    )
+    assert _lines(side.pm, "on-client") == []  # every attendee answered
+    assert _titles(side.pm, "on-you") == [meeting.title]
+    _assert_link(side.pm, "on-you", url)
+    _nobody_else_sees(world, "on-you")
+
+    minutes.minutes_record(
+        actor=side.actor(side.pm),
+        meeting=meeting,
+        present_user_ids=[side.pm.pk, side.member.pk],
+        present_contact_ids=[side.contact_a.pk],
+        summary="We agreed the launch plan: launch on the 12th.",
+        reason="The launch date, as the client corrected it.",
+    )
+    assert _lines(side.pm, "on-you") == []
+    assert _titles(side.pm, "on-client") == [meeting.title]  # the correction to confirm
+    minutes.minutes_respond(actor=side.contact_actor(side.contact_a), meeting=meeting, confirm=True)
+    assert _lines(side.pm, "on-client") == []
+
+
+def test_overdue_action_items_of_the_pm_and_the_client(world):
+    side = world.one
+    pm = side.actor(side.pm)
+    late = TODAY - timedelta(days=3)
+    clients = minutes.action_item_create(
+        actor=pm,
+        project=side.project_a,
+        what="Send the test data",
+        due_date=late,
+        owner_contact_id=side.contact_a.pk,
+        confirm_past_due=True,
+    )
+    members = minutes.action_item_create(
+        actor=pm,
+        project=side.project_a,
+        what="Fix the login page",
+        due_date=late,
+        owner_user_id=side.member.pk,
+        confirm_past_due=True,
+    )
+    minutes.action_item_create(
+        actor=pm,
+        project=side.project_a,
+        what="Not due yet",
+        due_date=TODAY + timedelta(days=1),
+        owner_user_id=side.pm.pk,
+    )
+    assert _titles(side.pm, "action-items") == ["Send the test data"]
+    assert _titles(side.member, "action-items") == ["Fix the login page"]
+    assert _lines(side.pm, "action-items")[0].overdue_days == 3
+    url = reverse("meetings:action_item_close", args=[clients.pk])
+    _assert_link(side.pm, "action-items", url)
+    for user in (side.outsider, _other_pm(side), world.two.pm, world.two.owner):
+        assert _lines(user, "action-items") == []
+
+    minutes.action_item_close(actor=pm, action_item=clients, note="Received.")
+    minutes.action_item_close(actor=side.actor(side.member), action_item=members, note="Fixed.")
+    assert _lines(side.pm, "action-items") == []
+    assert _lines(side.member, "action-items") == []
+
+
+def test_a_report_is_due_at_its_cadence_then_drafted_then_published(world):
+    side = world.one
+    Project.objects.filter(pk=side.project_a.pk).update(
+        report_cadence=Project.ReportCadence.WEEKLY, start_date=TODAY - timedelta(days=30)
+    )
+    due = _lines(side.pm, "reports")
+    assert [line.title for line in due] == ["Weekly"] and due[0].overdue_days == 24
+    _assert_link(side.pm, "reports", reverse("reports:create", args=[side.project_a.pk]))
+    _nobody_else_sees(world, "reports")
+
+    report = reports.report_draft(
+        actor=side.actor(side.pm),
+        project=side.project_a,
+        period_start=TODAY - timedelta(days=6),
+        period_end=TODAY,
+    )
+    assert _titles(side.pm, "reports") == [str(report)]  # drafted, no longer due
+    _assert_link(
+        side.pm, "reports", reverse("reports:detail", args=[side.project_a.pk, report.number])
+    )
+    reports.report_update(actor=side.actor(side.pm), report=report, problems="Way forward: ok.")
+    reports.report_publish(actor=side.actor(side.pm), report=report)
+    assert _lines(side.pm, "reports") == []
+
+
+def test_an_open_conflict_until_closed(world):
+    side = world.one
+    conflict = conflicts.conflict_create(
+        actor=side.actor(side.pm),
+        client=side.client_a,
+        project_id=side.project_a.pk,
+        title="Scope dispute",
+        root_causes=["expectations"],
+    )
+    assert _titles(side.pm, "conflicts") == [str(conflict)]
+    _assert_link(side.pm, "conflicts", reverse("risks:conflict_detail", args=[conflict.pk]))
+    _nobody_else_sees(world, "conflicts")
+    conflicts.conflict_close(actor=side.actor(side.pm), conflict=conflict, resolution="Agreed.")
+    assert _lines(side.pm, "conflicts") == []
+
+
+def test_an_expectation_gap_until_the_pm_rates_closer(world):
+    side = world.one
+    pm = side.actor(side.pm)
+    feedback.feedback_record(
+        actor=pm, project=side.project_a, source="call", received_on=TODAY, progress=1
+    )
+    week = {"period_start": TODAY - timedelta(days=6), "period_end": TODAY}
+    followups.pm_rating_record(actor=pm, project=side.project_a, progress=5, **week)
+    gaps = _lines(side.pm, "gaps")
+    assert len(gaps) == 1 and "5 / 1.0" in gaps[0].title
+    _assert_link(side.pm, "gaps", reverse("feedback:gap", args=[side.project_a.pk]))
+    _nobody_else_sees(world, "gaps")
+    followups.pm_rating_record(actor=pm, project=side.project_a, progress=2, **week)
+    assert _lines(side.pm, "gaps") == []
+
+
+def test_a_client_message_waits_with_how_long(world):
+    side = world.one
+    thread = messaging.thread_open(
+        actor=side.contact_actor(side.contact_a),
+        project=side.project_a,
+        subject="Where is the test data?",
+        body="We cannot find it.",
+    )
+    lines = _lines(side.pm, "messages")
+    assert [line.title for line in lines] == ["Where is the test data?"]
+    assert lines[0].waited is not None and "waiting" in login(side.pm).get("/app/").content.decode()
+    _assert_link(
+        side.pm, "messages", reverse("messages_app:thread", args=[side.project_a.pk, thread.pk])
+    )
+    assert _titles(side.member, "messages") == ["Where is the test data?"]  # on the team
+    for user in (side.outsider, _other_pm(side), world.two.pm, world.two.owner):
+        assert _lines(user, "messages") == []
+    messaging.message_post(actor=side.actor(side.pm), thread=thread, body="In the shared folder.")
+    assert _lines(side.pm, "messages") == []
+
+
+def test_a_due_checkin_until_recorded(world):
+    from rapport.closure import checkins
+
+    side = world.one
+    project = factories.ProjectFactory(client=side.client_a, pm=side.pm, status="closed")
+    checkin = CheckIn.objects.create(
+        project=project, contact=side.contact_a, months=1, due_on=TODAY - timedelta(days=2)
+    )
+    assert _titles(side.pm, "checkins") == [side.contact_a.full_name]
+    _assert_link(side.pm, "checkins", reverse("closure:detail", args=[project.pk]) + "#checkins")
+    _nobody_else_sees(world, "checkins")
+    checkins.checkin_record(
+        actor=side.actor(side.pm), checkin=checkin, channel="phone", summary="All well."
+    )
+    assert _lines(side.pm, "checkins") == []
+
+
+def test_sections_come_in_priority_order_and_the_navigation_counts_them(world):
+    side = world.one
+    _client_raises(side)
+    baseline_services.baseline_submit(actor=side.actor(side.pm), project=side.project_a)
+    conflicts.conflict_create(
+        actor=side.actor(side.pm),
+        client=side.client_a,
+        title="Late invoices",
+        root_causes=["other"],
+    )
+    response = login(side.pm).get("/app/")
+    assert [s.section.key for s in response.context["sections"]] == [
+        "on-you",
+        "on-client",
+        "conflicts",
+    ]
+    page = response.content.decode()
+    assert 'aria-labelledby="today-on-you"' in page and '<th scope="col">' in page
+    assert 'data-testid="waiting-count">3<' in page
+    # another page counts the same, with the same sources
+    assert 'data-testid="waiting-count">3<' in login(side.pm).get("/app/projects/").content.decode()
+    assert "waiting-count" not in login(side.outsider).get("/app/projects/").content.decode()
+    # handled elsewhere: the count of every page follows at once, without the home page
+    conflict = response.context["sections"][2].lines[0]
+    conflicts.conflict_close(
+        actor=side.actor(side.pm),
+        conflict=Conflict.objects.get(title="Late invoices"),
+        resolution="Paid.",
+    )
+    assert conflict.title.endswith("Late invoices")
+    assert 'data-testid="waiting-count">2<' in login(side.pm).get("/app/projects/").content.decode()
+
+
+def test_a_long_section_shows_ten_and_a_link_to_the_rest(world):
+    side = world.one
+    for i in range(12):
+        conflicts.conflict_create(
+            actor=side.actor(side.pm),
+            client=side.client_a,
+            title=f"Dispute {i}",
+            root_causes=["other"],
+        )
+    response = login(side.pm).get("/app/")
+    shown = response.context["sections"][0]
+    assert len(shown.lines) == 10 and shown.more == 2
+    assert 'href="?section=conflicts"' in response.content.decode()
+    full = login(side.pm).get("/app/?section=conflicts")
+    assert len(full.context["page"].object_list) == 12
+    assert full.context["page"].paginator.count == 12
+    assert login(side.pm).get("/app/?section=nonsense").status_code == 404
+    assert len(login(world.two.pm).get("/app/?section=conflicts").context["page"].object_list) == 0
+
+
+def test_nothing_waiting_says_so(world):
+    page = login(world.one.outsider).get("/app/").content.decode()
+    assert 'data-testid="nothing-waiting"' in page
