@@ -67,6 +67,7 @@ class Lesson(TimeStamped):
         verbose_name_plural = _("lessons")
         ordering = ["-created_at", "-id"]
         indexes = [
+            # a term's postings best first, read from the index alone (count and length too)
             models.Index(fields=["organisation", "category", "year"]),
             # covers the count and mean length that ranking needs over a whole library
             models.Index(fields=["organisation", "length"], name="lesson_org_length"),
@@ -95,8 +96,10 @@ class LessonTerm(models.Model):
             models.UniqueConstraint(fields=["lesson", "term"], name="lesson_term_unique")
         ]
         indexes = [
+            # a term's postings best first, read from the index alone (count and length too)
             models.Index(
-                fields=["organisation", "term", "-impact", "-lesson"], name="lesson_term_impact"
+                fields=["organisation", "term", "-impact", "-lesson", "count", "length"],
+                name="lesson_term_impact",
             )
         ]
 

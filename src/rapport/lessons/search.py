@@ -14,13 +14,17 @@ slow, so the best ``limit`` lessons are found by reading few postings (a thresho
   the posting would have if the library's mean length were ``REFERENCE_LENGTH``. Impact only
   depends on the posting, so it never needs recomputing when the library grows, and the index
   (organisation, term, impact DESC, lesson DESC) gives any term's postings best first.
-* For each query term, the postings in scope are read in impact order, a chunk at a time. Each
-  lesson seen is scored exactly (its postings for all the query terms, fetched by lesson), with
-  the library's real mean length.
-* A lesson not seen yet has, for every term, an impact at most that of the last posting read,
-  and ``weight_bound`` turns an impact into the highest real weight it can hide. When the
-  ``limit``-th best score beats the sum of those bounds, no unseen lesson can enter the top, and
-  the search stops; otherwise each term reads a chunk twice as large.
+* For each query term, the postings in scope are read in impact order, a chunk at a time; a
+  posting read gives its term's exact weight in its lesson (from its count and length, at the
+  library's real mean length). A lesson's other terms are unknown until read: its score lies
+  between what is known (lower bound) and that plus the most each unread term could add.
+* A posting not read yet has an impact at most that of the last one read in its term, and
+  ``weight_bound`` turns an impact into the highest real weight it can hide. When the
+  ``limit``-th best lower bound (the floor) beats the sum of those bounds, no lesson unseen can
+  enter the top and reading stops; otherwise each term reads a chunk four times as large.
+* Lessons are scored exactly (their postings of all the query terms, fetched by lesson) only
+  when they may reach the top: the best few by upper bound every round, which raises the
+  floor, then at the end every lesson whose upper bound reaches the floor.
 
 The top is the same as scoring every posting: ties between equal scores go to the newest
 lesson, and the stop test keeps a small margin for rounding, so it only ever reads more."""
@@ -32,6 +36,7 @@ import logging
 import math
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Avg, Count, QuerySet
@@ -43,7 +48,8 @@ MAX_QUERY_TERMS = 32
 MAX_TERM_CHARS = 64
 K1, B = 1.2, 0.75
 REFERENCE_LENGTH = 64  # terms; about a lesson's, so that the bounds are tight
-FIRST_CHUNK = 50  # postings read per term at first, doubled every round
+FIRST_CHUNK = 50  # postings read per term at first
+CHUNK_GROWTH = 4  # and this many times more every round
 MARGIN = 1e-9  # relative, for rounding in the stop test
 SCORE_BATCH = 1000  # lessons scored per query
 TITLE_WEIGHT = 2
@@ -247,7 +253,12 @@ def library(organisation_id: int, wanted: list[str]) -> Library:
         .values_list("term")
         .annotate(found=Count("id"))
     )
-    idf = {term: math.log(1 + (n - found + 0.5) / (found + 0.5)) for term, found in documents}
+    found = dict(documents)
+    idf = {  # in the query's order
+        term: math.log(1 + (n - found[term] + 0.5) / (found[term] + 0.5))
+        for term in wanted
+        if term in found
+    }
     return Library(n, mean_length, idf)
 
 
@@ -261,39 +272,91 @@ class _Cursor:
     last_impact: float = math.inf
     exhausted: bool = False
 
-    def advance(self, scope: QuerySet[Lesson], organisation_id: int, count: int) -> list[int]:
-        """The next ``count`` lessons of the term, by impact (then newest first)."""
+    def advance(
+        self, scope: QuerySet[Lesson], organisation_id: int, count: int
+    ) -> list[tuple[int, int, int]]:
+        """The next ``count`` (lesson, count, length) of the term, by impact, newest first."""
         rows = list(
             scope.filter(terms__organisation_id=organisation_id, terms__term=self.term)
             .order_by("-terms__impact", "-terms__lesson_id")
-            .values_list("pk", "terms__impact")[self.read : self.read + count]
+            .values_list("pk", "terms__count", "terms__length", "terms__impact")[
+                self.read : self.read + count
+            ]
         )
         self.read += len(rows)
         self.exhausted = len(rows) < count
         if rows:
-            self.last_impact = rows[-1][1]
-        return [lesson_id for lesson_id, _impact in rows]
+            self.last_impact = rows[-1][3]
+        return [(lesson_id, count, length) for lesson_id, count, length, _impact in rows]
 
     def bound(self, mean_length: float) -> float:
-        """The most this term can add to the score of a lesson not read yet."""
+        """The most this term can add to the score of a lesson not read in it yet."""
         return 0.0 if self.exhausted else self.idf * weight_bound(self.last_impact, mean_length)
 
 
-def _scores(lesson_ids: set[int], library: Library) -> dict[int, float]:
-    """Exact BM25 scores of lessons, from their postings for the query's terms."""
-    scores: dict[int, float] = defaultdict(float)
-    ids = sorted(lesson_ids)
-    for start in range(0, len(ids), SCORE_BATCH):
-        rows = LessonTerm.objects.filter(
-            lesson_id__in=ids[start : start + SCORE_BATCH], term__in=list(library.idf)
-        ).values_list("lesson_id", "term", "count", "length")
-        for lesson_id, term, count, length in rows:
-            scores[lesson_id] += library.idf[term] * weight(count, length, library.mean_length)
-    return scores
+class _Candidates:
+    """The lessons read so far, with what each query term is known to add to their scores.
+    ``known`` (a lower bound) is for pruning; a score is summed in the query's order, so that
+    it is the same number however its postings were found."""
+
+    def __init__(self, library: Library, cursors: list[_Cursor]) -> None:
+        self.library = library
+        self.cursors = cursors  # in the query's order, as library.idf
+        self.bits = {cursor.term: 1 << i for i, cursor in enumerate(cursors)}
+        self.gains: dict[int, dict[str, float]] = defaultdict(dict)
+        self.known: dict[int, float] = defaultdict(float)
+        self.seen: dict[int, int] = defaultdict(int)  # bits of the terms read in a lesson
+
+    def add(self, term: str, rows: Iterable[tuple[int, int, int]]) -> None:
+        idf, mean_length, bit = self.library.idf[term], self.library.mean_length, self.bits[term]
+        for lesson_id, count, length in rows:
+            if not self.seen[lesson_id] & bit:
+                gain = idf * weight(count, length, mean_length)
+                self.gains[lesson_id][term] = gain
+                self.known[lesson_id] += gain
+                self.seen[lesson_id] |= bit
+
+    def uppers(self) -> dict[int, float]:
+        """The most each lesson's score can be: its known gains, and the bounds of the rest."""
+        bounds = [cursor.bound(self.library.mean_length) for cursor in self.cursors]
+        missing: dict[int, float] = {}
+        for seen in set(self.seen.values()):
+            missing[seen] = sum(b for i, b in enumerate(bounds) if not seen >> i & 1)
+        return {pk: known + missing[self.seen[pk]] for pk, known in self.known.items()}
+
+    def complete(self, lesson_ids: Iterable[int]) -> None:
+        """Read the lessons' postings of the terms that may still be missing from them."""
+        unread = sum(self.bits[c.term] for c in self.cursors if not c.exhausted)
+        lesson_ids = [pk for pk in lesson_ids if ~self.seen[pk] & unread]
+        wanted = list(self.library.idf)
+        for start in range(0, len(lesson_ids), SCORE_BATCH):
+            rows = LessonTerm.objects.filter(
+                lesson_id__in=lesson_ids[start : start + SCORE_BATCH], term__in=wanted
+            ).values_list("term", "lesson_id", "count", "length")
+            for term, lesson_id, count, length in rows:
+                self.add(term, [(lesson_id, count, length)])
+        everything = sum(self.bits.values())
+        for lesson_id in lesson_ids:
+            self.seen[lesson_id] = everything  # a term not found is not in the lesson
+
+    def floor(self, limit: int) -> float:
+        """At most the ``limit``-th best score: the ``limit``-th best lower bound."""
+        best = heapq.nlargest(limit, self.known.values())
+        return best[-1] * (1 - MARGIN) if len(best) == limit else 0.0
+
+    def best(self, lesson_ids: Iterable[int], limit: int) -> list[tuple[int, float]]:
+        scores = self.library.idf
+        return _best(
+            (
+                (pk, sum(self.gains[pk][t] for t in scores if t in self.gains[pk]))
+                for pk in lesson_ids
+            ),
+            limit,
+        )
 
 
-def _best(scores: dict[int, float], limit: int) -> list[tuple[int, float]]:
-    return heapq.nsmallest(limit, scores.items(), key=lambda item: (-item[1], -item[0]))
+def _best(scores: Iterable[tuple[int, float]], limit: int) -> list[tuple[int, float]]:
+    return heapq.nsmallest(limit, scores, key=lambda item: (-item[1], -item[0]))
 
 
 def _rank_library(
@@ -302,20 +365,25 @@ def _rank_library(
     """The best ``limit`` lessons of one organisation's library (see the module docstring)."""
     library_ = library(organisation_id, wanted)
     cursors = [_Cursor(term, idf) for term, idf in library_.idf.items()]
+    candidates = _Candidates(library_, cursors)
     scope = lessons.filter(organisation_id=organisation_id)
-    scores: dict[int, float] = {}
     chunk = max(limit, FIRST_CHUNK)
     while True:
-        seen: set[int] = set()
         for cursor in cursors:
             if not cursor.exhausted:
-                seen.update(cursor.advance(scope, organisation_id, chunk))
-        scores.update(_scores(seen - scores.keys(), library_))
-        best = _best(scores, limit)
+                candidates.add(cursor.term, cursor.advance(scope, organisation_id, chunk))
+        uppers = candidates.uppers()
+        candidates.complete(heapq.nlargest(2 * limit, uppers, key=uppers.__getitem__))
+        floor = candidates.floor(limit)
         unseen = sum(cursor.bound(library_.mean_length) for cursor in cursors)
-        if not unseen or (len(best) == limit and best[-1][1] > unseen * (1 + MARGIN)):
-            return best
-        chunk *= 2
+        if not unseen or unseen * (1 + MARGIN) < floor:
+            break
+        chunk *= CHUNK_GROWTH
+    # Every lesson that could still reach the floor is scored exactly; no other can.
+    uppers = candidates.uppers()
+    contenders = [pk for pk, upper in uppers.items() if upper * (1 + MARGIN) >= floor]
+    candidates.complete(contenders)
+    return candidates.best(contenders, limit)
 
 
 def rank(
@@ -330,4 +398,4 @@ def rank(
     scores: dict[int, float] = {}
     for organisation_id in organisation_ids:
         scores.update(_rank_library(lessons, wanted, organisation_id, limit))
-    return [Hit(lesson_id, round(score, 6)) for lesson_id, score in _best(scores, limit)]
+    return [Hit(lesson_id, round(score, 6)) for lesson_id, score in _best(scores.items(), limit)]

@@ -39,7 +39,8 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="lessonterm",
             index=models.Index(
-                fields=["organisation", "term", "-impact", "-lesson"], name="lesson_term_impact"
+                fields=["organisation", "term", "-impact", "-lesson", "count", "length"],
+                name="lesson_term_impact",
             ),
         ),
     ]
