@@ -244,14 +244,14 @@ class Library:
 def library(organisation_id: int, wanted: list[str]) -> Library:
     """Two index-only reads: (organisation, length) of lessons, (organisation, term) of terms."""
     stats = Lesson.objects.filter(organisation_id=organisation_id).aggregate(
-        n=Count("id"), avg=Avg("length")
+        n=Count("*"), avg=Avg("length")
     )
     n, mean_length = stats["n"] or 0, float(stats["avg"] or 0) or 1.0
     documents = (
         LessonTerm.objects.filter(organisation_id=organisation_id, term__in=wanted)
         .order_by()
         .values_list("term")
-        .annotate(found=Count("id"))
+        .annotate(found=Count("*"))
     )
     found = dict(documents)
     idf = {  # in the query's order
@@ -275,16 +275,18 @@ class _Cursor:
     def advance(
         self, scope: QuerySet[Lesson], organisation_id: int, count: int
     ) -> list[tuple[int, int, int]]:
-        """The next ``count`` (lesson, count, length) of the term, by impact, newest first."""
+        """The next ``count`` (lesson, count, length) of the term, by impact, newest first; one
+        more is asked for, to know whether these are the last."""
         rows = list(
             scope.filter(terms__organisation_id=organisation_id, terms__term=self.term)
             .order_by("-terms__impact", "-terms__lesson_id")
             .values_list("pk", "terms__count", "terms__length", "terms__impact")[
-                self.read : self.read + count
+                self.read : self.read + count + 1
             ]
         )
+        self.exhausted = len(rows) <= count
+        rows = rows[:count]
         self.read += len(rows)
-        self.exhausted = len(rows) < count
         if rows:
             self.last_impact = rows[-1][3]
         return [(lesson_id, count, length) for lesson_id, count, length, _impact in rows]
