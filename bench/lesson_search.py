@@ -380,14 +380,15 @@ def build(size: int) -> tuple[Actor, Writer]:
                 counts.append(terms)
             Lesson.objects.bulk_create(lessons)
             rows = [
-                (lesson.pk, organisation.pk, term, count)
+                (p.lesson_id, organisation.pk, p.term, p.count, p.length, p.impact)
                 for lesson, terms in zip(lessons, counts, strict=True)
-                for term, count in terms.items()
+                for p in search.postings(lesson, terms)
             ]
             with connection.cursor() as cursor:
                 cursor.executemany(
-                    f"INSERT INTO {table} (lesson_id, organisation_id, term, count) "  # noqa: S608 - the model's own table
-                    "VALUES (%s, %s, %s, %s)",
+                    f"INSERT INTO {table} "  # noqa: S608 - the model's own table
+                    "(lesson_id, organisation_id, term, count, length, impact) "
+                    "VALUES (%s, %s, %s, %s, %s, %s)",
                     rows,
                 )
     _check_index(organisation)
@@ -399,9 +400,12 @@ def build(size: int) -> tuple[Actor, Writer]:
 def _check_index(organisation: Organisation) -> None:
     """The bulk index must be the one the services write, or the timings mean nothing."""
     for lesson in Lesson.objects.filter(organisation=organisation).order_by("?")[:200]:
-        expected = search.term_counts(*search.lesson_text(lesson))
-        stored = dict(LessonTerm.objects.filter(lesson=lesson).values_list("term", "count"))
-        if stored != dict(expected) or lesson.length != sum(expected.values()):
+        counts = search.term_counts(*search.lesson_text(lesson))
+        expected = {(p.term, p.count, p.length, p.impact) for p in search.postings(lesson, counts)}
+        stored = LessonTerm.objects.filter(lesson=lesson).values_list(
+            "term", "count", "length", "impact"
+        )
+        if set(stored) != expected or lesson.length != sum(counts.values()):
             raise RuntimeError(f"the bulk index differs from search.index for {lesson.pk}")
 
 

@@ -208,3 +208,18 @@ def test_portal_lists_only_lessons_shared_with_the_contacts_client(world):
         assert response.status_code == 404
     assert "shared_with_client" not in contact.get("/api/v1/portal/lessons").json()["items"][0]
     assert _api(side, side.pm).get("/api/v1/portal/lessons").status_code == 401
+
+
+def test_search_results_are_paginated_in_rank_order(world):
+    side = world.one
+    for n in range(5):
+        _lesson(side, side.project_a, title=f"Scope change {'scope ' * n}".strip())
+    api = _api(side, side.pm)
+    everything = _titles(api.get("/api/v1/lessons", {"q": "scope", "page_size": 200}))
+    assert len(everything) == 5 and everything[0] == "Scope change scope scope scope scope"
+    pages = [
+        api.get("/api/v1/lessons", {"q": "scope", "page_size": 2, "page": page}).json()
+        for page in (1, 2, 3)
+    ]
+    assert [page["count"] for page in pages] == [5, 5, 5]
+    assert [item["title"] for page in pages for item in page["items"]] == everything

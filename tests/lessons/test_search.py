@@ -175,3 +175,136 @@ def test_suggestions_on_a_new_project_of_the_same_client(world, login_as):
     assert "suggested-lessons" in page and "客户期望需要尽早确认" in page
     # a project never suggests its own lessons
     assert lesson.pk not in [x.pk for x in selectors.suggestions(actor=pm, project=side.project_a)]
+
+
+def _brute_force(lessons, query: str, limit: int) -> list[tuple[int, float]]:
+    """Every posting of the query's terms scored, over the organisation's library: what the
+    threshold algorithm must return without reading them all."""
+    wanted = search.query_terms(query)
+    organisation_id = lessons.first().organisation_id
+    library = search.library(organisation_id, wanted)
+    gains: dict[int, dict[str, float]] = {}
+    postings = LessonTerm.objects.filter(lesson__in=lessons, term__in=wanted)
+    for lesson_id, term, count, length in postings.values_list(
+        "lesson_id", "term", "count", "length"
+    ):
+        weight = search.weight(count, length, library.mean_length)
+        gains.setdefault(lesson_id, {})[term] = library.idf[term] * weight
+    scores = {  # summed in the query's order, as the search does
+        pk: sum(found[term] for term in library.idf if term in found) for pk, found in gains.items()
+    }
+    best = sorted(scores.items(), key=lambda item: (-item[1], -item[0]))[:limit]
+    return [(lesson_id, round(score, 6)) for lesson_id, score in best]
+
+
+@pytest.mark.parametrize("limit", [1, 2])
+def test_early_termination_gives_the_exact_top(world, monkeypatch, limit):
+    """Postings read a few at a time, with impacts for about this corpus's mean length so that
+    most queries stop early: in scope or filtered, the top is the one scoring every posting
+    gives, ties included."""
+    monkeypatch.setattr(search, "REFERENCE_LENGTH", 12)
+    monkeypatch.setattr(search, "FIRST_CHUNK", 1)
+    cursors = []
+    advance = search._Cursor.advance
+
+    def counted(cursor, *args):
+        cursors.append(cursor)
+        return advance(cursor, *args)
+
+    monkeypatch.setattr(search._Cursor, "advance", counted)
+    side = world.one
+    _corpus(side)
+    pm = side.actor(side.pm)
+    for n in range(6):  # identical lessons: equal scores, the newest first
+        services.lesson_create(
+            actor=pm,
+            title="Scope change",
+            what_happened=f"Scope change number {n}.",
+            recommendation="Change request.",
+            category="change",
+        )
+    visible = selectors.lessons_visible_to(pm)
+    queries = [*QUERIES, "scope change", "change request budget", "变更 scope 需求", "zzz"]
+    stopped_early = 0
+    for lessons in (visible, visible.filter(category="change"), visible.filter(language="en")):
+        for query in queries:
+            cursors.clear()
+            hits = search.rank(lessons, query, organisation_ids=[side.organisation.pk], limit=limit)
+            expected = _brute_force(lessons, query, limit)
+            assert [(hit.lesson_id, hit.score) for hit in hits] == expected, query
+            stopped_early += any(not cursor.exhausted for cursor in cursors)
+    assert stopped_early >= 3  # else this tests nothing
+
+
+@pytest.mark.parametrize("mean_length", [3.0, 20.0, 64.0, 71.6, 300.0])
+def test_weight_bound_bounds_every_posting_below_an_impact(mean_length):
+    postings = [(count, length) for count in range(1, 8) for length in range(count, 200, 7)]
+    for count, length in postings:
+        ceiling = search.weight_bound(search.impact(count, length), mean_length)
+        for other_count, other_length in postings:
+            if search.impact(other_count, other_length) <= search.impact(count, length):
+                assert search.weight(other_count, other_length, mean_length) <= ceiling + 1e-12
+
+
+def _postings_of(lesson: Lesson) -> set[tuple[str, int, int, float]]:
+    counts = search.term_counts(*search.lesson_text(lesson))
+    return {(p.term, p.count, p.length, p.impact) for p in search.postings(lesson, counts)}
+
+
+def test_postings_follow_create_update_delete_and_the_migration_fills_them(world):
+    side = world.one
+    pm = side.actor(side.pm)
+    lesson = services.lesson_create(
+        actor=pm, title="短", what_happened="a b", recommendation="c", category="other"
+    )
+    lesson = services.lesson_update(
+        actor=pm, lesson=lesson, what_happened="Longer words now, much longer words."
+    )
+    stored = LessonTerm.objects.filter(lesson=lesson).values_list(
+        "term", "count", "length", "impact"
+    )
+    assert set(stored) == _postings_of(lesson) and lesson.length == 8
+    other = services.lesson_create(
+        actor=pm, title="Other", what_happened="x", recommendation="y", category="other"
+    )
+    LessonTerm.objects.update(length=0, impact=0.0)  # as before the migration
+
+    from django.apps import apps
+
+    migration = __import__(
+        "rapport.lessons.migrations.0003_term_impact", fromlist=["fill_postings"]
+    )
+    migration.fill_postings(apps, None)
+    for each in (lesson, other):
+        stored = LessonTerm.objects.filter(lesson=each).values_list(
+            "term", "count", "length", "impact"
+        )
+        expected = {(t, c, n, round(i, 12)) for t, c, n, i in _postings_of(each)}
+        assert {(t, c, n, round(i, 12)) for t, c, n, i in stored} == expected
+    services.lesson_delete(actor=pm, lesson=lesson)
+    assert not LessonTerm.objects.filter(lesson_id=lesson.pk).exists()
+
+
+def test_a_contact_searches_the_lessons_shared_with_them(world):
+    side = world.one
+    pm = side.actor(side.pm)
+    shared = services.lesson_create(
+        actor=pm,
+        project_id=side.project_a.pk,
+        title="需求变更要走流程",
+        what_happened="需求变更太多。",
+        recommendation="提交变更申请。",
+        category="change",
+        shared_with_client=True,
+    )
+    services.lesson_create(
+        actor=pm,
+        project_id=side.project_a.pk,
+        title="需求变更的内部复盘",
+        what_happened="需求变更。",
+        recommendation="内部。",
+        category="change",
+    )
+    contact = side.contact_actor(side.contact_a)
+    assert [x.pk for x in selectors.lesson_search(actor=contact, query="需求变更")] == [shared.pk]
+    assert selectors.lesson_search(actor=side.contact_actor(side.contact_b), query="需求") == []

@@ -67,6 +67,7 @@ class Lesson(TimeStamped):
         verbose_name_plural = _("lessons")
         ordering = ["-created_at", "-id"]
         indexes = [
+            # a term's postings best first, read from the index alone (count and length too)
             models.Index(fields=["organisation", "category", "year"]),
             # covers the count and mean length that ranking needs over a whole library
             models.Index(fields=["organisation", "length"], name="lesson_org_length"),
@@ -77,7 +78,9 @@ class Lesson(TimeStamped):
 
 
 class LessonTerm(models.Model):
-    """One segmented term of a lesson and how often it occurs (title terms count double)."""
+    """One segmented term of a lesson and how often it occurs (title terms count double), with
+    the lesson's length and the term's impact there (see ``lessons.search``), so that a term's
+    best lessons are read first, from the index alone."""
 
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="terms")
     organisation = models.ForeignKey(
@@ -85,12 +88,20 @@ class LessonTerm(models.Model):
     )
     term = models.CharField(max_length=64)
     count = models.PositiveIntegerField()
+    length = models.PositiveIntegerField(default=0)  # the lesson's, as in Lesson.length
+    impact = models.FloatField(default=0.0)  # search.impact(count, length)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["lesson", "term"], name="lesson_term_unique")
         ]
-        indexes = [models.Index(fields=["organisation", "term"])]
+        indexes = [
+            # a term's postings best first, read from the index alone (count and length too)
+            models.Index(
+                fields=["organisation", "term", "-impact", "-lesson", "count", "length"],
+                name="lesson_term_impact",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.term

@@ -23,6 +23,14 @@ def lessons_visible_to(actor: Actor) -> QuerySet[Lesson]:
     return Lesson.objects.none()
 
 
+def _libraries(actor: Actor) -> list[int]:
+    """The organisations whose libraries the actor searches."""
+    if actor.is_member:
+        return [actor.organisation_id]
+    visible = lessons_visible_to(actor).order_by().values_list("organisation_id", flat=True)
+    return list(visible.distinct())
+
+
 def lesson_get(*, actor: Actor, lesson_id: int) -> Lesson:
     """One lesson the actor may read, 404 otherwise."""
     return get_object_or_404(
@@ -65,7 +73,7 @@ def lesson_search(
     lessons = related.select_related(None).order_by()
     if not query.strip():
         return list(related[:limit])
-    hits = search.rank(lessons, query, limit=limit)
+    hits = search.rank(lessons, query, organisation_ids=_libraries(actor), limit=limit)
     found = related.in_bulk([hit.lesson_id for hit in hits])
     return [found[hit.lesson_id] for hit in hits]
 
@@ -80,7 +88,8 @@ def suggestions(*, actor: Actor, project: Project, limit: int = 5) -> list[Lesso
         return []
     candidates = lessons_visible_to(actor).exclude(project=project)
     text = f"{project.name} {project.description}"
-    scores = {hit.lesson_id: hit.score for hit in search.rank(candidates, text, limit=50)}
+    hits = search.rank(candidates, text, organisation_ids=[actor.organisation_id], limit=50)
+    scores = {hit.lesson_id: hit.score for hit in hits}
     same_client = set(
         candidates.filter(client_id=project.client_id).values_list("pk", flat=True)[:50]
     )
