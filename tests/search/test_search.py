@@ -201,6 +201,7 @@ def test_a_search_runs_a_fixed_number_of_queries(world: World, query: dict[str, 
 
     for _ in range(12):
         every_kind(one.project_a, pm=one.actor(one.pm), phrase="Quokka")
+    _queries(http, query)  # the new records' audit events reset the navigation's counts
     assert _queries(http, query) == few
 
 
