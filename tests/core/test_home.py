@@ -5,6 +5,7 @@ organisation's lines; a team member sees only what is theirs."""
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -96,6 +97,36 @@ def test_a_change_request_waits_on_the_pm_then_on_the_client_then_leaves(world):
         actor=side.contact_actor(side.contact_a), change_request=request, decision="approve"
     )
     assert _lines(side.pm, "on-client") == []
+
+
+def test_a_costly_change_request_waits_on_the_admins_internal_approval(world):
+    side = world.one
+    side.organisation.change_approval_threshold = Decimal("100")
+    side.organisation.save()
+    request = _client_raises(side)
+    changes.change_request_evaluate(
+        actor=side.actor(side.pm),
+        change_request=request,
+        schedule_days=3,
+        recommendation="approve",
+        scope_added="Excel export",
+        costs={"labour": "5000"},
+    )
+    changes.change_request_send_for_approval(actor=side.actor(side.pm), change_request=request)
+    url = reverse("changes:detail", args=[side.project_a.pk, request.number])
+
+    assert _titles(side.admin, "on-you") == [str(request)]
+    assert _titles(side.owner, "on-you") == [str(request)]
+    _assert_link(side.admin, "on-you", url)
+    assert _lines(side.pm, "on-you") == []  # waiting on an admin, not on the PM
+    for user in (side.member, world.two.owner, world.two.admin):
+        assert _lines(user, "on-you") == [], user
+
+    changes.change_request_internal_decide(
+        actor=side.actor(side.admin), change_request=request, approve=True
+    )
+    assert _lines(side.admin, "on-you") == []
+    assert _titles(side.pm, "on-client") == [str(request)]
 
 
 def test_a_baseline_waits_for_sign_off(world):

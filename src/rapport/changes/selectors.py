@@ -66,6 +66,19 @@ def awaiting_pm(*, actor: Actor) -> QuerySet[ChangeRequest]:
     return _of_managed(actor).filter(state__in=PM_ACTS)
 
 
+def awaiting_internal_approval(*, actor: Actor) -> QuerySet[ChangeRequest]:
+    """Change requests over the organisation's cost threshold waiting for an owner or admin
+    to approve them before the client sees them; nothing for anyone else."""
+    if not actor.is_admin:
+        return ChangeRequest.objects.none()
+    return (
+        change_requests_visible_to(actor)
+        .filter(state=State.INTERNAL_APPROVAL)
+        .select_related("project__client", "requested_by_contact")
+        .order_by("updated_at", "id")
+    )
+
+
 def _of_managed(actor: Actor) -> QuerySet[ChangeRequest]:
     return (
         change_requests_visible_to(actor)

@@ -157,6 +157,14 @@ def change_requests_to_assess(moment: Moment, stop: int) -> Lines:
     return _from(changes.awaiting_pm(actor=moment.actor), stop, _change_request(moment, what=""))
 
 
+def change_requests_to_approve(moment: Moment, stop: int) -> Lines:
+    return _from(
+        changes.awaiting_internal_approval(actor=moment.actor),
+        stop,
+        _change_request(moment, what=_("Change request awaiting your internal approval")),
+    )
+
+
 def change_requests_with_client(moment: Moment, stop: int) -> Lines:
     return _from(
         changes.awaiting_client(actor=moment.actor),
@@ -382,7 +390,9 @@ SECTIONS: tuple[Section, ...] = (
         (report_threads,),
     ),
     Section(
-        "on-you", _("Decisions waiting on you"), (change_requests_to_assess, minutes_corrections)
+        "on-you",
+        _("Decisions waiting on you"),
+        (change_requests_to_assess, change_requests_to_approve, minutes_corrections),
     ),
     Section(
         "on-client",
