@@ -9,12 +9,12 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from rapport.clients import health, permissions
 from rapport.clients.health_services import health_weights
 from rapport.clients.models import Client, ClientHealthSnapshot
+from rapport.clients.selectors import latest_health_score
 from rapport.tenancy.actors import Actor
 
 HISTORY_DAYS = 365
@@ -111,8 +111,5 @@ def client_health(*, actor: Actor, client: Client, today: date | None = None) ->
 def latest_scores(client_ids: Iterable[int]) -> dict[int, int | None]:
     """Each client's latest stored score, in one query; None for a client not scored yet.
     Callers pass only clients the reader may see."""
-    latest = ClientHealthSnapshot.objects.filter(client=OuterRef("pk")).order_by("-day")
-    rows = Client.objects.filter(pk__in=set(client_ids)).annotate(
-        score=Subquery(latest.values("score")[:1])
-    )
+    rows = Client.objects.filter(pk__in=set(client_ids)).annotate(score=latest_health_score())
     return dict(rows.values_list("pk", "score"))

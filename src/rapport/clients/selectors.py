@@ -36,14 +36,19 @@ def clients_visible_to(actor: Actor) -> QuerySet[Client]:
 SORTS = ("at_risk", "healthy", "name")
 
 
+def latest_health_score() -> Subquery:
+    """The score of the client's newest health snapshot, to annotate a query of clients."""
+    latest = ClientHealthSnapshot.objects.filter(client=OuterRef("pk")).order_by("-day")
+    return Subquery(latest.values("score")[:1])
+
+
 def client_list(*, actor: Actor, query: str = "", sort: str = "at_risk") -> QuerySet[Client]:
     """With each client's latest health score (``health_score``); the lowest scores first by
     default, clients not scored yet last."""
-    latest = ClientHealthSnapshot.objects.filter(client=OuterRef("pk")).order_by("-day")
     clients = clients_visible_to(actor).annotate(
         contact_count=Count("contacts", distinct=True),
         project_count=Count("projects", distinct=True),
-        health_score=Subquery(latest.values("score")[:1]),
+        health_score=latest_health_score(),
     )
     if query:
         clients = clients.filter(name__icontains=query)

@@ -20,11 +20,12 @@ from rapport.changes import selectors as change_selectors
 from rapport.changes import services as change_services
 from rapport.changes.models import ChangeRequest, Priority, State
 from rapport.core.api_pagination import Pages
+from rapport.core.api_schemas import NoBody
 from rapport.projects.models import Project
 from rapport.projects.selectors import project_get, project_list
 from rapport.reports import selectors as report_selectors
 from rapport.reports import services as report_services
-from rapport.reports.api import DimensionOut, NoBody, dimensions
+from rapport.reports.api import DimensionOut, dimensions
 from rapport.reports.models import ReportAcknowledgement, StatusReport
 from rapport.tenancy.actors import Actor, ActorRequest, client_ip
 from rapport.tenancy.services import contact_actor_for_api_token

@@ -22,6 +22,7 @@ from ninja.pagination import paginate
 from pydantic import PlainSerializer, StringConstraints
 
 from rapport.core.api_pagination import Pages
+from rapport.core.api_schemas import NoBody
 from rapport.core.services import require
 from rapport.projects import baseline, baseline_services, permissions, progress, selectors
 from rapport.projects.models import (
@@ -75,10 +76,6 @@ Ids = Annotated[list[Id], Field(max_length=200)]
 
 
 # --- helpers ------------------------------------------------------------------------------
-
-
-class NoBody(Schema):
-    """An action needs no body; one that is sent must still be a JSON object (else 400)."""
 
 
 def _project(request: ActorRequest, project_id: int) -> Project:

@@ -14,6 +14,7 @@ from ninja.pagination import paginate
 from pydantic import Field, StringConstraints
 
 from rapport.core.api_pagination import Pages
+from rapport.core.api_schemas import NoBody
 from rapport.core.services import require
 from rapport.projects.permissions import can_view_financials
 from rapport.projects.selectors import project_get
@@ -117,10 +118,6 @@ class StatusReportOut(Schema):
             AcknowledgementOut(contact_id=a.contact_id, contact_name=a.contact.full_name, at=a.at)
             for a in obj.acknowledgements.all()
         ]
-
-
-class NoBody(Schema):
-    """Steps take no input; a body, if sent, must be a JSON object."""
 
 
 class DraftIn(Schema):

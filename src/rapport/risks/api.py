@@ -18,11 +18,11 @@ from pydantic import Field, StringConstraints
 
 from rapport.changes.selectors import change_requests_visible_to
 from rapport.core.api_pagination import Pages
+from rapport.core.api_schemas import NoBody
 from rapport.core.services import require
 from rapport.portal.api import PortalTokenAuth
 from rapport.projects.models import Project
 from rapport.projects.selectors import project_get, projects_visible_to
-from rapport.reports.api import NoBody
 from rapport.reports.selectors import reports_visible_to
 from rapport.risks import conflicts, permissions, selectors, services
 from rapport.risks.models import Evidence, Issue, Risk

@@ -14,8 +14,8 @@ from ninja.pagination import paginate
 from pydantic import StringConstraints
 
 from rapport.core.api_pagination import Pages
+from rapport.core.api_schemas import NoBody
 from rapport.core.services import require
-from rapport.projects.api_baseline import NoBody
 from rapport.tenancy.actors import ActorRequest
 from rapport.webhooks import events, selectors, services
 from rapport.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
