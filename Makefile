@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint fmt lock migrate demo messages bench clean
+.PHONY: run test lint fmt lock migrate demo messages bench screenshots clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,8 +26,8 @@ demo: migrate
 	$(BIN)/rapport demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench docs
+	$(BIN)/ruff format --check src tests bench docs
 	$(BIN)/mypy
 
 fmt: $(STAMP)
@@ -42,6 +42,11 @@ test: $(STAMP) lint
 # JSON written there. `make bench BENCH_ARGS="report_drafting --size 200"` for fewer.
 bench: $(STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# The README's and the user guide's pictures, from the demo running at http://127.0.0.1:8000
+# (`make run` in another terminal): docs/img/en/*.png and docs/img/zh/*.png.
+screenshots: $(STAMP)
+	$(BIN)/python docs/screenshots.py
 
 # Regenerate the pinned lock file from pyproject.toml (needs network access to PyPI).
 lock: $(STAMP)
