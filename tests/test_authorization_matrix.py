@@ -1293,6 +1293,11 @@ PAGES: dict[str, list[Case]] = {
     "accounts:login": [public(200, signed_in=302)],
     "accounts:logout": [public(302, method="POST")],
     "accounts:signup": [public(200)],
+    # The user guide: documentation, the same for everyone.
+    "help:start": [public(302)],
+    "help:index": [public(200, kwargs=lambda side: {"language": "zh"})],
+    "help:page": [public(200, kwargs=lambda side: {"language": "en", "slug": "04-changes"})],
+    "help:picture": [public(200, kwargs=lambda side: {"language": "en", "name": "home"})],
     # Asking for a reset link answers the same whether or not the address has an account.
     "accounts:password_reset": [
         public(200),

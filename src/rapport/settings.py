@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 PACKAGE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("RAPPORT_VAR_DIR", Path.cwd() / "var")).resolve()
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+# The user guide and its pictures, shown as the in-app help (docs/ of the checkout).
+RAPPORT_DOCS_DIR = Path(os.environ.get("RAPPORT_DOCS_DIR", PACKAGE_DIR.parent.parent / "docs"))
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -80,6 +82,7 @@ INSTALLED_APPS = [
     "rapport.closure",
     "rapport.lessons",
     "rapport.search",
+    "rapport.help",
     "rapport.mailin",
     "rapport.messaging",
     "rapport.meetings",

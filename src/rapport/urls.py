@@ -34,6 +34,7 @@ urlpatterns = [
     path("app/settings/webhooks/", include("rapport.webhooks.urls")),
     path("app/lessons/", include("rapport.lessons.urls")),
     path("app/search/", include("rapport.search.urls")),
+    path("help/", include("rapport.help.urls")),
     path("app/portfolio/", include("rapport.portfolio.urls")),
     path("app/audit/", include("rapport.audit.urls")),
     path("app/outbox/", include("rapport.notify.urls")),
