@@ -79,6 +79,7 @@ from rapport.messaging.models import Message, MessageAttachment, Thread, ThreadR
 from rapport.notify import kinds as notify_kinds
 from rapport.notify import recipients as notify_recipients
 from rapport.notify.models import Notification, NotificationPreference, OutboundEmail
+from rapport.onboarding.models import SetupGuide
 from rapport.projects import baseline_services as bl_services
 from rapport.projects.models import (
     BaselineVersion,
@@ -1285,6 +1286,12 @@ def feedback_form(side: Side) -> dict[str, Any]:
     }
 
 
+def with_setup_guide(side: Side) -> dict[str, Any]:
+    """The owning organisation was signed up with the guided setup (the other was not)."""
+    SetupGuide.objects.get_or_create(organisation=side.organisation)
+    return {}
+
+
 PAGES: dict[str, list[Case]] = {
     # --- public ---------------------------------------------------------------------------
     "home": [Case(public=True, scoped=False, anon=302, ok=each(302, SAME_ORG))],
@@ -1348,6 +1355,18 @@ PAGES: dict[str, list[Case]] = {
     # A token is personal: only its owner (the pm here) can even see it.
     "accounts:api_token_revoke": [Case(method="POST", kwargs=fresh_pm_token, ok={"pm": 302})],
     "app:home": [Case(scoped=False, ok=each(200, MEMBERS))],
+    # The guided setup of a new organisation: its managers hide it or delete the sample; the
+    # other organisation has no guide, so nothing is there for it.
+    "onboarding:hide": [
+        Case(
+            method="POST", scoped=False, kwargs=with_setup_guide, ok=each(302, MANAGERS), foreign={}
+        )
+    ],
+    "onboarding:delete_sample": [
+        Case(
+            method="POST", scoped=False, kwargs=with_setup_guide, ok=each(302, MANAGERS), foreign={}
+        )
+    ],
     # Notifications are personal: a member's own, in the organisation they work in.
     "notifications:list": [Case(scoped=False, ok=each(200, MEMBERS))],
     "notifications:read_all": [Case(method="POST", scoped=False, ok=each(302, MEMBERS))],

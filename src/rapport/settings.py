@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "rapport.lessons",
     "rapport.search",
     "rapport.help",
+    "rapport.onboarding",
     "rapport.mailin",
     "rapport.messaging",
     "rapport.meetings",

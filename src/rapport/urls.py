@@ -35,6 +35,7 @@ urlpatterns = [
     path("app/lessons/", include("rapport.lessons.urls")),
     path("app/search/", include("rapport.search.urls")),
     path("help/", include("rapport.help.urls")),
+    path("app/setup/", include("rapport.onboarding.urls")),
     path("app/portfolio/", include("rapport.portfolio.urls")),
     path("app/audit/", include("rapport.audit.urls")),
     path("app/outbox/", include("rapport.notify.urls")),

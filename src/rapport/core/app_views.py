@@ -7,6 +7,7 @@ from django.shortcuts import render
 
 from rapport.core import today, waiting_cache
 from rapport.core.pagination import paginate
+from rapport.onboarding.steps import guide_for
 from rapport.projects.models import Project
 from rapport.projects.selectors import project_list
 from rapport.tenancy.access import member_required
@@ -33,5 +34,10 @@ def app_home(request: ActorRequest) -> HttpResponse:
     return render(
         request,
         "app/home.html",
-        {"sections": sections, "projects": projects[:20], "project_count": projects.count()},
+        {
+            "sections": sections,
+            "projects": projects[:20],
+            "project_count": projects.count(),
+            "guide": guide_for(actor),
+        },
     )

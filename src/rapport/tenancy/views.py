@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from rapport.core.forms import add_service_errors
 from rapport.core.pagination import paginate
+from rapport.onboarding.sample import create_sample
 from rapport.tenancy import selectors, services
 from rapport.tenancy.access import SESSION_ORGANISATION, member_actor, member_required
 from rapport.tenancy.actors import Actor, ActorRequest, client_ip
@@ -111,6 +112,11 @@ def signup(request: HttpRequest) -> HttpResponse:
         else:
             login(request, membership.user, backend=BACKEND)
             request.session[SESSION_ORGANISATION] = membership.organisation_id
+            create_sample(
+                Actor.member(
+                    membership.user, membership.organisation, membership.role, client_ip(request)
+                )
+            )
             messages.success(request, _("Welcome to Rapport. Start with your first client."))
             return redirect("app:home")
     return render(request, "accounts/signup.html", {"form": form})
