@@ -186,6 +186,8 @@ SESSION_COOKIE_SECURE = env_bool("RAPPORT_SECURE_COOKIES", MODE == "production")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # Webhooks: a loopback receiver (http://127.0.0.1, localhost) only for development and tests;
 # a subscription is paused after this many failed attempts in a row.
+# A job running longer than this is taken for abandoned by a dead worker and queued again.
+RAPPORT_JOB_LEASE_SECONDS = int(os.environ.get("RAPPORT_JOB_LEASE_SECONDS", "3600"))
 RAPPORT_WEBHOOKS_ALLOW_LOOPBACK = env_bool("RAPPORT_WEBHOOKS_ALLOW_LOOPBACK", False)
 RAPPORT_WEBHOOKS_PAUSE_AFTER = int(os.environ.get("RAPPORT_WEBHOOKS_PAUSE_AFTER", "10"))
 INVITATION_TTL = timedelta(days=int(os.environ.get("RAPPORT_INVITATION_DAYS", "7")))

@@ -27,3 +27,12 @@ def prune_finished_jobs() -> int:
         .delete()
     )
     return deleted
+
+
+@cron("*/5 * * * *")
+@task
+def requeue_abandoned_jobs() -> int:
+    """Jobs left running by a worker that died put back in the queue (see ``recovery``)."""
+    from rapport.jobs import recovery
+
+    return recovery.requeue_jobs_of_dead_local_workers() + recovery.requeue_expired_jobs()

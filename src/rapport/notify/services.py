@@ -151,6 +151,14 @@ def _notification_store(
     )
 
 
+def _message_id(email: OutboundEmail) -> str:
+    """The same for every attempt at one email: if a worker dies after the mail server took it
+    but before it was marked sent, the second attempt is the same message, which mail clients
+    show once."""
+    domain = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+    return f"<rapport.{email.pk}.{int(email.created_at.timestamp())}@{domain or 'rapport'}>"
+
+
 def _unsubscribe_headers(email: OutboundEmail) -> dict[str, str]:
     """RFC 8058 one-click unsubscribe: the mail client POSTs to the link, no login needed."""
     if not email.unsubscribe_url:
@@ -175,7 +183,7 @@ def email_deliver(*, email_id: int) -> OutboundEmail:
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.to],
         reply_to=[email.reply_to] if email.reply_to else None,
-        headers=_unsubscribe_headers(email),
+        headers={"Message-ID": _message_id(email), **_unsubscribe_headers(email)},
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
