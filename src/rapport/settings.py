@@ -197,7 +197,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "rapport.tenancy.access.lockout_username"
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("RAPPORT_PROXY_COUNT", "0")) or None
+# Reverse proxies in front: the client address is taken from X-Forwarded-For, counted from the
+# right (rapport.tenancy.actors.client_ip), for the audit trail, axes and the rate limits.
+RAPPORT_PROXY_COUNT = int(os.environ.get("RAPPORT_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "rapport.tenancy.actors.client_ip"
 
 # --- internationalisation -----------------------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -88,6 +88,29 @@ def test_one_address_trying_many_emails_is_paused(client, settings):
     assert _sign_in(Client(), "real@example.test", PASSWORD, ip="10.3.3.3").status_code == 302
 
 
+def test_behind_a_reverse_proxy_each_client_address_is_counted_on_its_own(client, settings):
+    """Behind one proxy every request comes from the proxy's address; the client's is the
+    last X-Forwarded-For entry (the ones left of it are the client's own and can be forged)."""
+    settings.RAPPORT_PROXY_COUNT = 1
+    settings.AXES_FAILURE_LIMIT = 100
+    UserFactory(email="real@example.test")
+    for n in range(limits.SIGN_IN_PER_IP.limit):
+        forged = f"192.0.2.{n}, 10.5.5.5"  # the attacker varies the part it controls
+        _sign_in(
+            client, f"guess{n}@example.test", "wrong", ip="10.0.0.1", HTTP_X_FORWARDED_FOR=forged
+        )
+
+    attacker = _sign_in(
+        client, "real@example.test", PASSWORD, ip="10.0.0.1", HTTP_X_FORWARDED_FOR="10.5.5.5"
+    )
+    someone_else = _sign_in(
+        Client(), "real@example.test", PASSWORD, ip="10.0.0.1", HTTP_X_FORWARDED_FOR="10.6.6.6"
+    )
+
+    assert attacker.status_code == 429
+    assert someone_else.status_code == 302
+
+
 def test_the_sign_in_renews_the_session_key(client):
     UserFactory(email="fixation@example.test")
     client.get(LOGIN)
