@@ -1311,6 +1311,11 @@ PAGES: dict[str, list[Case]] = {
         public(302, label="post", method="POST", data=lambda side: {"email": "no@one.test"}),
     ],
     "accounts:password_reset_done": [public(200)],
+    # The sign-in's code step without a password step first: back to the sign-in page.
+    "accounts:login_code": [
+        public(302),
+        public(302, label="post", method="POST", data=lambda side: {"code": "123456"}),
+    ],
     "accounts:password_reset_complete": [public(200)],
     # A forged reset link shows "this link no longer works" to everyone.
     "accounts:password_reset_confirm": [
@@ -1350,6 +1355,22 @@ PAGES: dict[str, list[Case]] = {
     "accounts:no_access": [Case(scoped=False, ok=each(200, SAME_ORG))],
     "accounts:preferences": [Case(scoped=False, ok=each(200, SAME_ORG))],
     "accounts:password_change": [Case(scoped=False, ok=each(200, SAME_ORG))],
+    # Two-factor sign-in is a member's own setting; a wrong code changes nothing.
+    "accounts:two_factor": [
+        Case(scoped=False, ok=each(200, MEMBERS)),
+        Case(
+            label="post",
+            method="POST",
+            scoped=False,
+            data=lambda side: {"code": "000000"},
+            ok=each(200, MEMBERS),
+        ),
+    ],
+    "accounts:two_factor_disable": [
+        Case(
+            method="POST", scoped=False, data=lambda side: {"code": "000000"}, ok=each(302, MEMBERS)
+        )
+    ],
     # --- members: personal --------------------------------------------------------------------
     "accounts:api_tokens": [Case(scoped=False, ok=each(200, MEMBERS))],
     # A token is personal: only its owner (the pm here) can even see it.
@@ -1422,6 +1443,12 @@ PAGES: dict[str, list[Case]] = {
     ],
     "team:organisation_report_settings_reset": [
         Case(method="POST", scoped=False, ok=each(302, ADMINS))
+    ],
+    # Only an owner who has two-factor sign-in may require it; the others are told so.
+    "team:organisation_two_factor": [
+        Case(
+            method="POST", scoped=False, data=lambda side: {"required": "on"}, ok=each(302, ADMINS)
+        )
     ],
     "team:list": [
         Case(scoped=False, ok=each(200, MEMBERS)),

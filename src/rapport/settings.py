@@ -102,6 +102,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "rapport.tenancy.middleware.PreferencesMiddleware",
+    "rapport.tenancy.two_factor.TwoFactorSetupMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -197,11 +198,15 @@ AXES_FAILURE_LIMIT = int(os.environ.get("RAPPORT_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "rapport.tenancy.access.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "rapport.tenancy.access.lockout_username"
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("RAPPORT_PROXY_COUNT", "0")) or None
+# Reverse proxies in front: the client address is taken from X-Forwarded-For, counted from the
+# right (rapport.tenancy.actors.client_ip), for the audit trail, axes and the rate limits.
+RAPPORT_PROXY_COUNT = int(os.environ.get("RAPPORT_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "rapport.tenancy.actors.client_ip"
 
 # --- internationalisation -----------------------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -173,10 +173,15 @@ def test_the_answer_page_is_rate_limited(world, client, settings):
     token = _token(side.contact_a)
     from rapport.feedback import views
 
-    limit = views.RATE_LIMIT[0]
+    limit = views.ANSWER_PER_IP.limit
     for _ in range(limit):
         client.get("/survey/guess-guess-guess/")
-    assert client.get(f"/survey/{token}/").status_code == 429
+    response = client.get(f"/survey/{token}/")
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= views.ANSWER_PER_IP.window
+    assert "Too many attempts" in response.content.decode()
+    # Another address is not held back.
+    assert client.get(f"/survey/{token}/", REMOTE_ADDR="10.9.8.7").status_code == 200
 
 
 def test_reminders_go_at_most_twice_to_those_who_have_not_answered(world, client):

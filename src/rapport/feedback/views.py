@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,9 +13,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from rapport.core import ratelimit
 from rapport.core.forms import add_service_errors
 from rapport.core.pagination import paginate
-from rapport.core.tokens import digest
 from rapport.feedback import permissions, schedule, selectors, services
 from rapport.feedback.forms import FeedbackForm, SurveySendForm, answer_fields
 from rapport.feedback.models import SurveyInvitation
@@ -26,7 +25,8 @@ from rapport.projects.selectors import project_get
 from rapport.tenancy.access import member_required
 from rapport.tenancy.actors import Actor, ActorRequest, client_ip
 
-RATE_LIMIT = (60, 600)  # requests per IP address on the answer page, per ten minutes
+# Requests of personal survey links per IP address: guessing links is paused with a 429.
+ANSWER_PER_IP = ratelimit.Limit("survey-link-ip", 60, 10 * 60)
 
 
 def _project(request: ActorRequest, project_id: int, *, send: bool = False) -> Project:
@@ -94,24 +94,13 @@ def feedback_create(request: ActorRequest, project_id: int) -> HttpResponse:
     return render(request, "feedback/record.html", {"project": project, "form": form})
 
 
-def _rate_limited(request: HttpRequest) -> bool:
-    limit, window = RATE_LIMIT
-    key = f"survey-answer:{digest(client_ip(request) or '-')}"
-    cache.add(key, 0, window)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, window)
-        count = 1
-    return count > limit
-
-
 @never_cache
 def answer(request: HttpRequest, token: str) -> HttpResponse:
     """The personal survey link: works for its one contact and survey, once, until expiry. It
     shows the questions and nothing else of the project, and touches no session."""
-    if _rate_limited(request):
-        return render(request, "feedback/answer_closed.html", {"reason": "limited"}, status=429)
+    wait = ratelimit.hit(ANSWER_PER_IP, client_ip(request) or "-")
+    if wait:
+        return ratelimit.too_many(request, wait)
     invitation = services.invitation_from_token(token)
     if invitation is None:
         return render(request, "feedback/answer_closed.html", {"reason": "unknown"}, status=404)

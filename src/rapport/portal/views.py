@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from rapport.clients import services as client_services
 from rapport.clients.selectors import clients_visible_to
+from rapport.core import ratelimit
 from rapport.core.forms import add_service_errors, int_or_none
 from rapport.core.pagination import paginate
 from rapport.feedback import selectors as feedback_selectors
@@ -28,6 +29,7 @@ from rapport.tenancy import selectors as tenancy_selectors
 from rapport.tenancy import services as tenancy_services
 from rapport.tenancy.actors import ActorRequest, client_ip
 from rapport.tenancy.forms import ApiTokenForm, PasswordPairMixin
+from rapport.tenancy.limits import INVITATION_LINK_PER_IP
 from rapport.tenancy.selectors import account_exists
 
 PAST = (Project.Status.CLOSED, Project.Status.CANCELLED)
@@ -224,6 +226,9 @@ def version_compare(request: ActorRequest, project_id: int) -> HttpResponse:
 
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
     """A client contact accepts the portal invitation by choosing a password."""
+    wait = ratelimit.hit(INVITATION_LINK_PER_IP, client_ip(request) or "-")
+    if wait:
+        return ratelimit.too_many(request, wait)
     try:
         pending = client_services.portal_invitation_from_token(token)
     except ValidationError as error:

@@ -48,3 +48,20 @@ def lockout_username(request: HttpRequest, credentials: dict[str, Any] | None) -
 
     raw = (credentials or {}).get("username") or request.POST.get("username", "")
     return normalize_email(str(raw))
+
+
+def lockout_response(
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """django-axes' lock-out: the page in the visitor's language, a 429 saying when to retry."""
+    from django.conf import settings
+
+    from rapport.core.ratelimit import too_many
+
+    return too_many(
+        request,
+        int(settings.AXES_COOLOFF_TIME.total_seconds()),
+        template=settings.AXES_LOCKOUT_TEMPLATE,
+    )

@@ -80,4 +80,19 @@ class ActorRequest(HttpRequest):
 
 
 def client_ip(request: HttpRequest) -> str | None:
+    """The client's address: ``REMOTE_ADDR``, or behind ``RAPPORT_PROXY_COUNT`` reverse proxies
+    the address the outermost of them saw, counted from the right of ``X-Forwarded-For`` (the
+    entries left of it come from the client and can be forged). Audit events, django-axes and
+    the rate limits all use it."""
+    from django.conf import settings
+
+    proxies = getattr(settings, "RAPPORT_PROXY_COUNT", 0)
+    if proxies:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies][:45]
     return request.META.get("REMOTE_ADDR")

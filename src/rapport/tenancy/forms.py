@@ -13,7 +13,7 @@ from django.contrib.auth.forms import (
     SetPasswordForm,
 )
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from rapport.core.forms import add_service_errors
@@ -126,20 +126,8 @@ class ApiTokenForm(forms.Form):
 
 
 class PasswordResetRequestForm(PasswordResetForm):
-    """Django's reset form, sending through Rapport's outbox and worker."""
-
-    def send_mail(
-        self,
-        subject_template_name: str,
-        email_template_name: str,
-        context: dict[str, Any],
-        from_email: str | None,
-        to_email: str,
-        html_email_template_name: str | None = None,
-    ) -> None:
-        from rapport.tenancy.services import password_reset_send
-
-        password_reset_send(user=context["user"], uid=context["uid"], token=context["token"])
+    """Django's reset form for its email field only: the view queues the job that sends
+    (``services.password_reset_request``), never ``save()``."""
 
 
 class AuditedSetPasswordForm(SetPasswordForm):
@@ -227,3 +215,18 @@ class OrganisationSettingsForm(forms.ModelForm):
             name: data.pop(name) for name in health.DEFAULT_THRESHOLDS if name in data
         }
         return data
+
+
+class TwoFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label=pgettext_lazy("two-factor", "Code"),
+        max_length=20,
+        help_text=_("The 6-digit code from your authenticator app, or one of your recovery codes."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}
+        ),
+    )
+
+
+class RequireTwoFactorForm(forms.Form):
+    required = forms.BooleanField(label=_("Require two-factor sign-in"), required=False)

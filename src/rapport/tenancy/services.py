@@ -6,7 +6,6 @@ from collections.abc import Mapping
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -404,15 +403,23 @@ def contact_actor_for_api_token(secret: str, ip: str | None = None) -> Actor | N
     return Actor.contact(token.user, frozenset({token.contact_id}), ip=ip)
 
 
-RESET_THROTTLE_SECONDS = 300
+def password_reset_request(*, email: str, language: str, ip: str | None = None) -> None:
+    """Someone asks for a reset link for ``email``. Nothing here depends on whether the address
+    has an account: the request is counted and a job queued; the job looks the address up.
+    Past ``PASSWORD_RESET_PER_EMAIL`` requests an hour, nothing more is sent."""
+    from rapport.core import ratelimit
+    from rapport.tenancy import limits
+    from rapport.tenancy.tasks import send_password_reset
+
+    email = normalize_email(email)
+    if ratelimit.hit(limits.PASSWORD_RESET_PER_EMAIL, email):
+        return
+    transaction.on_commit(lambda: send_password_reset.enqueue(email=email))
 
 
-def password_reset_send(*, user: User, uid: str, token: str) -> bool:
-    """Email a one-use link to choose a new password, in the person's language. At most one
-    per person every five minutes. The email belongs to no organisation, so no admin can
-    read someone else's reset link in the outbox."""
-    if not cache.add(f"password-reset:{user.pk}", 1, RESET_THROTTLE_SECONDS):
-        return False
+def password_reset_send(*, user: User, uid: str, token: str) -> None:
+    """Email a one-use link to choose a new password, in the person's language. The email
+    belongs to no organisation, so no admin can read someone else's reset link in the outbox."""
     email_queue(
         to=user.email,
         template="password_reset",
@@ -424,7 +431,6 @@ def password_reset_send(*, user: User, uid: str, token: str) -> bool:
         language=user.language,
         kind="password_reset",
     )
-    return True
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rapport.tenancy import views
+from rapport.tenancy import two_factor_views, views
 
 app_name = "team"
 urlpatterns = [
@@ -10,6 +10,11 @@ urlpatterns = [
         "organisation/report-settings/reset/",
         views.organisation_report_settings_reset,
         name="organisation_report_settings_reset",
+    ),
+    path(
+        "organisation/two-factor/",
+        two_factor_views.organisation_require,
+        name="organisation_two_factor",
     ),
     path("<int:membership_id>/role/", views.member_role, name="role"),
     path("<int:membership_id>/remove/", views.member_remove, name="remove"),

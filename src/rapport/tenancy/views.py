@@ -14,10 +14,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from rapport.core import ratelimit
 from rapport.core.forms import add_service_errors
 from rapport.core.pagination import paginate
 from rapport.onboarding.sample import create_sample
-from rapport.tenancy import selectors, services
+from rapport.tenancy import limits, selectors, services, two_factor
 from rapport.tenancy.access import SESSION_ORGANISATION, member_actor, member_required
 from rapport.tenancy.actors import Actor, ActorRequest, client_ip
 from rapport.tenancy.forms import (
@@ -33,7 +34,7 @@ from rapport.tenancy.forms import (
     RoleForm,
     SignupForm,
 )
-from rapport.tenancy.models import Language, Role
+from rapport.tenancy.models import Language, Role, normalize_email
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -51,11 +52,53 @@ class LoginView(auth_views.LoginView):
         # Closed sign-up still offers the first-run page until the first owner exists.
         return {**super().get_context_data(**kwargs), "signup_allowed": services.signup_allowed()}
 
+    def _sign_in_limits(self) -> list[tuple[ratelimit.Limit, str]]:
+        email = normalize_email(str(self.request.POST.get("username", "")))[:254]
+        counted = [(limits.SIGN_IN_PER_IP, client_ip(self.request) or "-")]
+        return counted + ([(limits.SIGN_IN_PER_EMAIL, email)] if email else [])
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        wait = max(ratelimit.blocked(limit, ident) for limit, ident in self._sign_in_limits())
+        if wait:
+            return ratelimit.too_many(request, wait)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        if form.data.get("username"):
+            for limit, ident in self._sign_in_limits():
+                ratelimit.hit(limit, ident)
+        return super().form_invalid(form)
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        """A person with two-factor sign-in is not signed in yet: the code comes first."""
+        user = form.get_user()
+        if two_factor.is_enabled(user):
+            two_factor.start_code_step(self.request, user, next_url=self.get_success_url())
+            return redirect("accounts:login_code")
+        response = super().form_valid(form)
+        two_factor.after_sign_in(self.request, user)
+        return response
+
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """Asking for a reset link does the same work whether or not the address has an account:
+    it counts the request and queues a job; the worker looks the address up and sends."""
+
     form_class = PasswordResetRequestForm
     template_name = "accounts/password_reset.html"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        wait = ratelimit.hit(limits.PASSWORD_RESET_PER_IP, client_ip(request) or "-")
+        if wait:
+            return ratelimit.too_many(request, wait)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        services.password_reset_request(
+            email=form.cleaned_data["email"], language=_language(), ip=client_ip(self.request)
+        )
+        return redirect(self.get_success_url())
 
 
 def password_reset_sent(request: HttpRequest) -> HttpResponse:
@@ -86,6 +129,8 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return {**super().get_context_data(**kwargs), "base_template": base}
 
     def form_valid(self, form: Any) -> HttpResponse:
+        """Django keeps this session signed in (``update_session_auth_hash``); every other
+        session of the person ends, as its stored password hash no longer matches."""
         messages.success(self.request, _("Your password was changed."))
         return super().form_valid(form)
 
@@ -124,6 +169,9 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
     """A colleague's invitation: a new person sets up an account; a signed-in person joins."""
+    wait = ratelimit.hit(limits.INVITATION_LINK_PER_IP, client_ip(request) or "-")
+    if wait:
+        return ratelimit.too_many(request, wait)
     try:
         pending = services.invitation_from_token(token)
     except ValidationError as error:
@@ -152,6 +200,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             add_service_errors(form, error)
         else:
             request.session[SESSION_ORGANISATION] = membership.organisation_id
+            two_factor.after_sign_in(request, membership.user)
             messages.success(
                 request,
                 _("You joined %(organisation)s.") % {"organisation": membership.organisation.name},
