@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.test import Client as HttpClient
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -19,6 +20,7 @@ from rapport.tenancy import services
 from rapport.tenancy.models import ApiIdempotencyKey, ApiRateWindow, ApiToken, TokenScope
 from rapport.webhooks import services as webhook_services
 from tests import factories
+from tests.conftest import login
 
 pytestmark = pytest.mark.django_db
 
@@ -333,6 +335,31 @@ def test_token_scope_is_audited_and_validated(world):
     with pytest.raises(Exception, match="scope"):
         services.api_token_create(actor=world.one.actor(world.one.pm), name="x", scope="admin")
     assert ApiToken.objects.filter(name="x").count() == 0
+
+
+def test_members_and_contacts_choose_the_scope_when_creating_a_token(world):
+    member = login(world.one.pm)
+    response = member.post(reverse("accounts:api_tokens"), {"name": "reader", "scope": "read"})
+    assert response.status_code == 200 and response.context["secret"]
+    token = ApiToken.objects.get(name="reader")
+    assert token.scope == TokenScope.READ and token.user == world.one.pm
+    assert "Read only" in member.get(reverse("accounts:api_tokens")).content.decode()
+    refused = member.post(reverse("accounts:api_tokens"), {"name": "odd", "scope": "admin"})
+    assert refused.context["form"].errors["scope"] and not ApiToken.objects.filter(name="odd")
+
+    contact = login(world.one.contact_a.user)
+    response = contact.post(reverse("portal:api_tokens"), {"name": "mine", "scope": "read"})
+    secret = response.context["secret"]
+    assert ApiToken.objects.get(name="mine").scope == TokenScope.READ
+    reader = bearer(secret)
+    assert reader.get("/api/v1/portal/projects").status_code == 200
+    project = world.one.project_a.pk
+    raised = reader.post(
+        f"/api/v1/portal/projects/{project}/change-requests",
+        {"title": "More", "description": "x", "reason": "y"},
+        content_type="application/json",
+    )
+    assert raised.status_code == 403
 
 
 # --- problem+json for every error --------------------------------------------------------
