@@ -27,3 +27,12 @@ def prune_finished_jobs() -> int:
         .delete()
     )
     return deleted
+
+
+@cron("23 * * * *")
+@task
+def prune_api_records() -> int:
+    """Expired API idempotency keys (kept a day) and past rate limit windows."""
+    from rapport.core.api_conventions import prune
+
+    return prune()
