@@ -24,9 +24,15 @@ def _has_field(model: type[Model], name: str) -> bool:
     return True
 
 
+def _fixed(queryset: QuerySet[Any]) -> bool:
+    """A union, a slice or a DISTINCT ON keeps the order its selector gave it."""
+    query = queryset.query
+    return bool(query.combinator or query.is_sliced or query.distinct_fields)
+
+
 def stable(queryset: QuerySet[Any]) -> QuerySet[Any]:
     """The queryset's own ordering (or its model's), then the primary key."""
-    if queryset.query.combinator:
+    if _fixed(queryset):
         return queryset
     ordering = list(queryset.query.order_by)
     if not ordering and queryset.query.default_ordering:
@@ -112,9 +118,9 @@ class Pages(PageNumberPagination):
                 }
             )
         sign = "-" if descending else ""
+        if isinstance(items, QuerySet) and _fixed(items):
+            items = list(items)
         if isinstance(items, QuerySet):
-            if items.query.combinator:
-                return items.order_by(f"{sign}{name}", f"{sign}id")
             return items.order_by(f"{sign}{allowed[name]}", f"{sign}pk")
         path = allowed[name]
 
