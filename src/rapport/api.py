@@ -5,22 +5,29 @@ Errors follow RFC 9457 (problem+json), with titles in the caller's language."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from functools import wraps
 from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http.response import HttpResponseBase
+from django.urls import URLPattern, URLResolver, re_path
 from django.utils.translation import gettext as _
 from django.views.decorators.csp import csp_override
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
-from ninja.security import HttpBearer
 
-from rapport.tenancy.actors import Actor, client_ip
-from rapport.tenancy.services import actor_for_api_token
+from rapport.core import api_conventions
+from rapport.core.api_conventions import ApiTokenAuth
+from rapport.tenancy.actors import Actor
+from rapport.tenancy.models import ApiToken
+from rapport.tenancy.services import member_api_token_authenticate
 
 
 class ObjectBodyParser(Parser):
@@ -34,25 +41,84 @@ class ObjectBodyParser(Parser):
         return data
 
 
-class TokenAuth(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> Actor | None:
-        actor = actor_for_api_token(token.strip(), ip=client_ip(request))
-        if actor is not None:
-            request.actor = actor  # type: ignore[attr-defined]
-        return actor
+class TokenAuth(ApiTokenAuth):
+    """A member's personal API token."""
+
+    def lookup(self, secret: str, ip: str | None) -> tuple[Actor, ApiToken] | None:
+        return member_api_token_authenticate(secret, ip=ip)
 
 
 DOCS_CSP = {**cast(dict[str, Any], settings.SECURE_CSP), "style-src": ["'self'", "'unsafe-inline'"]}
 
-DOCS_CSP = {**cast(dict[str, Any], settings.SECURE_CSP), "style-src": ["'self'", "'unsafe-inline'"]}
+DESCRIPTION = """Clients, contacts and projects of your organisation.
 
-api = NinjaAPI(
+**Authentication.** Send a personal API token: `Authorization: Bearer rpt_…`. Client contacts
+use the *client portal* operations (`/api/v1/portal/…`) with a token created in the portal.
+
+**Scopes.** A token is *read* (GET only; any other method is a 403) or *read-write*, chosen
+when it is created.
+
+**Errors** are `application/problem+json` (RFC 9457) with a `title` in the caller's language
+(`Accept-Language`) and, for invalid input (422), `errors: [{field, message}]`.
+
+**Pagination and ordering.** Lists take `page` and `page_size` (at most 200) and answer
+`{items, count}`. `ordering=<field>` or `ordering=-<field>` sorts on the fields the operation
+lists (always `id`, and `created_at`/`updated_at` where the resource has them); ties are broken
+by `id`, so pages never repeat or skip a row. An unknown field is a 422.
+
+**ETag / If-Match.** A successful GET carries an `ETag` (a hash of the representation);
+`If-None-Match` with it answers 304. Send it back as `If-Match` on PATCH, PUT, DELETE or a POST
+action on the resource (e.g. `…/submit`, compared with the GET of the resource): when the
+resource changed since, the answer is 412 and nothing is written.
+
+**Idempotency.** A POST may carry `Idempotency-Key: <up to 255 characters>`. Its first
+successful response is kept for 24 hours per token; the same request with the same key gets it
+again (with `Idempotent-Replayed: true`) without writing twice; another request with the key is
+a 422. After an error response the key can be used again.
+
+**Rate limits** per token and minute, reads and writes counted apart (600 and 120 by default).
+Every answer carries `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset`; over the
+limit the answer is 429 with `Retry-After` (seconds).
+
+See `docs/api.md` for examples."""
+
+
+class RapportAPI(NinjaAPI):
+    """Adds problem+json answers for the paths and methods the API does not have."""
+
+    def _get_urls(self) -> list[URLResolver | URLPattern]:
+        patterns = [
+            URLPattern(p.pattern, _problem_on_405(p.callback), p.default_args, p.name)
+            if isinstance(p, URLPattern)
+            else p
+            for p in super()._get_urls()
+        ]
+        return [*patterns, re_path(r"^v1/(?P<rest>.*)$", _unknown_path, name="unknown")]
+
+
+def _problem_on_405(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponseNotAllowed):
+            allowed = response["Allow"]
+            response = problem(request, 405, _("This method is not allowed here."))
+            response["Allow"] = allowed
+        return response
+
+    wrapper.csrf_exempt = True  # type: ignore[attr-defined]
+    return wrapper
+
+
+@csrf_exempt
+def _unknown_path(request: HttpRequest, rest: str) -> HttpResponse:
+    return problem(request, 404, _("Not found."))
+
+
+api = RapportAPI(
     title="Rapport API",
     version="1",
-    description="Clients, contacts and projects of your organisation. "
-    "Authenticate with a personal API token: `Authorization: Bearer rpt_…`. "
-    "Client contacts use the *client portal* operations (`/api/v1/portal/…`) with a token "
-    "created in the portal.",
+    description=DESCRIPTION,
     auth=TokenAuth(),
     parser=ObjectBodyParser(),
     urls_namespace="api",
@@ -175,6 +241,58 @@ def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return problem(request, 403, _("You are not allowed to do this."))
 
 
+@api.exception_handler(api_conventions.ReadOnlyToken)
+def on_read_only_token(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return problem(
+        request, 403, _("This token may only read. Create a read-write token to make changes.")
+    )
+
+
+@api.exception_handler(api_conventions.RateLimited)
+def on_rate_limited(request: HttpRequest, exc: api_conventions.RateLimited) -> HttpResponse:
+    response = problem(
+        request,
+        429,
+        _("Too many requests. Try again in %(seconds)s seconds.") % {"seconds": exc.retry_after},
+    )
+    response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+@api.exception_handler(api_conventions.PreconditionFailed)
+def on_precondition_failed(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return problem(
+        request,
+        412,
+        _("This resource has changed since you read it. Read it again and retry with its ETag."),
+    )
+
+
+@api.exception_handler(api_conventions.PreconditionRequired)
+def on_precondition_required(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return problem(request, 428, _("Send the resource's ETag in If-Match with this request."))
+
+
+@api.exception_handler(api_conventions.IdempotencyKeyReused)
+def on_idempotency_key_reused(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return problem(
+        request,
+        422,
+        _("This Idempotency-Key was already used for a different request."),
+        errors=[{"field": "Idempotency-Key", "message": _("Use a new key for a new request.")}],
+    )
+
+
+@api.exception_handler(api_conventions.IdempotencyKeyInvalid)
+def on_idempotency_key_invalid(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return problem(
+        request,
+        422,
+        _("The request is not valid."),
+        errors=[{"field": "Idempotency-Key", "message": _("Use a key of 1 to 255 characters.")}],
+    )
+
+
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code == 400:  # ninja's "Cannot parse request body"
@@ -235,3 +353,6 @@ def _register() -> None:
 
 
 _register()
+# Last, so that they wrap every operation registered above (and any added there later).
+api.add_decorator(api_conventions.conditional_write, mode="operation")
+api.add_decorator(api_conventions.api_conventions, mode="view")

@@ -191,6 +191,14 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 RAPPORT_JOB_LEASE_SECONDS = int(os.environ.get("RAPPORT_JOB_LEASE_SECONDS", "3600"))
 RAPPORT_WEBHOOKS_ALLOW_LOOPBACK = env_bool("RAPPORT_WEBHOOKS_ALLOW_LOOPBACK", False)
 RAPPORT_WEBHOOKS_PAUSE_AFTER = int(os.environ.get("RAPPORT_WEBHOOKS_PAUSE_AFTER", "10"))
+# REST API: requests per token and minute, reads (GET) and writes counted apart.
+RAPPORT_API_RATE_LIMITS = {
+    "read": int(os.environ.get("RAPPORT_API_READS_PER_MINUTE", "600")),
+    "write": int(os.environ.get("RAPPORT_API_WRITES_PER_MINUTE", "120")),
+}
+RAPPORT_API_IDEMPOTENCY_HOURS = int(os.environ.get("RAPPORT_API_IDEMPOTENCY_HOURS", "24"))
+# Refuse PATCH/PUT/DELETE without If-Match (428) instead of writing unconditionally.
+RAPPORT_API_REQUIRE_IF_MATCH = env_bool("RAPPORT_API_REQUIRE_IF_MATCH", False)
 INVITATION_TTL = timedelta(days=int(os.environ.get("RAPPORT_INVITATION_DAYS", "7")))
 
 # django-axes: lock an email out after repeated failures from the same address.

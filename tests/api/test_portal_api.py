@@ -63,11 +63,12 @@ def test_token_life_cycle_in_the_portal(world, client):
     contact = side.contact_a
     client.force_login(contact.user)
     page = reverse("portal:api_tokens")
-    response = client.post(page, {"name": "spreadsheet"})
+    response = client.post(page, {"name": "spreadsheet", "scope": "read-write"})
     assert response.status_code == 200
     secret = response.context["secret"]
     assert secret.startswith("rpt_")
     token = ApiToken.objects.get(contact=contact)
+    assert token.scope == "read-write"
     assert token.user == contact.user and token.organisation == side.organisation
     assert token.token_hash != secret and secret not in token.token_hash  # stored hashed
     assert AuditEvent.objects.filter(action="created", object_id=str(token.pk)).exists()

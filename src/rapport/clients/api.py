@@ -91,7 +91,7 @@ def _values(payload: Schema) -> dict[str, object]:
 
 
 @router.get("/clients", response=list[ClientOut], operation_id="clients_list")
-@paginate(Pages)
+@paginate(Pages, ordering=("name",))
 def clients_list(
     request: ActorRequest, q: Annotated[str, Field(max_length=100)] = ""
 ) -> QuerySet[Client]:
@@ -116,7 +116,7 @@ def clients_update(request: ActorRequest, client_id: int, payload: ClientPatch) 
 
 
 @router.get("/contacts", response=list[ContactOut], operation_id="contacts_list")
-@paginate(Pages)
+@paginate(Pages, ordering=("full_name", "email"))
 def contacts_list(request: ActorRequest, client_id: int | None = None) -> QuerySet[Contact]:
     actor = request.actor
     client = selectors.client_get(actor=actor, client_id=client_id) if client_id else None

@@ -36,3 +36,12 @@ def requeue_abandoned_jobs() -> int:
     from rapport.jobs import recovery
 
     return recovery.requeue_jobs_of_dead_local_workers() + recovery.requeue_expired_jobs()
+
+
+@cron("23 * * * *")
+@task
+def prune_api_records() -> int:
+    """Expired API idempotency keys (kept a day) and past rate limit windows."""
+    from rapport.core.api_conventions import prune
+
+    return prune()

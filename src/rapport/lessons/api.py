@@ -93,7 +93,7 @@ class LessonPatch(Schema):
 
 
 @router.get("/lessons", response=list[LessonOut], operation_id="lessons_list")
-@paginate(Pages)
+@paginate(Pages, ordering=("title",))
 def lessons_list(
     request: ActorRequest,
     q: SearchText = "",

@@ -9,16 +9,15 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
-from ninja.security import HttpBearer
 from pydantic import StringConstraints
 
 from rapport.changes import selectors as change_selectors
 from rapport.changes import services as change_services
 from rapport.changes.models import ChangeRequest, Priority, State
+from rapport.core.api_conventions import ApiTokenAuth
 from rapport.core.api_pagination import Pages
 from rapport.core.api_schemas import NoBody
 from rapport.projects.models import Project
@@ -27,18 +26,16 @@ from rapport.reports import selectors as report_selectors
 from rapport.reports import services as report_services
 from rapport.reports.api import DimensionOut, dimensions
 from rapport.reports.models import ReportAcknowledgement, StatusReport
-from rapport.tenancy.actors import Actor, ActorRequest, client_ip
-from rapport.tenancy.services import contact_actor_for_api_token
+from rapport.tenancy.actors import Actor, ActorRequest
+from rapport.tenancy.models import ApiToken
+from rapport.tenancy.services import contact_api_token_authenticate
 
 
-class PortalTokenAuth(HttpBearer):
+class PortalTokenAuth(ApiTokenAuth):
     """A client contact's portal API token; a member's token is not one (401)."""
 
-    def authenticate(self, request: HttpRequest, token: str) -> Actor | None:
-        actor = contact_actor_for_api_token(token.strip(), ip=client_ip(request))
-        if actor is not None:
-            request.actor = actor  # type: ignore[attr-defined]
-        return actor
+    def lookup(self, secret: str, ip: str | None) -> tuple[Actor, ApiToken] | None:
+        return contact_api_token_authenticate(secret, ip=ip)
 
 
 router = Router(auth=PortalTokenAuth(), tags=["client portal"])
@@ -121,7 +118,7 @@ def _get(request: ActorRequest, project_id: int, number: int) -> ChangeRequest:
 
 
 @router.get("/projects", response=list[PortalProjectOut], operation_id="portal_projects_list")
-@paginate(Pages)
+@paginate(Pages, ordering=("name", "start_date", "end_date"))
 def portal_projects_list(request: ActorRequest) -> QuerySet[Project]:
     """The published projects of your clients."""
     return project_list(actor=request.actor)

@@ -274,7 +274,9 @@ def api_tokens(request: ActorRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             _token, secret = tenancy_services.contact_api_token_create(
-                actor=actor, name=form.cleaned_data["name"]
+                actor=actor,
+                name=form.cleaned_data["name"],
+                scope=form.cleaned_data["scope"],
             )
         except ValidationError as error:
             add_service_errors(form, error)

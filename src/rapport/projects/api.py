@@ -95,7 +95,7 @@ def _resolve(request: ActorRequest, values: dict[str, object]) -> dict[str, obje
 
 
 @router.get("/projects", response=list[ProjectOut], operation_id="projects_list")
-@paginate(Pages)
+@paginate(Pages, ordering=("name", "code", "status", "start_date", "end_date"))
 def projects_list(
     request: ActorRequest, status: StatusText | None = None, client_id: int | None = None
 ) -> QuerySet[Project]:

@@ -149,7 +149,7 @@ def _risk(request: ActorRequest, project: Project, number: int) -> Risk:
 
 
 @router.get("/projects/{project_id}/risks", response=list[RiskOut], operation_id="risks_list")
-@paginate(Pages)
+@paginate(Pages, ordering=("number", "title", "score", "status", "review_date"))
 def risks_list(
     request: ActorRequest,
     project_id: int,
@@ -306,7 +306,7 @@ def _issue(request: ActorRequest, project: Project, number: int) -> Issue:
 
 
 @router.get("/projects/{project_id}/issues", response=list[IssueOut], operation_id="issues_list")
-@paginate(Pages)
+@paginate(Pages, ordering=("number", "title", "status", "due_date"))
 def issues_list(
     request: ActorRequest,
     project_id: int,

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rapport.core.forms import add_service_errors
 from rapport.reports import health
-from rapport.tenancy.models import Language, Organisation, Role, User
+from rapport.tenancy.models import Language, Organisation, Role, TokenScope, User
 
 
 @cache
@@ -122,6 +122,13 @@ class ApiTokenForm(forms.Form):
         label=_("Name"),
         max_length=100,
         help_text=_("What the token is for, e.g. “spreadsheet sync”."),
+    )
+    scope = forms.ChoiceField(
+        label=_("Scope"),
+        choices=TokenScope.choices,
+        initial=TokenScope.READ,
+        widget=forms.RadioSelect,
+        help_text=_("A read-only token can read everything you can, and change nothing."),
     )
 
 

@@ -208,6 +208,11 @@ class Invitation(TimeStamped):
         )
 
 
+class TokenScope(models.TextChoices):
+    READ = "read", _("Read only")
+    READ_WRITE = "read-write", _("Read and write")
+
+
 class ApiToken(TimeStamped):
     """A personal API token: acts as its user within one organisation (or, with a contact, as
     that client contact on the portal API); only its hash is kept."""
@@ -230,6 +235,9 @@ class ApiToken(TimeStamped):
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(_("prefix"), max_length=16)
     token_hash = models.CharField(max_length=64, unique=True)
+    scope = models.CharField(
+        _("scope"), max_length=10, choices=TokenScope.choices, default=TokenScope.READ_WRITE
+    )
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
@@ -278,3 +286,50 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.pk}"
+
+    @property
+    def can_write(self) -> bool:
+        return self.scope == TokenScope.READ_WRITE
+
+
+class ApiIdempotencyKey(models.Model):
+    """The first response to a POST sent with an ``Idempotency-Key``, kept for a day so that a
+    retry with the same key and body gets it again instead of writing twice. The unique pair
+    (token, key) makes a concurrent duplicate wait for the first and then replay it."""
+
+    token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField()
+    body = models.BinaryField()
+    headers = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["token", "key"], name="api_idempotency_key_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.token_id} {self.key}"
+
+
+class ApiRateWindow(models.Model):
+    """Requests of one token in one fixed minute, reads and writes counted apart; one upsert
+    per request, shared by every web process through the database."""
+
+    token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=5)  # "read" or "write"
+    minute = models.BigIntegerField()  # minutes since the epoch
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["token", "kind", "minute"], name="api_rate_window_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.token_id} {self.kind} {self.minute}: {self.hits}"

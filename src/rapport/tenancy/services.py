@@ -28,6 +28,7 @@ from rapport.tenancy.models import (
     Membership,
     Organisation,
     Role,
+    TokenScope,
     User,
     normalize_email,
 )
@@ -286,22 +287,36 @@ def user_set_language(*, actor: Actor, user: User, language: str) -> User:
     )
 
 
+def _scope(scope: str) -> str:
+    if scope not in TokenScope.values:
+        raise ValidationError({"scope": _("Choose read only or read and write.")})
+    return scope
+
+
 @transaction.atomic
-def api_token_create(*, actor: Actor, name: str) -> tuple[ApiToken, str]:
+def api_token_create(
+    *, actor: Actor, name: str, scope: str = TokenScope.READ_WRITE
+) -> tuple[ApiToken, str]:
     """A personal token acting as the actor in the current organisation; the secret is
-    returned once and never stored."""
+    returned once and never stored. A read-only token is refused every write (403)."""
     require(actor.is_member)
     secret = API_TOKEN_PREFIX + new_secret()
     token = ApiToken(
         user=actor.user,
         organisation=actor.organisation,
         name=name.strip(),
+        scope=_scope(scope),
         prefix=secret[: len(API_TOKEN_PREFIX) + 8],
         token_hash=digest(secret),
     )
     token.full_clean(exclude=["token_hash"])
     token.save()
-    audit.record(actor=actor, action="created", obj=token, changes={"name": [None, token.name]})
+    audit.record(
+        actor=actor,
+        action="created",
+        obj=token,
+        changes={"name": [None, token.name], "scope": [None, token.scope]},
+    )
     return token, secret
 
 
@@ -315,9 +330,17 @@ def api_token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
     return token
 
 
-def actor_for_api_token(secret: str, ip: str | None = None) -> Actor | None:
-    """The member a bearer token acts as, or None for an unknown, revoked or malformed token
-    (or a client contact's portal token: it never acts as a member)."""
+def _touch(token: ApiToken) -> None:
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+
+
+def member_api_token_authenticate(
+    secret: str, ip: str | None = None
+) -> tuple[Actor, ApiToken] | None:
+    """The member a bearer token acts as and the token itself, or None for an unknown, revoked
+    or malformed token (or a client contact's portal token: it never acts as a member)."""
     if not secret.startswith(API_TOKEN_PREFIX) or len(secret) > 128:
         return None
     token = (
@@ -337,14 +360,19 @@ def actor_for_api_token(secret: str, ip: str | None = None) -> Actor | None:
     ).first()
     if membership is None:
         return None
-    now = timezone.now()
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return Actor.member(token.user, token.organisation, membership.role, ip=ip)
+    _touch(token)
+    return Actor.member(token.user, token.organisation, membership.role, ip=ip), token
+
+
+def actor_for_api_token(secret: str, ip: str | None = None) -> Actor | None:
+    found = member_api_token_authenticate(secret, ip=ip)
+    return found[0] if found else None
 
 
 @transaction.atomic
-def contact_api_token_create(*, actor: Actor, name: str) -> tuple[ApiToken, str]:
+def contact_api_token_create(
+    *, actor: Actor, name: str, scope: str = TokenScope.READ_WRITE
+) -> tuple[ApiToken, str]:
     """A client contact's personal token for the portal API, acting as that contact (their
     first, if they are a contact of several clients); the secret is returned once."""
     from rapport.clients.models import Contact
@@ -363,6 +391,7 @@ def contact_api_token_create(*, actor: Actor, name: str) -> tuple[ApiToken, str]
         organisation_id=contact.organisation_id,
         contact=contact,
         name=name.strip(),
+        scope=_scope(scope),
         prefix=secret[: len(API_TOKEN_PREFIX) + 8],
         token_hash=digest(secret),
     )
@@ -372,15 +401,18 @@ def contact_api_token_create(*, actor: Actor, name: str) -> tuple[ApiToken, str]
         actor=actor,
         action="created",
         obj=token,
-        changes={"name": [None, token.name]},
+        changes={"name": [None, token.name], "scope": [None, token.scope]},
         contact_id=contact.pk,
     )
     return token, secret
 
 
-def contact_actor_for_api_token(secret: str, ip: str | None = None) -> Actor | None:
-    """The client contact a portal API token acts as, or None for an unknown, revoked or
-    malformed token, a member's token, or a contact who no longer has portal access."""
+def contact_api_token_authenticate(
+    secret: str, ip: str | None = None
+) -> tuple[Actor, ApiToken] | None:
+    """The client contact a portal API token acts as and the token, or None for an unknown,
+    revoked or malformed token, a member's token, or a contact who no longer has portal
+    access."""
     if not secret.startswith(API_TOKEN_PREFIX) or len(secret) > 128:
         return None
     token = (
@@ -397,10 +429,13 @@ def contact_actor_for_api_token(secret: str, ip: str | None = None) -> Actor | N
     )
     if token is None or token.contact_id is None:
         return None
-    now = timezone.now()
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return Actor.contact(token.user, frozenset({token.contact_id}), ip=ip)
+    _touch(token)
+    return Actor.contact(token.user, frozenset({token.contact_id}), ip=ip), token
+
+
+def contact_actor_for_api_token(secret: str, ip: str | None = None) -> Actor | None:
+    found = contact_api_token_authenticate(secret, ip=ip)
+    return found[0] if found else None
 
 
 def password_reset_request(*, email: str, language: str, ip: str | None = None) -> None:

@@ -252,7 +252,11 @@ def api_tokens(request: ActorRequest) -> HttpResponse:
     secret = None
     if request.method == "POST" and form.is_valid():
         try:
-            _token, secret = services.api_token_create(actor=actor, name=form.cleaned_data["name"])
+            _token, secret = services.api_token_create(
+                actor=actor,
+                name=form.cleaned_data["name"],
+                scope=form.cleaned_data["scope"],
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
