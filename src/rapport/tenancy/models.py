@@ -249,6 +249,10 @@ class ApiToken(TimeStamped):
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
 
+    @property
+    def can_write(self) -> bool:
+        return self.scope == TokenScope.READ_WRITE
+
 
 class TwoFactor(TimeStamped):
     """A person's TOTP authenticator, confirmed with a code before it counts. ``last_step`` is
@@ -286,10 +290,6 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.pk}"
-
-    @property
-    def can_write(self) -> bool:
-        return self.scope == TokenScope.READ_WRITE
 
 
 class ApiIdempotencyKey(models.Model):
