@@ -38,8 +38,10 @@ test: $(STAMP) lint
 	RAPPORT_VAR_DIR=$(CURDIR)/var/test $(BIN)/rapport makemigrations --check --dry-run
 	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
-# Benchmarks, never part of `make test`: a fresh database under var/bench/, one table printed,
-# JSON written there. `make bench BENCH_ARGS="report_drafting --size 200"` for fewer.
+# Benchmarks, never part of `make test` (a tiny run of the harness is): gunicorn on a large
+# organisation seeded once under var/bench/ (or in DATABASE_URL=postgres://…, a database of its
+# own), one table printed, JSON written there. `make bench BENCH_ARGS="--scale 0.1"` for less;
+# `make bench BENCH_ARGS="report_drafting --size 200"` for an in-process benchmark.
 bench: $(STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
 

@@ -1,6 +1,9 @@
-"""``python -m bench [NAME ...] [--size N]``: run the named benchmarks (all by default) in a
-fresh SQLite database under ``var/bench/`` (never the development database), print one table
-and write ``var/bench/<timestamp>.json``."""
+"""``python -m bench [server] [--scale X ...]`` (``make bench``): Rapport through gunicorn on a
+large organisation (``bench.server``).
+
+``python -m bench NAME [NAME ...] [--size N]``: the named in-process benchmarks (of
+``BENCHMARKS``) in a fresh SQLite database under ``var/bench/`` (never the development
+database). Both print one table and write ``var/bench/<timestamp>.json``."""
 
 from __future__ import annotations
 
@@ -103,6 +106,11 @@ def environment() -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv or argv[0] not in BENCHMARKS:
+        from bench import server
+
+        return server.main(argv[1:] if argv[:1] == ["server"] else argv)
     args = arguments(argv)
     started = datetime.now(UTC)
     out = args.out.resolve()

@@ -1,5 +1,5 @@
-"""The ``rapport`` command: ``serve``, ``worker``, ``demo``, ``mail-in`` and every Django
-management command."""
+"""The ``rapport`` command: ``serve``, ``worker``, ``demo``, ``mail-in``, ``check-deploy`` and
+every Django management command."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ def main() -> None:
     from django.core.management import execute_from_command_line
 
     arguments = sys.argv[1:]
-    if arguments[:1] == ["mail-in"]:  # a command name Python cannot spell as a module
-        arguments[0] = "mail_in"
+    if arguments[:1] and "-" in arguments[0] and not arguments[0].startswith("-"):
+        # command names Python cannot spell as modules: mail-in, check-deploy, seed-scale
+        arguments[0] = arguments[0].replace("-", "_")
     execute_from_command_line(["rapport", *arguments])
 
 

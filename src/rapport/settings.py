@@ -110,6 +110,13 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# Benchmarks only (``make bench``): each response carries its query count in ``X-Queries``.
+RAPPORT_BENCH = env_bool("RAPPORT_BENCH")
+if RAPPORT_BENCH:
+    if MODE == "production":
+        raise ImproperlyConfigured("RAPPORT_BENCH is for benchmarks; never set it in production.")
+    MIDDLEWARE.insert(0, "rapport.core.bench.QueryCountMiddleware")
+
 ROOT_URLCONF = "rapport.urls"
 WSGI_APPLICATION = "rapport.wsgi.application"
 
@@ -263,6 +270,8 @@ SECURE_CSP = {
 if MODE == "production":
     SECURE_SSL_REDIRECT = env_bool("RAPPORT_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = int(os.environ.get("RAPPORT_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("RAPPORT_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("RAPPORT_HSTS_PRELOAD", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- email --------------------------------------------------------------------------------
