@@ -132,6 +132,12 @@ def each(status: int, roles: tuple[str, ...]) -> dict[str, int]:
 
 # --- the table ------------------------------------------------------------------------------
 
+
+def exports(name: str, cases: list[Case]) -> dict[str, list[Case]]:
+    """A list's CSV and Excel exports, ``<name>_csv`` and ``<name>_xlsx``, allowed like it."""
+    return {f"{name}_{fmt}": cases for fmt in ("csv", "xlsx")}
+
+
 _serial = itertools.count(1)
 
 
@@ -2474,6 +2480,17 @@ PAGES: dict[str, list[Case]] = {
     "feedback:org_analysis": [
         Case(scoped=False, ok=each(200, MANAGERS), denied=each(403, ("member", "outsider")))
     ],
+    # --- list exports: who may read a list may export it, with the same scope -----------
+    **exports("clients:export", [Case(scoped=False, ok=each(200, MEMBERS))]),
+    **exports(
+        "clients:contact_export",
+        [
+            Case(label="client_a", kwargs=client_a, ok=each(200, ON_PROJECT_A)),
+            Case(label="client_b", kwargs=client_b, ok=each(200, MANAGERS)),
+        ],
+    ),
+    **exports("projects:export", [Case(scoped=False, ok=each(200, MEMBERS))]),
+    **exports("team:export", [Case(scoped=False, ok=each(200, MEMBERS))]),
     # --- portfolio: the managers, each over the projects they may see ---------------------
     **{
         name: [

@@ -742,6 +742,16 @@ class ListPage:
     api: bool = False
 
 
+def _exports(
+    name: str, path: Callable[[Side], str], role: str, rows: Callable[[Side, int], None]
+) -> dict[str, ListPage]:
+    """A list's CSV and Excel exports (``path`` without ``.csv``/``.xlsx``)."""
+    return {
+        f"{name}_{fmt}": ListPage(lambda s, fmt=fmt: f"{path(s)}.{fmt}", role, rows)  # type: ignore[misc]
+        for fmt in ("csv", "xlsx")
+    }
+
+
 def baseline_rows(side: Side, n: int) -> None:
     """Of each kind, on project A: objectives (with owners), milestones with deliverables
     under quality standards, budget lines, cost and time entries (by different people), and
@@ -1940,6 +1950,15 @@ LISTS: dict[str, ListPage] = {
     "projects:list counts what waits for the pm": ListPage(
         lambda s: "/app/projects/", "pm", home_projects
     ),
+    **_exports("clients:export", lambda s: "/app/clients/export", "pm", scored_clients),
+    **_exports(
+        "clients:contact_export",
+        lambda s: f"/app/clients/{s.client_a.pk}/contacts/export",
+        "pm",
+        communication_rows,
+    ),
+    **_exports("projects:export", lambda s: "/app/projects/export", "owner", projects),
+    **_exports("team:export", lambda s: "/app/team/export", "member", team),
     "portfolio": ListPage(lambda s: "/app/portfolio/", "owner", portfolio_projects),
     "portfolio as pm": ListPage(lambda s: "/app/portfolio/?sort=-slip", "pm", portfolio_projects),
     "portfolio export.csv": ListPage(
@@ -1968,6 +1987,8 @@ def _http(side: Side, page: ListPage) -> tuple[HttpClient, dict[str, str]]:
 def _queries(http: HttpClient, url: str, headers: dict[str, str]) -> list[str]:
     with CaptureQueriesContext(connection) as captured:
         response = http.get(url, headers=headers)
+        if response.streaming:  # an export reads its rows while it streams them
+            b"".join(response.streaming_content)
     assert response.status_code == 200, f"GET {url}: {response.status_code}"
     return [query["sql"] for query in captured.captured_queries]
 

@@ -1,10 +1,12 @@
 from django.urls import path
 
+from rapport.core.export import export_paths
 from rapport.projects import actuals_views, baseline_views, views
 
 app_name = "projects"
 urlpatterns = [
     path("", views.project_list, name="list"),
+    *export_paths("", views.project_export, "export"),
     path("new/", views.project_create, name="create"),
     path("<int:project_id>/", views.project_detail, name="detail"),
     path("<int:project_id>/edit/", views.project_edit, name="edit"),

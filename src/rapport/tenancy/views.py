@@ -14,9 +14,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from rapport.core import export
 from rapport.core.forms import add_service_errors
 from rapport.core.pagination import paginate
-from rapport.tenancy import selectors, services
+from rapport.tenancy import exports, selectors, services
 from rapport.tenancy.access import SESSION_ORGANISATION, member_actor, member_required
 from rapport.tenancy.actors import Actor, ActorRequest, client_ip
 from rapport.tenancy.forms import (
@@ -250,6 +251,17 @@ def team(request: ActorRequest) -> HttpResponse:
             "invitations": invitations,
             "roles": Role.choices,
         },
+    )
+
+
+@member_required
+def team_export(request: ActorRequest, fmt: str) -> HttpResponse:
+    return export.response(
+        fmt,
+        name="team",
+        title=_("Team"),
+        columns=exports.MEMBER_COLUMNS,
+        rows=selectors.members_visible_to(request.actor),
     )
 
 
