@@ -2480,17 +2480,6 @@ PAGES: dict[str, list[Case]] = {
     "feedback:org_analysis": [
         Case(scoped=False, ok=each(200, MANAGERS), denied=each(403, ("member", "outsider")))
     ],
-    # --- list exports: who may read a list may export it, with the same scope -----------
-    **exports("clients:export", [Case(scoped=False, ok=each(200, MEMBERS))]),
-    **exports(
-        "clients:contact_export",
-        [
-            Case(label="client_a", kwargs=client_a, ok=each(200, ON_PROJECT_A)),
-            Case(label="client_b", kwargs=client_b, ok=each(200, MANAGERS)),
-        ],
-    ),
-    **exports("projects:export", [Case(scoped=False, ok=each(200, MEMBERS))]),
-    **exports("team:export", [Case(scoped=False, ok=each(200, MEMBERS))]),
     # --- portfolio: the managers, each over the projects they may see ---------------------
     **{
         name: [
@@ -2790,6 +2779,23 @@ PAGES: dict[str, list[Case]] = {
         )
     ],
 }
+
+# A list's CSV and Excel exports are allowed exactly like the list page (its GET cases).
+EXPORTED_LISTS = {
+    "clients:export": "clients:list",
+    "clients:contact_export": "clients:detail",
+    "projects:export": "projects:list",
+    "team:export": "team:list",
+    "changes:export": "changes:list",
+    "portal_changes:export": "portal_changes:list",
+    "reports:export": "reports:list",
+    "portal_reports:export": "portal_reports:list",
+    "risks:register_export": "risks:register",
+    "risks:issue_log_export": "risks:issue_log",
+    "risks:conflicts_export": "risks:conflicts",
+}
+for _export, _list in EXPORTED_LISTS.items():
+    PAGES.update(exports(_export, [case for case in PAGES[_list] if case.method == "GET"]))
 
 
 # --- baseline API: the objects its operations act on ---------------------------------------

@@ -1959,6 +1959,45 @@ LISTS: dict[str, ListPage] = {
     ),
     **_exports("projects:export", lambda s: "/app/projects/export", "owner", projects),
     **_exports("team:export", lambda s: "/app/team/export", "member", team),
+    **_exports(
+        "changes:export",
+        lambda s: f"/app/projects/{s.project_a.pk}/changes/export",
+        "pm",
+        change_requests,
+    ),
+    **_exports(
+        "portal_changes:export",
+        lambda s: f"/portal/projects/{s.project_a.pk}/changes/export",
+        "contact_a",
+        change_requests,
+    ),
+    **_exports(
+        "reports:export",
+        lambda s: f"/app/projects/{s.project_a.pk}/reports/export",
+        "member",
+        status_reports_with_questions,
+    ),
+    **_exports(
+        "portal_reports:export",
+        lambda s: f"/portal/projects/{s.project_a.pk}/reports/export",
+        "contact_a",
+        status_reports,
+    ),
+    **_exports(
+        "risks:register_export",
+        lambda s: f"/app/projects/{s.project_a.pk}/risks/export",
+        "member",
+        risks_and_issues,
+    ),
+    **_exports(
+        "risks:issue_log_export",
+        lambda s: f"/app/projects/{s.project_a.pk}/issues/export",
+        "pm",
+        risks_and_issues,
+    ),
+    **_exports(
+        "risks:conflicts_export", lambda s: "/app/conflicts/export", "owner", conflicts_of_client_a
+    ),
     "portfolio": ListPage(lambda s: "/app/portfolio/", "owner", portfolio_projects),
     "portfolio as pm": ListPage(lambda s: "/app/portfolio/?sort=-slip", "pm", portfolio_projects),
     "portfolio export.csv": ListPage(

@@ -12,6 +12,7 @@ import io
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -75,7 +76,10 @@ class Export:
     unseen: Callable[[World], str]
     export: Callable[[World], str] | None = None
     page_list: str = "page"  # the context name of the page's paginated list
-    query: dict[str, str] = field(default_factory=dict)
+    query: dict[str, Any] | Callable[[World], dict[str, Any]] = field(default_factory=dict)
+
+    def params(self, world: World) -> dict[str, Any]:
+        return self.query(world) if callable(self.query) else self.query
 
     def export_path(self, world: World, fmt: str) -> str:
         base = self.export(world) if self.export else f"{self.page(world)}export"
@@ -151,6 +155,158 @@ def member_unseen(world: World) -> str:
     return world.two.pm.full_name
 
 
+def _pm(world: World, side: str = "one") -> Any:
+    here = getattr(world, side)
+    return here.actor(here.pm)
+
+
+def _change_request(
+    world: World, title: str, *, side: str = "one", project: str = "project_a", submit: bool = True
+) -> None:
+    from rapport.changes import services as cr
+
+    here = getattr(world, side)
+    cr.change_request_create(
+        actor=_pm(world, side),
+        project=getattr(here, project),
+        title=title,
+        description="More",
+        submit=submit,
+    )
+
+
+def change_request_seen(world: World) -> str:
+    title = f"{FORMULA} {_name('Change')}"
+    _change_request(world, title)
+    return title
+
+
+def change_request_unseen(world: World) -> str:
+    """Of another project and of the other organisation; a draft, which a contact never sees."""
+    _change_request(world, "Hidden change of B", project="project_b")
+    _change_request(world, "Hidden change two", side="two")
+    _change_request(world, "Hidden change draft", submit=False)
+    return "Hidden change"
+
+
+def _report(world: World, summary: str, *, side: str = "one", publish: bool = True) -> None:
+    from rapport.reports import services as reports
+
+    here = getattr(world, side)
+    pm = _pm(world, side)
+    last = here.project_a.status_reports.order_by("-period_end").first()
+    start = last.period_end + timedelta(days=1) if last else here.project_a.start_date
+    report = reports.report_draft(
+        actor=pm, project=here.project_a, period_start=start, period_end=start + timedelta(6)
+    )
+    report = reports.report_update(actor=pm, report=report, summary=summary)
+    if publish:
+        reports.report_publish(actor=pm, report=report)
+
+
+def report_seen(world: World) -> str:
+    summary = f"{FORMULA} {_name('Summary')}"
+    _report(world, summary)
+    return summary
+
+
+def report_unseen(world: World) -> str:
+    _report(world, "Hidden summary two", side="two")
+    _report(world, "Hidden summary draft", publish=False)  # a contact never sees a draft
+    return "Hidden summary"
+
+
+def risk_seen(world: World) -> str:
+    from rapport.risks import services as risks
+
+    title = f"{FORMULA} {_name('Risk')}"
+    risks.risk_create(
+        actor=_pm(world),
+        project=world.one.project_a,
+        title=title,
+        probability=2,
+        impact=3,
+        owner_id=world.one.member.pk,
+        mitigation="-watch it",
+    )
+    return title
+
+
+def risk_unseen(world: World) -> str:
+    from rapport.risks import services as risks
+
+    for side, project in (("one", "project_b"), ("two", "project_a")):
+        here = getattr(world, side)
+        risks.risk_create(
+            actor=_pm(world, side),
+            project=getattr(here, project),
+            title="Hidden risk",
+            probability=1,
+            impact=1,
+            owner_id=here.pm.pk,
+        )
+    return "Hidden risk"
+
+
+def issue_seen(world: World) -> str:
+    from rapport.risks import services as risks
+
+    title = f"{FORMULA} {_name('Issue')}"
+    risks.issue_create(
+        actor=_pm(world),
+        project=world.one.project_a,
+        title=title,
+        owner_id=world.one.member.pk,
+        affects_budget=True,
+        proposed_solution="+more people",
+    )
+    return title
+
+
+def issue_unseen(world: World) -> str:
+    from rapport.risks import services as risks
+
+    for side, project in (("one", "project_b"), ("two", "project_a")):
+        here = getattr(world, side)
+        risks.issue_create(
+            actor=_pm(world, side),
+            project=getattr(here, project),
+            title="Hidden issue",
+            owner_id=here.pm.pk,
+        )
+    return "Hidden issue"
+
+
+def _conflict(world: World, title: str, *, side: str = "one", client: str = "client_a") -> None:
+    from rapport.risks import conflicts
+
+    here = getattr(world, side)
+    conflicts.conflict_create(
+        actor=_pm(world, side),
+        client=getattr(here, client),
+        title=title,
+        root_causes=["scope", "communication"],
+        strategy="mediation",
+    )
+
+
+def conflict_seen(world: World) -> str:
+    title = f"{FORMULA} {_name('Conflict')}"
+    _conflict(world, title)
+    return title
+
+
+def conflict_unseen(world: World) -> str:
+    _conflict(world, "Hidden conflict two", side="two")
+    return "Hidden conflict"
+
+
+def conflict_of_client_b(world: World) -> str:
+    """Filtered to client A, the register leaves client B's conflicts out."""
+    _conflict(world, "Hidden conflict of B", client="client_b")
+    return conflict_unseen(world)
+
+
 EXPORTS: dict[str, Export] = {
     "portfolio": Export(lambda w: "/app/portfolio/", "pm", project_seen, project_of_the_other_org),
     "clients": Export(lambda w: "/app/clients/", "member", client_seen, client_unseen),
@@ -178,6 +334,59 @@ EXPORTS: dict[str, Export] = {
         query={"q": "HYPERLINK", "status": "active"},
     ),
     "team": Export(lambda w: "/app/team/", "member", member_seen, member_unseen),
+    "change log": Export(
+        lambda w: f"/app/projects/{w.one.project_a.pk}/changes/",
+        "member",
+        change_request_seen,
+        lambda w: change_request_unseen(w) and "Hidden change t",
+    ),
+    "change log by state": Export(
+        lambda w: f"/app/projects/{w.one.project_a.pk}/changes/",
+        "pm",
+        change_request_seen,
+        lambda w: change_request_unseen(w) and "Hidden change",
+        query={"state": "submitted"},
+    ),
+    "portal change requests": Export(
+        lambda w: f"/portal/projects/{w.one.project_a.pk}/changes/",
+        "contact_a",
+        change_request_seen,
+        change_request_unseen,
+    ),
+    "status reports": Export(
+        lambda w: f"/app/projects/{w.one.project_a.pk}/reports/",
+        "member",
+        report_seen,
+        lambda w: report_unseen(w) and "Hidden summary two",
+    ),
+    "portal status reports": Export(
+        lambda w: f"/portal/projects/{w.one.project_a.pk}/reports/",
+        "contact_a",
+        report_seen,
+        report_unseen,
+    ),
+    "risk register": Export(
+        lambda w: f"/app/projects/{w.one.project_a.pk}/risks/",
+        "member",
+        risk_seen,
+        risk_unseen,
+        query={"status": "open"},
+    ),
+    "issue log": Export(
+        lambda w: f"/app/projects/{w.one.project_a.pk}/issues/",
+        "member",
+        issue_seen,
+        issue_unseen,
+        query={"status": "open"},
+    ),
+    "conflict register": Export(lambda w: "/app/conflicts/", "pm", conflict_seen, conflict_unseen),
+    "conflict register of a client": Export(
+        lambda w: "/app/conflicts/",
+        "pm",
+        conflict_seen,
+        conflict_of_client_b,
+        query=lambda w: {"client": w.one.client_a.pk, "status": "open"},
+    ),
 }
 
 
@@ -188,11 +397,11 @@ def test_export_holds_the_rows_of_the_page(world: World, name: str, fmt: str) ->
     seen = case.seen(world)
     unseen = case.unseen(world)
     http = login(_user(world, case.role))
-    page = http.get(case.page(world), case.query)
+    page = http.get(case.page(world), case.params(world))
     assert page.status_code == 200
     listed = page.context[case.page_list].paginator.count
 
-    rows = parse(http.get(case.export_path(world, fmt), case.query), fmt)
+    rows = parse(http.get(case.export_path(world, fmt), case.params(world)), fmt)
 
     cells = texts(rows)
     assert len(rows) == 1 + listed  # the heading, then every row of every page
