@@ -2793,6 +2793,10 @@ EXPORTED_LISTS = {
     "risks:register_export": "risks:register",
     "risks:issue_log_export": "risks:issue_log",
     "risks:conflicts_export": "risks:conflicts",
+    "meetings:export": "meetings:list",
+    "meetings:action_items_export": "meetings:action_items",
+    "meetings:my_action_items_export": "meetings:my_action_items",
+    "portal_meetings:action_items_export": "portal_meetings:action_items",
 }
 for _export, _list in EXPORTED_LISTS.items():
     PAGES.update(exports(_export, [case for case in PAGES[_list] if case.method == "GET"]))

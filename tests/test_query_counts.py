@@ -1998,6 +1998,30 @@ LISTS: dict[str, ListPage] = {
     **_exports(
         "risks:conflicts_export", lambda s: "/app/conflicts/export", "owner", conflicts_of_client_a
     ),
+    **_exports(
+        "meetings:export",
+        lambda s: f"/app/projects/{s.project_a.pk}/meetings/export",
+        "member",
+        meetings,
+    ),
+    **_exports(
+        "meetings:action_items_export",
+        lambda s: f"/app/projects/{s.project_a.pk}/action-items/export",
+        "pm",
+        action_items,
+    ),
+    **_exports(
+        "meetings:my_action_items_export",
+        lambda s: "/app/action-items/export",
+        "member",
+        action_items,
+    ),
+    **_exports(
+        "portal_meetings:action_items_export",
+        lambda s: "/portal/action-items/export",
+        "contact_a",
+        action_items,
+    ),
     "portfolio": ListPage(lambda s: "/app/portfolio/", "owner", portfolio_projects),
     "portfolio as pm": ListPage(lambda s: "/app/portfolio/?sort=-slip", "pm", portfolio_projects),
     "portfolio export.csv": ListPage(

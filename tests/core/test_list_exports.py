@@ -307,6 +307,68 @@ def conflict_of_client_b(world: World) -> str:
     return conflict_unseen(world)
 
 
+def _meeting(world: World, title: str, *, side: str = "one", project: str = "project_a") -> None:
+    from django.utils import timezone
+
+    from rapport.meetings.models import Meeting
+
+    here = getattr(world, side)
+    start = timezone.now() + timedelta(days=2)
+    Meeting.objects.create(
+        project=getattr(here, project),
+        number=Meeting.objects.filter(project=getattr(here, project)).count() + 1,
+        title=title,
+        start=start,
+        end=start + timedelta(hours=1),
+        time_zone="UTC",
+        organiser=here.pm,
+        uid=f"export-{next(_serial)}@rapport",
+    )
+
+
+def meeting_seen(world: World) -> str:
+    title = f"{FORMULA} {_name('Meeting')}"
+    _meeting(world, title)
+    return title
+
+
+def meeting_unseen(world: World) -> str:
+    _meeting(world, "Hidden meeting of B", project="project_b")
+    _meeting(world, "Hidden meeting two", side="two")
+    return "Hidden meeting"
+
+
+def _action_item(
+    world: World, what: str, *, side: str = "one", project: str = "project_a", **owner: Any
+) -> None:
+    from django.utils import timezone
+
+    from rapport.meetings.models import ActionItem
+
+    here = getattr(world, side)
+    ActionItem.objects.create(
+        project=getattr(here, project),
+        what=what,
+        due_date=timezone.localdate() + timedelta(days=3),
+        **(owner or {"owner_user": here.pm}),
+    )
+
+
+def action_item_seen(world: World) -> str:
+    """Owned by the team member (their own list) and one by contact A (theirs)."""
+    what = f"{FORMULA} {_name('Action')}"
+    _action_item(world, what, owner_user=world.one.member)
+    _action_item(world, what, owner_contact=world.one.contact_a)
+    return what
+
+
+def action_item_unseen(world: World) -> str:
+    _action_item(world, "Hidden action of B", project="project_b")
+    _action_item(world, "Hidden action two", side="two")
+    _action_item(world, "Hidden action done", status="done", owner_user=world.one.member)
+    return "Hidden action"
+
+
 EXPORTS: dict[str, Export] = {
     "portfolio": Export(lambda w: "/app/portfolio/", "pm", project_seen, project_of_the_other_org),
     "clients": Export(lambda w: "/app/clients/", "member", client_seen, client_unseen),
@@ -386,6 +448,25 @@ EXPORTS: dict[str, Export] = {
         conflict_seen,
         conflict_of_client_b,
         query=lambda w: {"client": w.one.client_a.pk, "status": "open"},
+    ),
+    "meetings": Export(
+        lambda w: f"/app/projects/{w.one.project_a.pk}/meetings/",
+        "member",
+        meeting_seen,
+        meeting_unseen,
+        query={"when": "upcoming"},
+    ),
+    "action items of a project": Export(
+        lambda w: f"/app/projects/{w.one.project_a.pk}/action-items/",
+        "member",
+        action_item_seen,
+        action_item_unseen,
+    ),
+    "my action items": Export(
+        lambda w: "/app/action-items/", "member", action_item_seen, action_item_unseen
+    ),
+    "portal action items": Export(
+        lambda w: "/portal/action-items/", "contact_a", action_item_seen, action_item_unseen
     ),
 }
 
