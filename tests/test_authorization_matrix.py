@@ -2797,6 +2797,12 @@ EXPORTED_LISTS = {
     "meetings:action_items_export": "meetings:action_items",
     "meetings:my_action_items_export": "meetings:my_action_items",
     "portal_meetings:action_items_export": "portal_meetings:action_items",
+    "communication:stakeholders_export": "communication:overview",
+    "communication:plan_export": "communication:overview",
+    "communication:log_export": "communication:log",
+    "communication:client_log_export": "communication:client_log",
+    "messages_app:export": "messages_app:list",
+    "portal_messages:export": "portal_messages:list",
 }
 for _export, _list in EXPORTED_LISTS.items():
     PAGES.update(exports(_export, [case for case in PAGES[_list] if case.method == "GET"]))

@@ -2022,6 +2022,42 @@ LISTS: dict[str, ListPage] = {
         "contact_a",
         action_items,
     ),
+    **_exports(
+        "communication:stakeholders_export",
+        lambda s: f"/app/projects/{s.project_a.pk}/communication/stakeholders/export",
+        "member",
+        communication_rows,
+    ),
+    **_exports(
+        "communication:plan_export",
+        lambda s: f"/app/projects/{s.project_a.pk}/communication/plan/export",
+        "pm",
+        communication_rows,
+    ),
+    **_exports(
+        "communication:log_export",
+        lambda s: f"/app/projects/{s.project_a.pk}/communication/touchpoints/export",
+        "member",
+        communication_rows,
+    ),
+    **_exports(
+        "communication:client_log_export",
+        lambda s: f"/app/clients/{s.client_a.pk}/touchpoints/export",
+        "pm",
+        communication_rows,
+    ),
+    **_exports(
+        "messages_app:export",
+        lambda s: f"/app/projects/{s.project_a.pk}/messages/export",
+        "pm",
+        message_threads,
+    ),
+    **_exports(
+        "portal_messages:export",
+        lambda s: f"/portal/projects/{s.project_a.pk}/messages/export",
+        "contact_a",
+        message_threads,
+    ),
     "portfolio": ListPage(lambda s: "/app/portfolio/", "owner", portfolio_projects),
     "portfolio as pm": ListPage(lambda s: "/app/portfolio/?sort=-slip", "pm", portfolio_projects),
     "portfolio export.csv": ListPage(
