@@ -2803,6 +2803,10 @@ EXPORTED_LISTS = {
     "communication:client_log_export": "communication:client_log",
     "messages_app:export": "messages_app:list",
     "portal_messages:export": "portal_messages:list",
+    "feedback:export": "feedback:list",
+    "audit:export": "audit:list",
+    "webhooks:export": "webhooks:list",
+    "webhooks:deliveries_export": "webhooks:detail",
 }
 for _export, _list in EXPORTED_LISTS.items():
     PAGES.update(exports(_export, [case for case in PAGES[_list] if case.method == "GET"]))

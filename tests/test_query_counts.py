@@ -2058,6 +2058,20 @@ LISTS: dict[str, ListPage] = {
         "contact_a",
         message_threads,
     ),
+    **_exports(
+        "feedback:export",
+        lambda s: f"/app/projects/{s.project_a.pk}/feedback/export",
+        "pm",
+        feedback_rows,
+    ),
+    **_exports("audit:export", lambda s: "/app/audit/export", "owner", audit_events),
+    **_exports("webhooks:export", lambda s: "/app/settings/webhooks/export", "admin", webhooks),
+    **_exports(
+        "webhooks:deliveries_export",
+        lambda s: f"/app/settings/webhooks/{_the_webhook(s).pk}/deliveries/export",
+        "admin",
+        webhook_deliveries,
+    ),
     "portfolio": ListPage(lambda s: "/app/portfolio/", "owner", portfolio_projects),
     "portfolio as pm": ListPage(lambda s: "/app/portfolio/?sort=-slip", "pm", portfolio_projects),
     "portfolio export.csv": ListPage(
