@@ -2807,6 +2807,8 @@ EXPORTED_LISTS = {
     "audit:export": "audit:list",
     "webhooks:export": "webhooks:list",
     "webhooks:deliveries_export": "webhooks:detail",
+    "projects:costs_export": "projects:actuals",
+    "projects:hours_export": "projects:actuals",
 }
 for _export, _list in EXPORTED_LISTS.items():
     PAGES.update(exports(_export, [case for case in PAGES[_list] if case.method == "GET"]))

@@ -2072,6 +2072,18 @@ LISTS: dict[str, ListPage] = {
         "admin",
         webhook_deliveries,
     ),
+    **_exports(
+        "projects:costs_export",
+        lambda s: f"/app/projects/{s.project_a.pk}/actuals/costs/export",
+        "pm",
+        baseline_page_rows,
+    ),
+    **_exports(
+        "projects:hours_export",
+        lambda s: f"/app/projects/{s.project_a.pk}/actuals/hours/export",
+        "pm",
+        baseline_page_rows,
+    ),
     "portfolio": ListPage(lambda s: "/app/portfolio/", "owner", portfolio_projects),
     "portfolio as pm": ListPage(lambda s: "/app/portfolio/?sort=-slip", "pm", portfolio_projects),
     "portfolio export.csv": ListPage(

@@ -561,6 +561,45 @@ def delivery_unseen(world: World) -> str:
     return "418"
 
 
+def _actuals(
+    world: World, description: str, *, side: str = "one", project: str = "project_a"
+) -> None:
+    from datetime import date
+    from decimal import Decimal
+
+    from rapport.projects.models import CostEntry, TimeEntry
+
+    here = getattr(world, side)
+    target = getattr(here, project)
+    CostEntry.objects.create(
+        project=target,
+        category="licences",
+        date=date(2026, 3, 2),
+        amount=Decimal("1200.50"),
+        description=description,
+    )
+    TimeEntry.objects.create(
+        project=target,
+        person=here.pm,
+        date=date(2026, 3, 3),
+        hours=Decimal("7.5"),
+        rate=Decimal("100"),
+        description=description,
+    )
+
+
+def actuals_seen(world: World) -> str:
+    description = f"{FORMULA} {_name('Spent')}"
+    _actuals(world, description)
+    return description
+
+
+def actuals_unseen(world: World) -> str:
+    _actuals(world, "Hidden spend of B", project="project_b")
+    _actuals(world, "Hidden spend two", side="two")
+    return "Hidden spend"
+
+
 EXPORTS: dict[str, Export] = {
     "portfolio": Export(lambda w: "/app/portfolio/", "pm", project_seen, project_of_the_other_org),
     "clients": Export(lambda w: "/app/clients/", "member", client_seen, client_unseen),
@@ -722,6 +761,22 @@ EXPORTS: dict[str, Export] = {
         delivery_unseen,
         export=lambda w: f"{first_webhook(w)}deliveries/export",
     ),
+    "cost entries": Export(
+        lambda w: f"/app/projects/{w.one.project_a.pk}/actuals/",
+        "pm",
+        actuals_seen,
+        actuals_unseen,
+        export=lambda w: f"/app/projects/{w.one.project_a.pk}/actuals/costs/export",
+        page_list="cost_entries",
+    ),
+    "time entries": Export(
+        lambda w: f"/app/projects/{w.one.project_a.pk}/actuals/",
+        "pm",
+        actuals_seen,
+        actuals_unseen,
+        export=lambda w: f"/app/projects/{w.one.project_a.pk}/actuals/hours/export",
+        page_list="time_entries",
+    ),
 }
 
 
@@ -775,3 +830,41 @@ def test_export_is_capped(world: World, monkeypatch: pytest.MonkeyPatch) -> None
     http: HttpClient = login(world.one.pm)
     assert len(parse(http.get("/app/projects/export.csv"), "csv")) == 1 + 2
     assert len(parse(http.get("/app/projects/export.xlsx"), "xlsx")) == 1 + 2
+
+
+def test_dates_are_iso_money_and_counts_are_numbers_choices_are_labels(world: World) -> None:
+    from datetime import datetime
+    from decimal import Decimal
+
+    description = actuals_seen(world)
+    http = login(world.one.pm)
+    url = f"/app/projects/{world.one.project_a.pk}/actuals/costs/export"
+    csv_rows = parse(http.get(f"{url}.csv"), "csv")
+    xlsx_rows = parse(http.get(f"{url}.xlsx"), "xlsx")
+
+    assert csv_rows[0] == ["Date", "Category", "Description", "Amount", "Currency"]
+    mine = next(row for row in csv_rows if row[2] == f"'{description}")
+    assert mine == ["2026-03-02", "Licences", f"'{description}", "1200.50", "EUR"]
+    mine_xlsx = next(row for row in xlsx_rows if row[2] == f"'{description}")
+    assert mine_xlsx[0] == datetime(2026, 3, 2)  # a date cell, not text
+    assert mine_xlsx[3] == 1200.5 and not isinstance(mine_xlsx[3], str)
+    assert Decimal(mine[3]) == Decimal("1200.50")
+
+
+def test_times_are_in_the_readers_time_zone(world: World) -> None:
+    from datetime import UTC, datetime
+
+    from rapport.changes.models import ChangeRequest
+
+    world.one.pm.time_zone = "Asia/Shanghai"
+    world.one.pm.save()
+    change_request_seen(world)
+    ChangeRequest.objects.filter(project=world.one.project_a).update(
+        created_at=datetime(2026, 3, 2, 23, 30, tzinfo=UTC)
+    )
+    http = login(world.one.pm)
+    url = f"/app/projects/{world.one.project_a.pk}/changes/export"
+    csv_rows = parse(http.get(f"{url}.csv"), "csv")
+    xlsx_rows = parse(http.get(f"{url}.xlsx"), "xlsx")
+    assert csv_rows[1][-1] == "2026-03-03 07:30"  # UTC+8
+    assert xlsx_rows[1][-1] == datetime(2026, 3, 3, 7, 30)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from rapport.core.export import Column
-from rapport.projects.models import Project
+from rapport.projects.models import CostEntry, Project, TimeEntry
 from rapport.reports import health
 
 PROJECT_COLUMNS: list[Column[Project]] = [
@@ -26,4 +26,23 @@ PROJECT_COLUMNS: list[Column[Project]] = [
         ),
     ),
     Column(_("Published"), lambda project: project.published_at),
+]
+
+
+COST_ENTRY_COLUMNS: list[Column[CostEntry]] = [
+    Column(_("Date"), lambda entry: entry.date),
+    Column(_("Category"), lambda entry: entry.get_category_display()),
+    Column(_("Description"), lambda entry: entry.description),
+    Column(_("Amount"), lambda entry: entry.amount),
+    Column(_("Currency"), lambda entry: entry.project.currency),
+]
+
+TIME_ENTRY_COLUMNS: list[Column[TimeEntry]] = [
+    Column(_("Date"), lambda entry: entry.date),
+    Column(_("Person"), lambda entry: entry.person.full_name if entry.person else ""),
+    Column(_("Hours"), lambda entry: entry.hours),
+    Column(_("Hourly rate"), lambda entry: entry.rate),
+    Column(_("Cost"), lambda entry: entry.cost),
+    Column(_("Currency"), lambda entry: entry.project.currency),
+    Column(_("Description"), lambda entry: entry.description),
 ]

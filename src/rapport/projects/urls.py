@@ -60,6 +60,12 @@ urlpatterns = [
     ),
     # --- actuals ----------------------------------------------------------------------------
     path("<int:project_id>/actuals/", actuals_views.actuals, name="actuals"),
+    *export_paths(
+        "<int:project_id>/actuals/costs/", actuals_views.cost_entries_export, "costs_export"
+    ),
+    *export_paths(
+        "<int:project_id>/actuals/hours/", actuals_views.time_entries_export, "hours_export"
+    ),
     path(
         "<int:project_id>/actuals/<str:kind>/new/",
         actuals_views.actual_create,
