@@ -29,7 +29,7 @@ PORTAL_ACTION_ITEM_COLUMNS: list[Column[ActionItem]] = [
     Column(_("What"), lambda item: item.what),
     Column(_("Due date"), lambda item: item.due_date),
     Column(_("Status"), lambda item: item.get_status_display()),
-    Column(_("Closed"), lambda item: item.closed_at),
+    Column(_("Closed on"), lambda item: item.closed_at),
     Column(_("Closing note"), lambda item: item.closed_note),
 ]
 

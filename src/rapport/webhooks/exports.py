@@ -13,7 +13,7 @@ SUBSCRIPTION_COLUMNS: list[Column[WebhookSubscription]] = [
     Column(_("Description"), lambda subscription: subscription.description),
     Column(_("Events"), lambda subscription: ", ".join(subscription.event_labels)),
     Column(_("Active"), lambda subscription: subscription.is_active),
-    Column(_("Paused"), lambda subscription: subscription.paused_at),
+    Column(_("Paused on"), lambda subscription: subscription.paused_at),
     Column(_("Why paused"), lambda subscription: subscription.pause_reason),
     Column(_("Failed attempts in a row"), lambda subscription: subscription.failures_in_a_row),
 ]
