@@ -133,6 +133,12 @@ def each(status: int, roles: tuple[str, ...]) -> dict[str, int]:
 
 # --- the table ------------------------------------------------------------------------------
 
+
+def exports(name: str, cases: list[Case]) -> dict[str, list[Case]]:
+    """A list's CSV and Excel exports, ``<name>_csv`` and ``<name>_xlsx``, allowed like it."""
+    return {f"{name}_{fmt}": cases for fmt in ("csv", "xlsx")}
+
+
 _serial = itertools.count(1)
 
 
@@ -2835,6 +2841,39 @@ PAGES: dict[str, list[Case]] = {
         )
     ],
 }
+
+# A list's CSV and Excel exports are allowed exactly like the list page (its GET cases).
+EXPORTED_LISTS = {
+    "clients:export": "clients:list",
+    "clients:contact_export": "clients:detail",
+    "projects:export": "projects:list",
+    "team:export": "team:list",
+    "changes:export": "changes:list",
+    "portal_changes:export": "portal_changes:list",
+    "reports:export": "reports:list",
+    "portal_reports:export": "portal_reports:list",
+    "risks:register_export": "risks:register",
+    "risks:issue_log_export": "risks:issue_log",
+    "risks:conflicts_export": "risks:conflicts",
+    "meetings:export": "meetings:list",
+    "meetings:action_items_export": "meetings:action_items",
+    "meetings:my_action_items_export": "meetings:my_action_items",
+    "portal_meetings:action_items_export": "portal_meetings:action_items",
+    "communication:stakeholders_export": "communication:overview",
+    "communication:plan_export": "communication:overview",
+    "communication:log_export": "communication:log",
+    "communication:client_log_export": "communication:client_log",
+    "messages_app:export": "messages_app:list",
+    "portal_messages:export": "portal_messages:list",
+    "feedback:export": "feedback:list",
+    "audit:export": "audit:list",
+    "webhooks:export": "webhooks:list",
+    "webhooks:deliveries_export": "webhooks:detail",
+    "projects:costs_export": "projects:actuals",
+    "projects:hours_export": "projects:actuals",
+}
+for _export, _list in EXPORTED_LISTS.items():
+    PAGES.update(exports(_export, [case for case in PAGES[_list] if case.method == "GET"]))
 
 
 # --- baseline API: the objects its operations act on ---------------------------------------

@@ -742,6 +742,16 @@ class ListPage:
     api: bool = False
 
 
+def _exports(
+    name: str, path: Callable[[Side], str], role: str, rows: Callable[[Side, int], None]
+) -> dict[str, ListPage]:
+    """A list's CSV and Excel exports (``path`` without ``.csv``/``.xlsx``)."""
+    return {
+        f"{name}_{fmt}": ListPage(lambda s, fmt=fmt: f"{path(s)}.{fmt}", role, rows)  # type: ignore[misc]
+        for fmt in ("csv", "xlsx")
+    }
+
+
 def baseline_rows(side: Side, n: int) -> None:
     """Of each kind, on project A: objectives (with owners), milestones with deliverables
     under quality standards, budget lines, cost and time entries (by different people), and
@@ -1940,6 +1950,140 @@ LISTS: dict[str, ListPage] = {
     "projects:list counts what waits for the pm": ListPage(
         lambda s: "/app/projects/", "pm", home_projects
     ),
+    **_exports("clients:export", lambda s: "/app/clients/export", "pm", scored_clients),
+    **_exports(
+        "clients:contact_export",
+        lambda s: f"/app/clients/{s.client_a.pk}/contacts/export",
+        "pm",
+        communication_rows,
+    ),
+    **_exports("projects:export", lambda s: "/app/projects/export", "owner", projects),
+    **_exports("team:export", lambda s: "/app/team/export", "member", team),
+    **_exports(
+        "changes:export",
+        lambda s: f"/app/projects/{s.project_a.pk}/changes/export",
+        "pm",
+        change_requests,
+    ),
+    **_exports(
+        "portal_changes:export",
+        lambda s: f"/portal/projects/{s.project_a.pk}/changes/export",
+        "contact_a",
+        change_requests,
+    ),
+    **_exports(
+        "reports:export",
+        lambda s: f"/app/projects/{s.project_a.pk}/reports/export",
+        "member",
+        status_reports_with_questions,
+    ),
+    **_exports(
+        "portal_reports:export",
+        lambda s: f"/portal/projects/{s.project_a.pk}/reports/export",
+        "contact_a",
+        status_reports,
+    ),
+    **_exports(
+        "risks:register_export",
+        lambda s: f"/app/projects/{s.project_a.pk}/risks/export",
+        "member",
+        risks_and_issues,
+    ),
+    **_exports(
+        "risks:issue_log_export",
+        lambda s: f"/app/projects/{s.project_a.pk}/issues/export",
+        "pm",
+        risks_and_issues,
+    ),
+    **_exports(
+        "risks:conflicts_export", lambda s: "/app/conflicts/export", "owner", conflicts_of_client_a
+    ),
+    **_exports(
+        "meetings:export",
+        lambda s: f"/app/projects/{s.project_a.pk}/meetings/export",
+        "member",
+        meetings,
+    ),
+    **_exports(
+        "meetings:action_items_export",
+        lambda s: f"/app/projects/{s.project_a.pk}/action-items/export",
+        "pm",
+        action_items,
+    ),
+    **_exports(
+        "meetings:my_action_items_export",
+        lambda s: "/app/action-items/export",
+        "member",
+        action_items,
+    ),
+    **_exports(
+        "portal_meetings:action_items_export",
+        lambda s: "/portal/action-items/export",
+        "contact_a",
+        action_items,
+    ),
+    **_exports(
+        "communication:stakeholders_export",
+        lambda s: f"/app/projects/{s.project_a.pk}/communication/stakeholders/export",
+        "member",
+        communication_rows,
+    ),
+    **_exports(
+        "communication:plan_export",
+        lambda s: f"/app/projects/{s.project_a.pk}/communication/plan/export",
+        "pm",
+        communication_rows,
+    ),
+    **_exports(
+        "communication:log_export",
+        lambda s: f"/app/projects/{s.project_a.pk}/communication/touchpoints/export",
+        "member",
+        communication_rows,
+    ),
+    **_exports(
+        "communication:client_log_export",
+        lambda s: f"/app/clients/{s.client_a.pk}/touchpoints/export",
+        "pm",
+        communication_rows,
+    ),
+    **_exports(
+        "messages_app:export",
+        lambda s: f"/app/projects/{s.project_a.pk}/messages/export",
+        "pm",
+        message_threads,
+    ),
+    **_exports(
+        "portal_messages:export",
+        lambda s: f"/portal/projects/{s.project_a.pk}/messages/export",
+        "contact_a",
+        message_threads,
+    ),
+    **_exports(
+        "feedback:export",
+        lambda s: f"/app/projects/{s.project_a.pk}/feedback/export",
+        "pm",
+        feedback_rows,
+    ),
+    **_exports("audit:export", lambda s: "/app/audit/export", "owner", audit_events),
+    **_exports("webhooks:export", lambda s: "/app/settings/webhooks/export", "admin", webhooks),
+    **_exports(
+        "webhooks:deliveries_export",
+        lambda s: f"/app/settings/webhooks/{_the_webhook(s).pk}/deliveries/export",
+        "admin",
+        webhook_deliveries,
+    ),
+    **_exports(
+        "projects:costs_export",
+        lambda s: f"/app/projects/{s.project_a.pk}/actuals/costs/export",
+        "pm",
+        baseline_page_rows,
+    ),
+    **_exports(
+        "projects:hours_export",
+        lambda s: f"/app/projects/{s.project_a.pk}/actuals/hours/export",
+        "pm",
+        baseline_page_rows,
+    ),
     "portfolio": ListPage(lambda s: "/app/portfolio/", "owner", portfolio_projects),
     "portfolio as pm": ListPage(lambda s: "/app/portfolio/?sort=-slip", "pm", portfolio_projects),
     "portfolio export.csv": ListPage(
@@ -1968,6 +2112,8 @@ def _http(side: Side, page: ListPage) -> tuple[HttpClient, dict[str, str]]:
 def _queries(http: HttpClient, url: str, headers: dict[str, str]) -> list[str]:
     with CaptureQueriesContext(connection) as captured:
         response = http.get(url, headers=headers)
+        if response.streaming:  # an export reads its rows while it streams them
+            b"".join(response.streaming_content)
     assert response.status_code == 200, f"GET {url}: {response.status_code}"
     return [query["sql"] for query in captured.captured_queries]
 

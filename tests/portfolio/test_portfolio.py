@@ -15,8 +15,8 @@ from openpyxl import load_workbook
 
 from rapport.changes.models import ChangeRequest
 from rapport.communication.models import Interaction
+from rapport.core import export
 from rapport.messaging.models import Thread
-from rapport.portfolio import export
 from rapport.projects.models import BudgetLine, CostEntry, Milestone, Project
 from rapport.reports import health
 from rapport.reports.data import gather

@@ -9,8 +9,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from rapport.changes import impact, permissions, selectors, services
+from rapport.changes import exports, impact, permissions, selectors, services
 from rapport.changes.forms import CommentForm, DecisionForm, PortalChangeRequestForm
+from rapport.core import export
 from rapport.core.forms import add_service_errors
 from rapport.core.pagination import paginate
 from rapport.portal.access import contact_required
@@ -30,6 +31,19 @@ def change_list(request: ActorRequest, project_id: int) -> HttpResponse:
             "page": paginate(request, selectors.change_request_list(actor=actor, project=project)),
             "can_raise": permissions.can_raise(actor, project),
         },
+    )
+
+
+@contact_required
+def change_list_export(request: ActorRequest, project_id: int, fmt: str) -> HttpResponse:
+    actor = request.actor
+    project = project_get(actor=actor, project_id=project_id)
+    return export.response(
+        fmt,
+        name=f"change-requests-{project.code}",
+        title=_("Change requests"),
+        columns=exports.PORTAL_CHANGE_REQUEST_COLUMNS,
+        rows=selectors.change_request_list(actor=actor, project=project),
     )
 
 

@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from rapport.changes import impact, permissions, selectors, services
+from rapport.changes import exports, impact, permissions, selectors, services
 from rapport.changes.forms import ChangeRequestForm, CommentForm, EvaluationForm
 from rapport.changes.models import State
+from rapport.core import export
 from rapport.core.charts import Series, step_chart
 from rapport.core.forms import add_service_errors
 from rapport.core.pagination import paginate
@@ -22,13 +23,30 @@ from rapport.tenancy.access import member_required
 from rapport.tenancy.actors import ActorRequest
 
 
+def _state(request: ActorRequest) -> str:
+    state = request.GET.get("state", "")
+    return state if state in State.values else ""
+
+
+@member_required
+def change_log_export(request: ActorRequest, project_id: int, fmt: str) -> HttpResponse:
+    actor = request.actor
+    project = project_get(actor=actor, project_id=project_id)
+    financials = project_permissions.can_view_financials(actor, project)
+    return export.response(
+        fmt,
+        name=f"change-log-{project.code}",
+        title=_("Change log"),
+        columns=exports.change_request_columns(financials=financials),
+        rows=selectors.change_request_list(actor=actor, project=project, state=_state(request)),
+    )
+
+
 @member_required
 def change_log(request: ActorRequest, project_id: int) -> HttpResponse:
     actor = request.actor
     project = project_get(actor=actor, project_id=project_id)
-    state = request.GET.get("state", "")
-    if state not in State.values:
-        state = ""
+    state = _state(request)
     log = impact.change_log(project)
     financials = project_permissions.can_view_financials(actor, project)
     chart = step_chart(

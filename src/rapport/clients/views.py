@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from rapport.audit.selectors import history_for
 from rapport.clients import (
     charts,
+    exports,
     health_selectors,
     health_services,
     permissions,
@@ -21,8 +22,9 @@ from rapport.clients import (
     services,
 )
 from rapport.clients.forms import ClientForm, ContactForm, HealthWeightsForm
-from rapport.clients.models import Client
+from rapport.clients.models import Client, Contact
 from rapport.communication import selectors as communication
+from rapport.core import export
 from rapport.core.forms import add_service_errors
 from rapport.core.pagination import paginate
 from rapport.core.services import search_term
@@ -38,14 +40,20 @@ SORT_LABELS = {
 }
 
 
+def _client_list_query(request: ActorRequest) -> tuple[str, str]:
+    """The search and the sort of the clients list; only those who see the health score may
+    sort by it."""
+    query = search_term(request.GET.get("q"))
+    sort = request.GET.get("sort", "") if request.actor.is_manager else "name"
+    if sort not in selectors.SORTS:
+        sort = selectors.SORTS[0]
+    return query, sort
+
+
 @member_required
 def client_list(request: ActorRequest) -> HttpResponse:
     actor = request.actor
-    query = search_term(request.GET.get("q"))
-    # Only those who see the health score may sort by it.
-    sort = request.GET.get("sort", "") if actor.is_manager else "name"
-    if sort not in selectors.SORTS:
-        sort = selectors.SORTS[0]
+    query, sort = _client_list_query(request)
     page = paginate(request, selectors.client_list(actor=actor, query=query, sort=sort))
     return render(
         request,
@@ -58,6 +66,19 @@ def client_list(request: ActorRequest) -> HttpResponse:
             "show_health": actor.is_manager,
             "can_create": permissions.can_create_client(actor),
         },
+    )
+
+
+@member_required
+def client_export(request: ActorRequest, fmt: str) -> HttpResponse:
+    actor = request.actor
+    query, sort = _client_list_query(request)
+    return export.response(
+        fmt,
+        name="clients",
+        title=_("Clients"),
+        columns=exports.client_columns(show_health=actor.is_manager),
+        rows=selectors.client_list(actor=actor, query=query, sort=sort),
     )
 
 
@@ -89,24 +110,38 @@ def client_detail(request: ActorRequest, client_id: int) -> HttpResponse:
         "clients/detail.html",
         {
             "client": client,
-            # the client's stakeholder register: each contact with their roles on its projects
-            "contacts": paginate(
-                request,
-                selectors.contact_list(actor=actor, client=client).prefetch_related(
-                    Prefetch(
-                        "stakeholder_roles",
-                        queryset=communication.stakeholders_visible_to(actor)
-                        .select_related("project")
-                        .order_by("project__name"),
-                        to_attr="roles",
-                    )
-                ),
-            ),
+            "contacts": paginate(request, _stakeholder_register(actor, client)),
             "projects": project_list(actor=actor, client_id=client.pk)[:50],
             "history": history_for(actor=actor, obj=client)[:20],
             "can_edit": permissions.can_edit_client(actor, client),
             **_health_panel(actor, client),
         },
+    )
+
+
+def _stakeholder_register(actor: Actor, client: Client) -> QuerySet[Contact]:
+    """The client's contacts, each with their stakeholder roles on its projects (``roles``)."""
+    return selectors.contact_list(actor=actor, client=client).prefetch_related(
+        Prefetch(
+            "stakeholder_roles",
+            queryset=communication.stakeholders_visible_to(actor)
+            .select_related("project")
+            .order_by("project__name"),
+            to_attr="roles",
+        )
+    )
+
+
+@member_required
+def contact_export(request: ActorRequest, client_id: int, fmt: str) -> HttpResponse:
+    actor = request.actor
+    client = selectors.client_get(actor=actor, client_id=client_id)
+    return export.response(
+        fmt,
+        name=f"contacts-{client.name}",
+        title=_("Contacts"),
+        columns=exports.CONTACT_COLUMNS,
+        rows=_stakeholder_register(actor, client),
     )
 
 

@@ -12,10 +12,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from rapport.clients.models import Client, Contact
 from rapport.clients.selectors import client_get
-from rapport.communication import channels, permissions, selectors, services
+from rapport.communication import channels, exports, permissions, selectors, services
 from rapport.communication.forms import InteractionForm, PlanItemForm, StakeholderForm
 from rapport.communication.models import Level
+from rapport.core import export
 from rapport.core.forms import add_service_errors, int_or_none
 from rapport.core.pagination import paginate
 from rapport.messaging import selectors as messaging
@@ -80,6 +82,68 @@ def overview(request: ActorRequest, project_id: int) -> HttpResponse:
             "can_plan": permissions.can_plan(actor, project),
             "response_times": messaging.response_times(project=project),
         },
+    )
+
+
+@member_required
+def stakeholders_export(request: ActorRequest, project_id: int, fmt: str) -> HttpResponse:
+    project = _viewable(request, project_id)
+    return export.response(
+        fmt,
+        name=f"stakeholders-{project.code}",
+        title=_("Stakeholders"),
+        columns=exports.STAKEHOLDER_COLUMNS,
+        rows=selectors.stakeholder_list(actor=request.actor, project=project),
+    )
+
+
+@member_required
+def plan_export(request: ActorRequest, project_id: int, fmt: str) -> HttpResponse:
+    project = _viewable(request, project_id)
+    return export.response(
+        fmt,
+        name=f"communication-plan-{project.code}",
+        title=_("Communication plan"),
+        columns=exports.PLAN_COLUMNS,
+        rows=selectors.plan(actor=request.actor, project=project),
+    )
+
+
+def _channel(request: ActorRequest) -> str:
+    channel = request.GET.get("channel", "")
+    return channel if channel in channels.Channel.values else ""
+
+
+def _contact(request: ActorRequest, client: Client) -> Contact | None:
+    """``?contact=``: one of the client's contacts, else none."""
+    return client.contacts.filter(pk=int_or_none(request.GET.get("contact")) or 0).first()
+
+
+@member_required
+def project_log_export(request: ActorRequest, project_id: int, fmt: str) -> HttpResponse:
+    project = _viewable(request, project_id)
+    return export.response(
+        fmt,
+        name=f"touchpoints-{project.code}",
+        title=_("Touchpoints"),
+        columns=exports.TOUCHPOINT_COLUMNS,
+        rows=selectors.interaction_list(
+            actor=request.actor, project=project, channel=_channel(request)
+        ),
+    )
+
+
+@member_required
+def client_log_export(request: ActorRequest, client_id: int, fmt: str) -> HttpResponse:
+    client = client_get(actor=request.actor, client_id=client_id)
+    return export.response(
+        fmt,
+        name=f"touchpoints-{client.name}",
+        title=_("Touchpoints"),
+        columns=exports.TOUCHPOINT_COLUMNS,
+        rows=selectors.interaction_list(
+            actor=request.actor, client=client, contact=_contact(request, client)
+        ),
     )
 
 
@@ -228,8 +292,7 @@ def project_log(request: ActorRequest, project_id: int) -> HttpResponse:
             _logged(request, interaction)
             back = "overview" if request.POST.get("next_page") == "overview" else "log"
             return redirect(f"communication:{back}", project.pk)
-    channel = request.GET.get("channel", "")
-    channel = channel if channel in channels.Channel.values else ""
+    channel = _channel(request)
     page = paginate(
         request, selectors.interaction_list(actor=actor, project=project, channel=channel)
     )
@@ -275,7 +338,7 @@ def client_log(request: ActorRequest, client_id: int) -> HttpResponse:
         else:
             _logged(request, interaction)
             return redirect("communication:client_log", client.pk)
-    contact = client.contacts.filter(pk=int_or_none(request.GET.get("contact")) or 0).first()
+    contact = _contact(request, client)
     page = paginate(
         request, selectors.interaction_list(actor=actor, client=client, contact=contact)
     )

@@ -1,11 +1,13 @@
 from django.urls import path
 
+from rapport.core.export import export_paths
 from rapport.feedback import analysis_views, followup_views, schedule_views, views
 
 app_name = "feedback"
 base = "projects/<int:project_id>/feedback/"
 urlpatterns = [
     path(base, views.feedback_list, name="list"),
+    *export_paths(base, views.feedback_list_export, "export"),
     path(f"{base}new/", views.feedback_create, name="create"),
     path(f"{base}surveys/new/", views.survey_send, name="survey_send"),
     path(f"{base}schedules/", schedule_views.schedules, name="schedules"),

@@ -13,10 +13,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from rapport.core import ratelimit
+from rapport.core import export, ratelimit
 from rapport.core.forms import add_service_errors
 from rapport.core.pagination import paginate
-from rapport.feedback import permissions, schedule, selectors, services
+from rapport.feedback import exports, permissions, schedule, selectors, services
 from rapport.feedback.forms import FeedbackForm, SurveySendForm, answer_fields
 from rapport.feedback.models import SurveyInvitation
 from rapport.portal.access import contact_required
@@ -35,6 +35,18 @@ def _project(request: ActorRequest, project_id: int, *, send: bool = False) -> P
     if not allowed(request.actor, project):
         raise PermissionDenied
     return project
+
+
+@member_required
+def feedback_list_export(request: ActorRequest, project_id: int, fmt: str) -> HttpResponse:
+    project = _project(request, project_id)
+    return export.response(
+        fmt,
+        name=f"feedback-{project.code}",
+        title=_("Client feedback"),
+        columns=exports.FEEDBACK_COLUMNS,
+        rows=selectors.feedback_list(actor=request.actor, project=project),
+    )
 
 
 @member_required

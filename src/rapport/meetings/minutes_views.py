@@ -13,10 +13,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from rapport.core import export
 from rapport.core.forms import add_service_errors
 from rapport.core.pagination import paginate
+from rapport.meetings import exports, pdf, permissions, selectors
 from rapport.meetings import minutes as services
-from rapport.meetings import pdf, permissions, selectors
 from rapport.meetings.forms import (
     ActionItemForm,
     CloseForm,
@@ -199,15 +200,47 @@ def pdf_response(
 # --- action items -----------------------------------------------------------------------------
 
 
+def action_item_status(request: ActorRequest) -> str:
+    """The open action items unless another status is asked for; any other value is all."""
+    status = request.GET.get("status", "open")
+    return status if status in ActionItem.Status.values else ""
+
+
+@member_required
+def action_item_list_export(request: ActorRequest, project_id: int, fmt: str) -> HttpResponse:
+    actor = request.actor
+    project = project_get(actor=actor, project_id=project_id)
+    _view(actor, project)
+    return export.response(
+        fmt,
+        name=f"action-items-{project.code}",
+        title=_("Action items"),
+        columns=exports.ACTION_ITEM_COLUMNS,
+        rows=selectors.action_item_list(
+            actor=actor, project=project, status=action_item_status(request)
+        ),
+    )
+
+
+@member_required
+def my_action_items_export(request: ActorRequest, fmt: str) -> HttpResponse:
+    actor = request.actor
+    return export.response(
+        fmt,
+        name="my-action-items",
+        title=_("My action items"),
+        columns=exports.ACTION_ITEM_COLUMNS,
+        rows=selectors.action_item_list(actor=actor, status=action_item_status(request), mine=True),
+    )
+
+
 @member_required
 def action_item_list(request: ActorRequest, project_id: int) -> HttpResponse:
     """The project's action items, open ones first, overdue ones flagged."""
     actor = request.actor
     project = project_get(actor=actor, project_id=project_id)
     _view(actor, project)
-    status = request.GET.get("status", "open")
-    if status not in ActionItem.Status.values:
-        status = ""
+    status = action_item_status(request)
     return render(
         request,
         "meetings/action_items.html",
@@ -225,9 +258,7 @@ def action_item_list(request: ActorRequest, project_id: int) -> HttpResponse:
 @member_required
 def my_action_items(request: ActorRequest) -> HttpResponse:
     actor = request.actor
-    status = request.GET.get("status", "open")
-    if status not in ActionItem.Status.values:
-        status = ""
+    status = action_item_status(request)
     return render(
         request,
         "meetings/action_items.html",

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from rapport.core.export import export_paths
 from rapport.meetings import portal_views
 
 app_name = "portal_meetings"
@@ -21,6 +22,7 @@ urlpatterns = [
         name="minutes_pdf",
     ),
     path("action-items/", portal_views.my_action_items, name="action_items"),
+    *export_paths("action-items/", portal_views.my_action_items_export, "action_items_export"),
     path(
         "action-items/<int:action_item_id>/close/",
         portal_views.action_item_close,

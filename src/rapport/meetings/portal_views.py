@@ -11,13 +11,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from rapport.core import export
 from rapport.core.forms import add_service_errors
 from rapport.core.pagination import paginate
+from rapport.meetings import exports, permissions, selectors
 from rapport.meetings import minutes as minutes_services
-from rapport.meetings import permissions, selectors
 from rapport.meetings.forms import CloseForm, RespondForm
-from rapport.meetings.minutes_views import pdf_response
-from rapport.meetings.models import ActionItem
+from rapport.meetings.minutes_views import action_item_status, pdf_response
 from rapport.portal.access import contact_required
 from rapport.projects.selectors import project_get
 from rapport.tenancy.actors import ActorRequest
@@ -110,9 +110,7 @@ def minutes_pdf(request: ActorRequest, project_id: int, number: int) -> HttpResp
 @contact_required
 def my_action_items(request: ActorRequest) -> HttpResponse:
     actor = request.actor
-    status = request.GET.get("status", "open")
-    if status not in ActionItem.Status.values:
-        status = ""
+    status = action_item_status(request)
     return render(
         request,
         "meetings/portal_action_items.html",
@@ -120,6 +118,17 @@ def my_action_items(request: ActorRequest) -> HttpResponse:
             "page": paginate(request, selectors.action_item_list(actor=actor, status=status)),
             "status": status,
         },
+    )
+
+
+@contact_required
+def my_action_items_export(request: ActorRequest, fmt: str) -> HttpResponse:
+    return export.response(
+        fmt,
+        name="my-action-items",
+        title=_("My action items"),
+        columns=exports.PORTAL_ACTION_ITEM_COLUMNS,
+        rows=selectors.action_item_list(actor=request.actor, status=action_item_status(request)),
     )
 
 

@@ -1,11 +1,13 @@
 from django.urls import path
 
+from rapport.core.export import export_paths
 from rapport.meetings import minutes_views, views
 
 app_name = "meetings"
 meeting = "projects/<int:project_id>/meetings/<int:number>/"
 urlpatterns = [
     path("projects/<int:project_id>/meetings/", views.meeting_list, name="list"),
+    *export_paths("projects/<int:project_id>/meetings/", views.meeting_list_export, "export"),
     path("projects/<int:project_id>/meetings/new/", views.meeting_create, name="create"),
     path(meeting, views.meeting_detail, name="detail"),
     path(f"{meeting}edit/", views.meeting_edit, name="edit"),
@@ -31,6 +33,12 @@ urlpatterns = [
         name="action_items",
     ),
     path("action-items/", minutes_views.my_action_items, name="my_action_items"),
+    *export_paths("action-items/", minutes_views.my_action_items_export, "my_action_items_export"),
+    *export_paths(
+        "projects/<int:project_id>/action-items/",
+        minutes_views.action_item_list_export,
+        "action_items_export",
+    ),
     path(
         "action-items/<int:action_item_id>/close/",
         minutes_views.action_item_close,

@@ -12,10 +12,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from rapport.core import export
 from rapport.core.forms import add_service_errors
 from rapport.core.pagination import paginate
+from rapport.meetings import exports, permissions, selectors, services
 from rapport.meetings import minutes as minutes_services
-from rapport.meetings import permissions, selectors, services
 from rapport.meetings.forms import AgendaItemForm, CancelForm, CarryForm, MeetingForm
 from rapport.meetings.models import AgendaItem, Meeting
 from rapport.projects.models import Project
@@ -41,14 +42,31 @@ def _view(actor: Actor, project: Project) -> None:
         raise PermissionDenied
 
 
+def _when(request: ActorRequest) -> str:
+    when = request.GET.get("when", "")
+    return when if when in ("upcoming", "past") else ""
+
+
+@member_required
+def meeting_list_export(request: ActorRequest, project_id: int, fmt: str) -> HttpResponse:
+    actor = request.actor
+    project = project_get(actor=actor, project_id=project_id)
+    _view(actor, project)
+    return export.response(
+        fmt,
+        name=f"meetings-{project.code}",
+        title=_("Client meetings"),
+        columns=exports.MEETING_COLUMNS,
+        rows=selectors.meeting_list(actor=actor, project=project, when=_when(request)),
+    )
+
+
 @member_required
 def meeting_list(request: ActorRequest, project_id: int) -> HttpResponse:
     actor = request.actor
     project = project_get(actor=actor, project_id=project_id)
     _view(actor, project)
-    when = request.GET.get("when", "")
-    if when not in ("upcoming", "past"):
-        when = ""
+    when = _when(request)
     return render(
         request,
         "meetings/list.html",

@@ -13,10 +13,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from rapport.core import export
 from rapport.core.forms import add_service_errors
 from rapport.core.pagination import paginate
 from rapport.messaging import attachments as files
-from rapport.messaging import permissions, selectors, services
+from rapport.messaging import exports, permissions, selectors, services
 from rapport.messaging.forms import MessageForm, ThreadForm
 from rapport.portal.access import contact_required
 from rapport.projects.models import Project
@@ -59,6 +60,18 @@ def _thread_list(request: ActorRequest, project_id: int, side: Side) -> HttpResp
     if side is APP:
         context["response_times"] = selectors.response_times(project=project)
     return render(request, "messaging/list.html", context)
+
+
+def _thread_list_export(request: ActorRequest, project_id: int, fmt: str) -> HttpResponse:
+    """The same conversations on both sides: the app's and the portal's."""
+    project = _project(request, project_id)
+    return export.response(
+        fmt,
+        name=f"messages-{project.code}",
+        title=_("Messages"),
+        columns=exports.THREAD_COLUMNS,
+        rows=selectors.thread_list(actor=request.actor, project=project),
+    )
 
 
 def _thread_open(request: ActorRequest, project_id: int, side: Side) -> HttpResponse:
@@ -135,6 +148,11 @@ def thread_list(request: ActorRequest, project_id: int) -> HttpResponse:
 
 
 @member_required
+def thread_list_export(request: ActorRequest, project_id: int, fmt: str) -> HttpResponse:
+    return _thread_list_export(request, project_id, fmt)
+
+
+@member_required
 def thread_open(request: ActorRequest, project_id: int) -> HttpResponse:
     return _thread_open(request, project_id, APP)
 
@@ -157,6 +175,11 @@ def attachment_download(
 @contact_required
 def portal_thread_list(request: ActorRequest, project_id: int) -> HttpResponse:
     return _thread_list(request, project_id, PORTAL)
+
+
+@contact_required
+def portal_thread_list_export(request: ActorRequest, project_id: int, fmt: str) -> HttpResponse:
+    return _thread_list_export(request, project_id, fmt)
 
 
 @contact_required

@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from rapport.core.export import Cell
+from rapport.core.export import Column as ExportColumn
 from rapport.portfolio.selectors import PortfolioRow
 from rapport.reports import health
-
-Cell = str | int | date | None
 
 
 def _day(value: datetime | None) -> date | None:
@@ -100,6 +100,7 @@ COLUMNS: list[Column] = [
     ),
 ]
 BY_KEY = {column.key: column for column in COLUMNS}
+EXPORT_COLUMNS = [ExportColumn(column.label, column.export) for column in COLUMNS]
 DEFAULT_SORT = "code"
 
 

@@ -1,10 +1,10 @@
 from django.urls import path
 
+from rapport.core.export import export_paths
 from rapport.portfolio import views
 
 app_name = "portfolio"
 urlpatterns = [
     path("", views.portfolio_page, name="portfolio"),
-    path("export.csv", views.portfolio_csv, name="export_csv"),
-    path("export.xlsx", views.portfolio_xlsx, name="export_xlsx"),
+    *export_paths("", views.portfolio_export, "export"),
 ]

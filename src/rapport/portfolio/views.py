@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -11,10 +11,12 @@ from django.db.models import QuerySet
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from rapport.core import export
 from rapport.core.pagination import PAGE_SIZE
-from rapport.portfolio import charts, export
-from rapport.portfolio.columns import COLUMNS, sort_rows
+from rapport.portfolio import charts
+from rapport.portfolio.columns import COLUMNS, EXPORT_COLUMNS, sort_rows
 from rapport.portfolio.forms import PortfolioFilterForm
 from rapport.portfolio.permissions import can_view_portfolio
 from rapport.portfolio.selectors import PortfolioRow, portfolio_projects, portfolio_rows
@@ -95,7 +97,6 @@ def portfolio_page(request: ActorRequest) -> HttpResponse:
             "total": len(rows),
             "sort": portfolio.sort,
             "headings": _headings(request.GET, portfolio.sort),
-            "export_query": _query(request.GET),
             "health_chart": charts.health_distribution(rows),
             "slip_chart": charts.slip_distribution(rows),
             "satisfaction_chart": charts.satisfaction_trend(
@@ -107,11 +108,11 @@ def portfolio_page(request: ActorRequest) -> HttpResponse:
 
 
 @member_required
-def portfolio_csv(request: ActorRequest) -> HttpResponse:
-    response = export.csv_response(_portfolio(request).rows)
-    return cast(HttpResponse, response)  # streamed; the access decorators are typed for pages
-
-
-@member_required
-def portfolio_xlsx(request: ActorRequest) -> HttpResponse:
-    return export.xlsx_response(_portfolio(request).rows)
+def portfolio_export(request: ActorRequest, fmt: str) -> HttpResponse:
+    return export.response(
+        fmt,
+        name="portfolio",
+        title=_("Portfolio"),
+        columns=EXPORT_COLUMNS,
+        rows=_portfolio(request).rows,
+    )

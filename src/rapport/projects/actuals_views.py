@@ -10,10 +10,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from rapport.core import export
 from rapport.core.forms import add_service_errors
 from rapport.core.pagination import paginate
 from rapport.projects import baseline_services as services
-from rapport.projects import permissions, selectors
+from rapport.projects import exports, permissions, selectors
 from rapport.projects.baseline_forms import CostEntryForm, TimeEntryForm
 from rapport.projects.models import Project
 from rapport.tenancy.access import member_required
@@ -53,6 +54,30 @@ def _page(
 @member_required
 def actuals(request: ActorRequest, project_id: int) -> HttpResponse:
     return _page(request, _financial_project(request.actor, project_id))
+
+
+@member_required
+def cost_entries_export(request: ActorRequest, project_id: int, fmt: str) -> HttpResponse:
+    project = _financial_project(request.actor, project_id)
+    return export.response(
+        fmt,
+        name=f"costs-{project.code}",
+        title=_("Cost entries"),
+        columns=exports.COST_ENTRY_COLUMNS,
+        rows=selectors.actuals(project=project)["cost_entries"].select_related("project"),
+    )
+
+
+@member_required
+def time_entries_export(request: ActorRequest, project_id: int, fmt: str) -> HttpResponse:
+    project = _financial_project(request.actor, project_id)
+    return export.response(
+        fmt,
+        name=f"hours-{project.code}",
+        title=_("Time entries"),
+        columns=exports.TIME_ENTRY_COLUMNS,
+        rows=selectors.actuals(project=project)["time_entries"].select_related("project"),
+    )
 
 
 @require_POST

@@ -1,10 +1,12 @@
 from django.urls import path
 
+from rapport.core.export import export_paths
 from rapport.projects import actuals_views, baseline_views, views
 
 app_name = "projects"
 urlpatterns = [
     path("", views.project_list, name="list"),
+    *export_paths("", views.project_export, "export"),
     path("new/", views.project_create, name="create"),
     path("<int:project_id>/", views.project_detail, name="detail"),
     path("<int:project_id>/edit/", views.project_edit, name="edit"),
@@ -58,6 +60,12 @@ urlpatterns = [
     ),
     # --- actuals ----------------------------------------------------------------------------
     path("<int:project_id>/actuals/", actuals_views.actuals, name="actuals"),
+    *export_paths(
+        "<int:project_id>/actuals/costs/", actuals_views.cost_entries_export, "costs_export"
+    ),
+    *export_paths(
+        "<int:project_id>/actuals/hours/", actuals_views.time_entries_export, "hours_export"
+    ),
     path(
         "<int:project_id>/actuals/<str:kind>/new/",
         actuals_views.actual_create,

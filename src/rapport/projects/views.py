@@ -2,19 +2,28 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rapport.audit.selectors import history_for
+from rapport.core import export
 from rapport.core.forms import add_service_errors, int_or_none
 from rapport.core.pagination import paginate
 from rapport.core.services import search_term
 from rapport.lessons.selectors import suggestions as lesson_suggestions
 from rapport.messaging.selectors import unread_thread_count
-from rapport.projects import baseline, permissions, progress, progress_charts, selectors, services
+from rapport.projects import (
+    baseline,
+    exports,
+    permissions,
+    progress,
+    progress_charts,
+    selectors,
+    services,
+)
 from rapport.projects.forms import ProjectForm, ProjectMemberForm
 from rapport.projects.models import Project
 from rapport.reports.models import StatusReport
@@ -22,14 +31,13 @@ from rapport.tenancy.access import member_required
 from rapport.tenancy.actors import ActorRequest
 
 
-@member_required
-def project_list(request: ActorRequest) -> HttpResponse:
-    actor = request.actor
+def _project_list(request: ActorRequest) -> tuple[QuerySet[Project], str, str]:
+    """The projects of the list with their filters: status and search."""
     status = request.GET.get("status", "")
     if status not in Project.Status.values:
         status = ""
     query = search_term(request.GET.get("q"))
-    projects = selectors.project_list(actor=actor, status=status, query=query).annotate(
+    projects = selectors.project_list(actor=request.actor, status=status, query=query).annotate(
         # the computed health of each project's latest status report, in one subquery
         latest_health=Subquery(
             StatusReport.objects.filter(project=OuterRef("pk"))
@@ -37,6 +45,13 @@ def project_list(request: ActorRequest) -> HttpResponse:
             .values("overall_health")[:1]
         )
     )
+    return projects, status, query
+
+
+@member_required
+def project_list(request: ActorRequest) -> HttpResponse:
+    actor = request.actor
+    projects, status, query = _project_list(request)
     return render(
         request,
         "projects/list.html",
@@ -47,6 +62,17 @@ def project_list(request: ActorRequest) -> HttpResponse:
             "statuses": Project.Status.choices,
             "can_create": permissions.can_create_project(actor),
         },
+    )
+
+
+@member_required
+def project_export(request: ActorRequest, fmt: str) -> HttpResponse:
+    return export.response(
+        fmt,
+        name="projects",
+        title=_("Projects"),
+        columns=exports.PROJECT_COLUMNS,
+        rows=_project_list(request)[0],
     )
 
 

@@ -9,10 +9,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from rapport.core import export
 from rapport.core.pagination import paginate
 from rapport.portal.access import contact_required
 from rapport.projects.selectors import project_get
-from rapport.reports import charts, permissions, selectors, services
+from rapport.reports import charts, exports, permissions, selectors, services
 from rapport.reports.views import pdf_response
 from rapport.tenancy.actors import ActorRequest
 
@@ -28,6 +29,19 @@ def report_list(request: ActorRequest, project_id: int) -> HttpResponse:
             "project": project,
             "page": paginate(request, selectors.report_list(actor=actor, project=project)),
         },
+    )
+
+
+@contact_required
+def report_list_export(request: ActorRequest, project_id: int, fmt: str) -> HttpResponse:
+    actor = request.actor
+    project = project_get(actor=actor, project_id=project_id)
+    return export.response(
+        fmt,
+        name=f"status-reports-{project.code}",
+        title=_("Status reports"),
+        columns=exports.PORTAL_REPORT_COLUMNS,
+        rows=selectors.report_list(actor=actor, project=project),
     )
 
 

@@ -1,10 +1,12 @@
 from django.urls import path
 
+from rapport.core.export import export_paths
 from rapport.reports import thread_views, views
 
 app_name = "reports"
 urlpatterns = [
     path("", views.report_list, name="list"),
+    *export_paths("", views.report_list_export, "export"),
     path("new/", views.report_create, name="create"),
     path("<int:number>/", views.report_detail, name="detail"),
     path("<int:number>/pdf/", views.report_pdf, name="pdf"),

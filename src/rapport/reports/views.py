@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
@@ -12,17 +13,39 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from rapport.core import export
 from rapport.core.forms import add_service_errors
 from rapport.core.pagination import paginate
 from rapport.projects import permissions as project_permissions
+from rapport.projects.models import Project
 from rapport.projects.selectors import project_get
-from rapport.reports import charts, pdf, permissions, selectors, services
+from rapport.reports import charts, exports, pdf, permissions, selectors, services
 from rapport.reports.forms import NarrativeForm, PeriodForm
 from rapport.reports.models import StatusReport
 from rapport.tenancy.access import member_required
-from rapport.tenancy.actors import ActorRequest
+from rapport.tenancy.actors import Actor, ActorRequest
 
 STRIP = 26  # reports shown in the health-over-time strip
+
+
+def _reports(actor: Actor, project: Project) -> QuerySet[StatusReport]:
+    assert actor.organisation is not None
+    return selectors.with_acknowledgement_status(
+        selectors.report_list(actor=actor, project=project), organisation=actor.organisation
+    )
+
+
+@member_required
+def report_list_export(request: ActorRequest, project_id: int, fmt: str) -> HttpResponse:
+    actor = request.actor
+    project = project_get(actor=actor, project_id=project_id)
+    return export.response(
+        fmt,
+        name=f"status-reports-{project.code}",
+        title=_("Status reports"),
+        columns=exports.REPORT_COLUMNS,
+        rows=_reports(actor, project),
+    )
 
 
 @member_required
@@ -30,9 +53,7 @@ def report_list(request: ActorRequest, project_id: int) -> HttpResponse:
     actor = request.actor
     project = project_get(actor=actor, project_id=project_id)
     assert actor.organisation is not None
-    reports = selectors.with_acknowledgement_status(
-        selectors.report_list(actor=actor, project=project), organisation=actor.organisation
-    )
+    reports = _reports(actor, project)
     return render(
         request,
         "reports/list.html",

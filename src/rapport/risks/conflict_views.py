@@ -14,20 +14,23 @@ from django.views.decorators.http import require_POST
 
 from rapport.audit.selectors import history_for
 from rapport.changes.selectors import change_requests_visible_to
+from rapport.clients.models import Client
 from rapport.clients.selectors import client_get
+from rapport.core import export
 from rapport.core.forms import MAX_ID, add_service_errors, int_or_none
 from rapport.core.pagination import paginate
 from rapport.projects.selectors import projects_visible_to
 from rapport.reports.selectors import reports_visible_to
-from rapport.risks import charts, conflicts, permissions, selectors
+from rapport.risks import charts, conflicts, exports, permissions, selectors
 from rapport.risks.forms import CloseForm, ConflictForm, EvidenceForm, StepForm
 from rapport.risks.models import Conflict
 from rapport.tenancy.access import member_required
 from rapport.tenancy.actors import Actor, ActorRequest
 
 
-@member_required
-def conflict_list(request: ActorRequest) -> HttpResponse:
+def _client_filter(request: ActorRequest) -> Client | None:
+    """The client the register is narrowed to; another organisation's is a 404. Only those
+    who keep conflicts see the register."""
     actor = request.actor
     client_id = int_or_none(request.GET.get("client"))
     if client_id is not None and not 0 < client_id <= MAX_ID:
@@ -35,6 +38,29 @@ def conflict_list(request: ActorRequest) -> HttpResponse:
     client = client_get(actor=actor, client_id=client_id) if client_id else None
     if not permissions.can_keep_conflicts(actor):
         raise PermissionDenied
+    return client
+
+
+@member_required
+def conflict_list_export(request: ActorRequest, fmt: str) -> HttpResponse:
+    client = _client_filter(request)
+    return export.response(
+        fmt,
+        name="conflicts",
+        title=_("Conflict register"),
+        columns=exports.CONFLICT_COLUMNS,
+        rows=selectors.conflict_list(
+            actor=request.actor,
+            client_id=client.pk if client else None,
+            status=request.GET.get("status", ""),
+        ),
+    )
+
+
+@member_required
+def conflict_list(request: ActorRequest) -> HttpResponse:
+    actor = request.actor
+    client = _client_filter(request)
     status = request.GET.get("status", "")
     return render(
         request,

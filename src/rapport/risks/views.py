@@ -11,12 +11,13 @@ from django.views.decorators.http import require_POST
 
 from rapport.audit.selectors import history_for
 from rapport.changes.selectors import change_requests_visible_to
+from rapport.core import export
 from rapport.core.forms import add_service_errors
 from rapport.core.pagination import paginate
 from rapport.projects.models import Project
 from rapport.projects.selectors import project_get
 from rapport.reports.selectors import reports_visible_to
-from rapport.risks import conflicts, permissions, selectors, services
+from rapport.risks import conflicts, exports, permissions, selectors, services
 from rapport.risks.forms import EvidenceForm, IssueForm, OccurredForm, ResolveForm, RiskForm
 from rapport.risks.models import Issue, Risk
 from rapport.tenancy.access import member_required
@@ -59,6 +60,19 @@ def register(request: ActorRequest, project_id: int) -> HttpResponse:
             "statuses": Risk.Status.choices,
             "can_record": permissions.can_record(actor, project),
         },
+    )
+
+
+@member_required
+def register_export(request: ActorRequest, project_id: int, fmt: str) -> HttpResponse:
+    project = _project(request, project_id)
+    status = _status(request, Risk.Status.values)
+    return export.response(
+        fmt,
+        name=f"risks-{project.code}",
+        title=_("Risk register"),
+        columns=exports.RISK_COLUMNS,
+        rows=selectors.risk_list(actor=request.actor, project=project, status=status),
     )
 
 
@@ -176,6 +190,19 @@ def issue_log(request: ActorRequest, project_id: int) -> HttpResponse:
             "statuses": Issue.Status.choices,
             "can_record": permissions.can_record(actor, project),
         },
+    )
+
+
+@member_required
+def issue_log_export(request: ActorRequest, project_id: int, fmt: str) -> HttpResponse:
+    project = _project(request, project_id)
+    status = _status(request, Issue.Status.values)
+    return export.response(
+        fmt,
+        name=f"issues-{project.code}",
+        title=_("Issue log"),
+        columns=exports.ISSUE_COLUMNS,
+        rows=selectors.issue_list(actor=request.actor, project=project, status=status),
     )
 
 

@@ -1,10 +1,12 @@
 from django.urls import path
 
+from rapport.core.export import export_paths
 from rapport.tenancy import two_factor_views, views
 
 app_name = "team"
 urlpatterns = [
     path("", views.team, name="list"),
+    *export_paths("", views.team_export, "export"),
     path("organisation/", views.organisation_settings, name="organisation"),
     path(
         "organisation/report-settings/reset/",

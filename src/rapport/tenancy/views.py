@@ -14,11 +14,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from rapport.core import ratelimit
+from rapport.core import export, ratelimit
 from rapport.core.forms import add_service_errors
 from rapport.core.pagination import paginate
 from rapport.onboarding.sample import create_sample
-from rapport.tenancy import limits, selectors, services, two_factor
+from rapport.tenancy import exports, limits, selectors, services, two_factor
 from rapport.tenancy.access import SESSION_ORGANISATION, member_actor, member_required
 from rapport.tenancy.actors import Actor, ActorRequest, client_ip
 from rapport.tenancy.forms import (
@@ -309,6 +309,17 @@ def team(request: ActorRequest) -> HttpResponse:
             "invitations": invitations,
             "roles": Role.choices,
         },
+    )
+
+
+@member_required
+def team_export(request: ActorRequest, fmt: str) -> HttpResponse:
+    return export.response(
+        fmt,
+        name="team",
+        title=_("Team"),
+        columns=exports.MEMBER_COLUMNS,
+        rows=selectors.members_visible_to(request.actor),
     )
 
 

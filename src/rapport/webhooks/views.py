@@ -10,11 +10,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from rapport.core import export
 from rapport.core.forms import add_service_errors
 from rapport.core.pagination import paginate
 from rapport.tenancy.access import member_required
 from rapport.tenancy.actors import ActorRequest
-from rapport.webhooks import selectors, services
+from rapport.webhooks import exports, selectors, services
 from rapport.webhooks.forms import SubscriptionForm
 from rapport.webhooks.models import WebhookSubscription
 from rapport.webhooks.permissions import can_manage_webhooks
@@ -38,6 +39,31 @@ def subscription_list(request: ActorRequest) -> HttpResponse:
         request,
         "webhooks/list.html",
         {"page": paginate(request, subscriptions)},
+    )
+
+
+@member_required
+def subscription_list_export(request: ActorRequest, fmt: str) -> HttpResponse:
+    _require_admin(request)
+    return export.response(
+        fmt,
+        name="webhooks",
+        title=_("Webhooks"),
+        columns=exports.SUBSCRIPTION_COLUMNS,
+        rows=selectors.subscription_list(actor=request.actor),
+    )
+
+
+@member_required
+def delivery_list_export(request: ActorRequest, subscription_id: int, fmt: str) -> HttpResponse:
+    actor = request.actor
+    subscription = selectors.subscription_get(actor=actor, subscription_id=subscription_id)
+    return export.response(
+        fmt,
+        name=f"webhook-deliveries-{subscription.pk}",
+        title=_("Deliveries"),
+        columns=exports.DELIVERY_COLUMNS,
+        rows=selectors.delivery_list(actor=actor, subscription=subscription),
     )
 
 
