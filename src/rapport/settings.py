@@ -36,10 +36,17 @@ MODE = os.environ.get("RAPPORT_MODE", "embedded")
 if MODE not in {"embedded", "production"}:
     raise ImproperlyConfigured("RAPPORT_MODE must be 'embedded' or 'production'.")
 DEBUG = env_bool("DEBUG")
+if DEBUG and MODE == "production":
+    raise ImproperlyConfigured("DEBUG must be off when RAPPORT_MODE=production.")
 
 
 def _secret_key() -> str:
     if key := os.environ.get("SECRET_KEY"):
+        if MODE == "production" and (len(key) < 50 or len(set(key)) < 5):
+            raise ImproperlyConfigured(
+                "SECRET_KEY must be at least 50 characters of at least 5 different kinds "
+                "when RAPPORT_MODE=production."
+            )
         return key
     if MODE == "production":
         raise ImproperlyConfigured("SECRET_KEY must be set when RAPPORT_MODE=production.")
@@ -50,8 +57,19 @@ def _secret_key() -> str:
     return path.read_text().strip()
 
 
+def _allowed_hosts() -> list[str]:
+    if MODE == "production":
+        hosts = env_list("ALLOWED_HOSTS")
+        if not hosts:
+            raise ImproperlyConfigured("ALLOWED_HOSTS must be set when RAPPORT_MODE=production.")
+        if "*" in hosts:
+            raise ImproperlyConfigured("ALLOWED_HOSTS must name the hosts, not '*', in production.")
+        return hosts
+    return env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
+
+
 SECRET_KEY = _secret_key()
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
+ALLOWED_HOSTS = _allowed_hosts()
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("RAPPORT_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SIGNUP_OPEN = env_bool("RAPPORT_SIGNUP_OPEN", True)

@@ -15,6 +15,12 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def delete(self) -> tuple[int, dict[str, int]]:
         raise TypeError("The audit trail is append-only.")
 
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
+        raise TypeError("The audit trail is append-only.")
+
+    def update_or_create(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("The audit trail is append-only.")
+
 
 class AuditEvent(models.Model):
     """One change made through a service: who, what, which fields (old → new), when, from where."""
