@@ -183,6 +183,7 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 def _register() -> None:
+    from rapport.audit.api import router as audit_router
     from rapport.changes.api import router as changes_router
     from rapport.clients.api import router as clients_router
     from rapport.closure.api import portal_router as closure_portal_router
@@ -224,6 +225,7 @@ def _register() -> None:
     api.add_router("/v1/", closure_router)
     api.add_router("/v1/", lessons_router)
     api.add_router("/v1/", webhooks_router)
+    api.add_router("/v1/", audit_router)
     api.add_router("/v1/portal/", portal_router)
     api.add_router("/v1/portal/", report_threads_portal_router)
     api.add_router("/v1/portal/", messaging_portal_router)

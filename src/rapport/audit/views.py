@@ -25,7 +25,13 @@ def audit_list(request: ActorRequest) -> HttpResponse:
         "actor_query": search_term(request.GET.get("who")),
         "object_query": search_term(request.GET.get("q")),
     }
-    events = selectors.audit_event_list(actor=actor, **filters)
+    events = selectors.audit_event_list(
+        actor=actor,
+        action=filters["action"],
+        object_type=filters["object_type"],
+        actor_query=filters["actor_query"],
+        object_query=filters["object_query"],
+    )
     types = selectors.audit_record_types(actor=actor)
     return render(
         request,
