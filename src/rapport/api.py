@@ -19,6 +19,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 from ninja.security import HttpBearer
 
+from rapport.core.api_openapi import document_problems
 from rapport.tenancy.actors import Actor, client_ip
 from rapport.tenancy.services import actor_for_api_token
 
@@ -237,3 +238,4 @@ def _register() -> None:
 
 
 _register()
+document_problems(api)
