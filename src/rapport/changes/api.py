@@ -14,6 +14,7 @@ from pydantic import Field, StringConstraints
 from rapport.changes import selectors, services
 from rapport.changes.models import ChangeRequest, Decision, Priority, Recommendation, State
 from rapport.core.api_pagination import Pages
+from rapport.core.forms import MAX_ID
 from rapport.projects.models import BudgetCategory
 from rapport.projects.permissions import can_view_financials
 from rapport.projects.selectors import project_get
@@ -23,7 +24,8 @@ router = Router(tags=["change requests"])
 
 Text = Annotated[str, StringConstraints(max_length=5000)]
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Ids = Annotated[list[int], Field(max_length=200)]
+# Ids no database can hold are a 422, not an overflow in an ``IN`` lookup.
+Ids = Annotated[list[Annotated[int, Field(ge=1, le=MAX_ID)]], Field(max_length=200)]
 
 
 class CostOut(Schema):
