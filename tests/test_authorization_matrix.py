@@ -1298,6 +1298,35 @@ def with_setup_guide(side: Side) -> dict[str, Any]:
     return {}
 
 
+def feedback_of(side: Side) -> dict[str, Any]:
+    return {"project_id": side.project_a.pk, "feedback_id": _low_feedback(side).pk}
+
+
+def api_feedback_form(side: Side) -> dict[str, Any]:
+    return {
+        "source": "interview",
+        "received_on": timezone.localdate().isoformat(),
+        "contact_id": side.contact_a.pk,
+        "progress": 4,
+        "nps": 9,
+        "comment": "Happy with the demo",
+    }
+
+
+def audit_event_of(side: Side) -> dict[str, Any]:
+    event = AuditEvent.objects.filter(organisation=side.organisation).latest("created_at", "id")
+    return {"event_id": event.pk}
+
+
+def audit_filters(side: Side) -> dict[str, Any]:
+    return {
+        "object_type": "project",
+        "object_id": str(side.project_a.pk),
+        "actor_user_id": side.pm.pk,
+        "since": "2020-01-01T00:00:00Z",
+    }
+
+
 PAGES: dict[str, list[Case]] = {
     # --- public ---------------------------------------------------------------------------
     "home": [Case(public=True, scoped=False, anon=302, ok=each(302, SAME_ORG))],
@@ -3339,6 +3368,20 @@ OPERATIONS: dict[tuple[str, str], list[Case]] = {
     ("POST", "/api/v1/webhook-deliveries/{delivery_id}/replay"): [
         api_case(kwargs=webhook_delivery_of, ok=each(202, ADMINS))
     ],
+    # --- the audit trail: read-only, owners and admins -------------------------------------
+    ("GET", "/api/v1/audit-events"): [
+        api_case(scoped=False, ok=each(200, ADMINS), denied=each(403, NOT_ADMINS)),
+        api_case(
+            label="filtered",
+            query=audit_filters,
+            ok=each(200, ADMINS),
+            denied=each(403, NOT_ADMINS),
+            foreign={"owner": 200, "admin": 200, **each(403, NOT_ADMINS)},
+        ),
+    ],
+    ("GET", "/api/v1/audit-events/{event_id}"): [
+        api_case(kwargs=audit_event_of, ok=each(200, ADMINS))
+    ],
     # --- lessons: the organisation's library; writing is for the project's team -------------
     ("GET", "/api/v1/lessons"): [
         api_case(scoped=False, ok=each(200, MEMBERS)),
@@ -3420,6 +3463,15 @@ OPERATIONS: dict[tuple[str, str], list[Case]] = {
     ],
     ("GET", "/api/v1/projects/{project_id}/feedback"): [
         api_case(kwargs=project_a, ok=each(200, ON_PROJECT_A))
+    ],
+    ("POST", "/api/v1/projects/{project_id}/feedback"): [
+        api_case(kwargs=project_a, data=api_feedback_form, ok=each(201, ON_PROJECT_A))
+    ],
+    ("GET", "/api/v1/projects/{project_id}/feedback/{feedback_id}"): [
+        api_case(kwargs=feedback_of, ok=each(200, ON_PROJECT_A))
+    ],
+    ("GET", "/api/v1/projects/{project_id}/surveys/{survey_id}"): [
+        api_case(kwargs=survey_for_contact_a, ok=each(200, ON_PROJECT_A))
     ],
     ("GET", "/api/v1/projects/{project_id}/feedback/analysis"): [
         api_case(kwargs=project_a, ok=each(200, ON_PROJECT_A))
@@ -3575,6 +3627,9 @@ OPERATIONS: dict[tuple[str, str], list[Case]] = {
             ok=each(200, MANAGERS),
             denied={"member": 403},
         ),
+    ],
+    ("GET", "/api/v1/projects/{project_id}/change-requests/{number}/decisions"): [
+        api_case(kwargs=change_request_at("approved"), ok=each(200, ON_PROJECT_A))
     ],
     ("POST", "/api/v1/projects/{project_id}/change-requests/{number}/internal-decision"): [
         api_case(
@@ -3900,6 +3955,26 @@ OPERATIONS: dict[tuple[str, str], list[Case]] = {
             data=lambda side: {"note": "Done"},
             ok=each(200, ON_PROJECT_A),
         )
+    ],
+    ("GET", "/api/v1/projects/{project_id}/action-items/{action_item_id}"): [
+        api_case(
+            kwargs=lambda side: {"project_id": side.project_a.pk, **action_item_of("member")(side)},
+            ok=each(200, ON_PROJECT_A),
+        )
+    ],
+    ("GET", "/api/v1/projects/{project_id}/meetings/{number}/decisions"): [
+        api_case(kwargs=decision_of, ok=each(200, ON_PROJECT_A))
+    ],
+    ("POST", "/api/v1/projects/{project_id}/meetings/{number}/decisions"): [
+        api_case(
+            kwargs=meeting_at("held"),
+            data=lambda side: {"text": "Ship", "decided_by_contact_id": side.contact_a.pk},
+            ok=each(201, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+    ("GET", "/api/v1/projects/{project_id}/meetings/{number}/minutes"): [
+        api_case(kwargs=meeting_at("published"), ok=each(200, ON_PROJECT_A))
     ],
     ("GET", "/api/v1/portal/projects/{project_id}/meetings"): [
         portal_api_case(kwargs=project_a, ok={"contact_a": 200})

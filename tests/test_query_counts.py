@@ -1219,6 +1219,85 @@ def agenda_rows(side: Side, n: int) -> None:
         )
 
 
+def _decided_change_request(side: Side) -> int:
+    """The number of project A's change request "Decided" (made on first use)."""
+    from rapport.changes.models import ChangeRequest
+
+    request = side.project_a.change_requests.filter(title="Decided").first()
+    if request is None:
+        last = side.project_a.change_requests.order_by("-number").first()
+        request = ChangeRequest.objects.create(
+            project=side.project_a,
+            number=(last.number if last else 0) + 1,
+            title="Decided",
+            description="x",
+            state="awaiting_approval",
+        )
+    return request.number
+
+
+def change_request_decisions(side: Side, n: int) -> None:
+    """Internal and client decisions on that change request, by the PM and by contact A."""
+    from rapport.changes.models import Decision
+
+    request = side.project_a.change_requests.get(number=_decided_change_request(side))
+    for i in range(n):
+        Decision.objects.create(
+            change_request=request,
+            kind="needs_information" if i % 2 else "internal_return",
+            **({"contact": side.contact_a} if i % 2 else {"user": side.pm}),
+            comment=f"Decision {i}",
+            snapshot={"title": "Decided", "costs": {"labour": "100"}, "new_budget": "1"},
+        )
+
+
+def _minutes_meeting(side: Side) -> int:
+    """The number of project A's held meeting "Minutes meeting" (made on first use)."""
+    from rapport.meetings.models import Minutes
+
+    meeting = side.project_a.meetings.filter(title="Minutes meeting").first()
+    if meeting is None:
+        meeting = _meeting_row(side, days=-1)
+        meeting.title = "Minutes meeting"
+        meeting.state = "held"
+        meeting.save(update_fields=["title", "state"])
+        Minutes.objects.create(meeting=meeting, recorded_by=side.pm)
+    return meeting.number
+
+
+def meeting_decisions(side: Side, n: int) -> None:
+    """Decisions of that meeting, taken by the team and by the client."""
+    from rapport.meetings.models import Decision
+
+    meeting = side.project_a.meetings.get(number=_minutes_meeting(side))
+    for i in range(n):
+        Decision.objects.create(
+            meeting=meeting,
+            text=f"Decision {i}",
+            **({"decided_by_user": side.pm} if i % 2 else {"decided_by_contact": side.contact_a}),
+        )
+
+
+def minutes_versions(side: Side, n: int) -> None:
+    """Published versions of that meeting's minutes, each correcting the one before and
+    answered by contact A."""
+    from rapport.meetings.models import MinutesResponse, MinutesVersion
+
+    meeting = side.project_a.meetings.get(number=_minutes_meeting(side))
+    minutes = meeting.minutes
+    last = minutes.versions.order_by("-number").first()
+    for _ in range(n):
+        last = MinutesVersion.objects.create(
+            minutes=minutes,
+            number=(last.number if last else 0) + 1,
+            corrects=last,
+            content={"summary": "x"},
+            published_by=side.pm,
+            confirm_by=timezone.now(),
+        )
+        MinutesResponse.objects.create(version=last, contact=side.contact_a, kind="confirmed")
+
+
 def search_rows(side: Side, n: int) -> None:
     """Records of every kind global search reads, all containing the word searched for."""
     from tests.search.records import every_kind
@@ -1827,6 +1906,36 @@ LISTS: dict[str, ListPage] = {
     "GET /api/v1/projects/A/action-items": ListPage(
         lambda s: f"/api/v1/projects/{s.project_a.pk}/action-items", "pm", action_items, api=True
     ),
+    "GET /api/v1/projects/A/meetings/N/decisions": ListPage(
+        lambda s: f"/api/v1/projects/{s.project_a.pk}/meetings/{_minutes_meeting(s)}/decisions",
+        "member",
+        meeting_decisions,
+        api=True,
+    ),
+    "GET /api/v1/projects/A/meetings/N/minutes": ListPage(
+        lambda s: f"/api/v1/projects/{s.project_a.pk}/meetings/{_minutes_meeting(s)}/minutes",
+        "pm",
+        minutes_versions,
+        api=True,
+    ),
+    "GET /api/v1/projects/A/change-requests/N/decisions": ListPage(
+        lambda s: (
+            f"/api/v1/projects/{s.project_a.pk}/change-requests/"
+            f"{_decided_change_request(s)}/decisions"
+        ),
+        "member",
+        change_request_decisions,
+        api=True,
+    ),
+    "GET /api/v1/audit-events": ListPage(
+        lambda s: "/api/v1/audit-events", "owner", audit_events, api=True
+    ),
+    "GET /api/v1/audit-events filtered": ListPage(
+        lambda s: f"/api/v1/audit-events?object_type=project&actor_user_id={s.pm.pk}",
+        "admin",
+        audit_events,
+        api=True,
+    ),
     "GET /api/v1/portal/projects/A/meetings": ListPage(
         lambda s: f"/api/v1/portal/projects/{s.project_a.pk}/meetings",
         "contact_a",
@@ -1871,6 +1980,12 @@ LISTS: dict[str, ListPage] = {
     ),
     "api feedback": ListPage(
         lambda s: f"/api/v1/projects/{s.project_a.pk}/feedback", "pm", feedback_rows, api=True
+    ),
+    "api feedback filtered": ListPage(
+        lambda s: f"/api/v1/projects/{s.project_a.pk}/feedback?source=survey&since=2020-01-01",
+        "pm",
+        feedback_rows,
+        api=True,
     ),
     "api surveys": ListPage(
         lambda s: f"/api/v1/projects/{s.project_a.pk}/surveys", "pm", feedback_rows, api=True

@@ -25,6 +25,7 @@ from ninja.parser import Parser
 
 from rapport.core import api_conventions
 from rapport.core.api_conventions import ApiTokenAuth
+from rapport.core.api_openapi import document_problems
 from rapport.tenancy.actors import Actor
 from rapport.tenancy.models import ApiToken
 from rapport.tenancy.services import member_api_token_authenticate
@@ -301,6 +302,7 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 def _register() -> None:
+    from rapport.audit.api import router as audit_router
     from rapport.changes.api import router as changes_router
     from rapport.clients.api import router as clients_router
     from rapport.closure.api import portal_router as closure_portal_router
@@ -342,6 +344,7 @@ def _register() -> None:
     api.add_router("/v1/", closure_router)
     api.add_router("/v1/", lessons_router)
     api.add_router("/v1/", webhooks_router)
+    api.add_router("/v1/", audit_router)
     api.add_router("/v1/portal/", portal_router)
     api.add_router("/v1/portal/", report_threads_portal_router)
     api.add_router("/v1/portal/", messaging_portal_router)
@@ -356,3 +359,4 @@ _register()
 # Last, so that they wrap every operation registered above (and any added there later).
 api.add_decorator(api_conventions.conditional_write, mode="operation")
 api.add_decorator(api_conventions.api_conventions, mode="view")
+document_problems(api)

@@ -104,3 +104,18 @@ def test_implementing_twice_is_refused(world, client):
     again = api.post(url, {}, content_type="application/json")
     assert again.status_code == 422
     assert "Nothing was changed" in again.json()["errors"][0]["message"]
+
+
+@pytest.mark.parametrize("ids", [[2**70], [-41704990534681036324864, 7362], [0]])
+def test_ids_no_database_holds_are_422_and_create_nothing(world, client, ids):
+    """Found by schemathesis: an id past 2**63 in a list made SQLite overflow (a 500)."""
+    side = world.one
+    api = _api(client, side, side.pm)
+    response = api.post(
+        f"/api/v1/projects/{side.project_a.pk}/change-requests",
+        {"title": "x", "description": "y", "deliverables": ids},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"].startswith("deliverables")
+    assert not ChangeRequest.objects.exists()

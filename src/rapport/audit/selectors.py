@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import QuerySet
@@ -22,8 +24,23 @@ def audit_event_list(
     object_type: str = "",
     actor_query: str = "",
     object_query: str = "",
+    object_id: str = "",
+    actor_user_id: int | None = None,
+    actor_contact_id: int | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
 ) -> QuerySet[AuditEvent]:
     events = audit_events_visible_to(actor)
+    if object_id:
+        events = events.filter(object_id=object_id)
+    if actor_user_id is not None:
+        events = events.filter(actor_user_id=actor_user_id)
+    if actor_contact_id is not None:
+        events = events.filter(actor_contact_id=actor_contact_id)
+    if since is not None:
+        events = events.filter(created_at__gte=since)
+    if until is not None:
+        events = events.filter(created_at__lt=until)
     if action:
         events = events.filter(action=action)
     if object_type:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -16,7 +18,7 @@ from rapport.tenancy.actors import ActorRequest
 ACTIONS = list(ACTION_LABELS)
 
 
-def _filters(request: ActorRequest) -> dict[str, str]:
+def _filters(request: ActorRequest) -> dict[str, Any]:
     """The trail's filters; only those who may read it see it at all."""
     if not permissions.can_read_audit(request.actor):
         raise Http404

@@ -12,8 +12,9 @@ from ninja.pagination import paginate
 from pydantic import Field, StringConstraints
 
 from rapport.changes import selectors, services
-from rapport.changes.models import ChangeRequest, Priority, Recommendation, State
+from rapport.changes.models import ChangeRequest, Decision, Priority, Recommendation, State
 from rapport.core.api_pagination import Pages
+from rapport.core.forms import MAX_ID
 from rapport.projects.models import BudgetCategory
 from rapport.projects.permissions import can_view_financials
 from rapport.projects.selectors import project_get
@@ -23,7 +24,8 @@ router = Router(tags=["change requests"])
 
 Text = Annotated[str, StringConstraints(max_length=5000)]
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Ids = Annotated[list[int], Field(max_length=200)]
+# Ids no database can hold are a 422, not an overflow in an ``IN`` lookup.
+Ids = Annotated[list[Annotated[int, Field(ge=1, le=MAX_ID)]], Field(max_length=200)]
 
 
 class CostOut(Schema):
@@ -193,6 +195,47 @@ def change_requests_internal_decision(
         comment=payload.comment,
     )
     return _get(request, project_id, number)
+
+
+class DecisionOut(Schema):
+    id: int
+    kind: str
+    user_id: int | None
+    contact_id: int | None
+    comment: str
+    snapshot: dict[str, Any] = Field(
+        description="What the decider was shown (the money only for those who see it)."
+    )
+    decided_at: datetime
+
+    @staticmethod
+    def resolve_snapshot(obj: Decision, context: dict[str, Any]) -> dict[str, Any]:
+        request = context["request"]
+        memo = request.__dict__.setdefault("_financials", {})
+        project = obj.change_request.project
+        if project.pk not in memo:
+            memo[project.pk] = can_view_financials(request.actor, project)
+        if memo[project.pk]:
+            return dict(obj.snapshot)
+        return {key: value for key, value in obj.snapshot.items() if key not in MONEY}
+
+
+MONEY = ("costs", "current_budget", "new_budget")
+
+
+# Before ``{step}``: both paths have the same shape.
+@router.get(
+    "/projects/{project_id}/change-requests/{number}/decisions",
+    response=list[DecisionOut],
+    operation_id="change_requests_decisions_list",
+)
+@paginate(Pages)
+def change_requests_decisions_list(
+    request: ActorRequest, project_id: int, number: int
+) -> QuerySet[Decision]:
+    """The internal approvals and the client's decisions, oldest first."""
+    change_request = _get(request, project_id, number)
+    return selectors.decision_list(actor=request.actor, change_request=change_request)
 
 
 Step = Literal["submit", "send", "implement", "withdraw"]

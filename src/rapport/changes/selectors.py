@@ -122,3 +122,14 @@ def client_decisions(*, actor: Actor, project: Project) -> QuerySet[Decision]:
         .select_related("change_request", "contact")
         .order_by("-decided_at", "-id")
     )
+
+
+def decision_list(*, actor: Actor, change_request: ChangeRequest) -> QuerySet[Decision]:
+    """Every decision on a change request the actor sees (resolved through
+    ``change_request_get``), internal ones only for the organisation's members, oldest first."""
+    decisions = Decision.objects.filter(change_request=change_request)
+    if not actor.is_member:
+        decisions = decisions.exclude(
+            kind__in=(Decision.Kind.INTERNAL_APPROVE, Decision.Kind.INTERNAL_RETURN)
+        )
+    return decisions.select_related("change_request__project").order_by("decided_at", "id")

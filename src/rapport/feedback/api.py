@@ -2,11 +2,9 @@
 reading its invitations (never their tokens), the feedback received, and the analysis figures.
 Every write is a call to ``feedback.services``, which holds the rules."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
@@ -18,12 +16,21 @@ from rapport.core.api_pagination import Pages
 from rapport.core.services import require
 from rapport.feedback import permissions, selectors, services, template_services
 from rapport.feedback.analysis_views import analysis_of
-from rapport.feedback.models import Feedback, Question, Survey, SurveyInvitation, SurveyTemplate
+from rapport.feedback.models import (
+    TEXT,
+    Feedback,
+    Question,
+    Survey,
+    SurveyInvitation,
+    SurveyTemplate,
+)
 from rapport.projects.models import Project
 from rapport.projects.selectors import project_get
 from rapport.tenancy.actors import ActorRequest
 
 router = Router(tags=["client feedback"])
+
+Source = Feedback.Source
 
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
@@ -192,6 +199,19 @@ def surveys_send(request: ActorRequest, project_id: int, payload: SurveyIn) -> S
     )
 
 
+@router.get(
+    "/projects/{project_id}/surveys/{survey_id}",
+    response=SurveyOut,
+    operation_id="surveys_get",
+)
+def surveys_get(request: ActorRequest, project_id: int, survey_id: int) -> Survey:
+    """A survey and who answered it (their answers: ``/feedback?source=survey``)."""
+    project = _viewable(request, project_id)
+    return get_object_or_404(
+        selectors.survey_list(actor=request.actor, project=project), pk=survey_id
+    )
+
+
 class FeedbackOut(Schema):
     id: int
     source: str
@@ -210,10 +230,58 @@ class FeedbackOut(Schema):
     "/projects/{project_id}/feedback", response=list[FeedbackOut], operation_id="feedback_list"
 )
 @paginate(Pages)
-def feedback_list(request: ActorRequest, project_id: int) -> QuerySet[Feedback]:
-    """Survey answers and feedback recorded by the team, newest first."""
+def feedback_list(
+    request: ActorRequest,
+    project_id: int,
+    source: Source | None = None,
+    contact_id: Id | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> QuerySet[Feedback]:
+    """Survey answers and feedback recorded by the team, newest first; ``since`` and
+    ``until`` are inclusive days."""
     project = _viewable(request, project_id)
-    return selectors.feedback_list(actor=request.actor, project=project)
+    feedback = selectors.feedback_list(actor=request.actor, project=project)
+    if source is not None:
+        feedback = feedback.filter(source=source.value)
+    if contact_id is not None:
+        feedback = feedback.filter(contact_id=contact_id)
+    if since is not None:
+        feedback = feedback.filter(received_on__gte=since)
+    if until is not None:
+        feedback = feedback.filter(received_on__lte=until)
+    return feedback
+
+
+RecordedSource = Literal[tuple(source.value for source in services.RECORDED_SOURCES)]  # type: ignore[valid-type]
+Rating = Annotated[int, Field(ge=1, le=5)]
+
+
+class FeedbackIn(Schema):
+    source: RecordedSource  # type: ignore[valid-type]
+    received_on: date = Field(description="Not in the future.")
+    contact_id: Id | None = Field(None, description="a contact of the project's client")
+    progress: Rating | None = None
+    quality: Rating | None = None
+    communication: Rating | None = None
+    custom: Rating | None = None
+    nps: Annotated[int, Field(ge=0, le=10)] | None = None
+    comment: Annotated[str, StringConstraints(max_length=TEXT)] = ""
+
+
+@router.post(
+    "/projects/{project_id}/feedback",
+    response={201: FeedbackOut},
+    operation_id="feedback_create",
+)
+def feedback_create(
+    request: ActorRequest, project_id: int, payload: FeedbackIn
+) -> Status[Feedback]:
+    """What a client said in an interview, a call, a meeting or an email: at least one score
+    or a comment. A low score opens a follow-up, as in the app."""
+    project = project_get(actor=request.actor, project_id=project_id)
+    feedback = services.feedback_record(actor=request.actor, project=project, **payload.dict())
+    return Status(201, feedback)
 
 
 class NpsOut(Schema):
@@ -267,4 +335,17 @@ def feedback_analysis(request: ActorRequest, project_id: int) -> AnalysisOut:
         sentiment=result.sentiment_counts,
         average_sentiment=result.average_sentiment,
         themes=[ThemeOut(term=t.term, count=t.count, examples=t.examples) for t in result.themes],
+    )
+
+
+# After ``/feedback/analysis``: both paths have the same shape.
+@router.get(
+    "/projects/{project_id}/feedback/{feedback_id}",
+    response=FeedbackOut,
+    operation_id="feedback_get",
+)
+def feedback_get(request: ActorRequest, project_id: int, feedback_id: int) -> Feedback:
+    project = _viewable(request, project_id)
+    return get_object_or_404(
+        selectors.feedback_list(actor=request.actor, project=project), pk=feedback_id
     )

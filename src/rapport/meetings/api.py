@@ -17,7 +17,16 @@ from rapport.core.api_pagination import Pages
 from rapport.core.forms import MAX_ID
 from rapport.meetings import minutes as minutes_services
 from rapport.meetings import permissions, selectors, services
-from rapport.meetings.models import ActionItem, AgendaItem, Frequency, Kind, Meeting
+from rapport.meetings.models import (
+    ActionItem,
+    AgendaItem,
+    Frequency,
+    Kind,
+    Meeting,
+    MinutesResponse,
+    MinutesVersion,
+)
+from rapport.meetings.models import Decision as MeetingDecision
 from rapport.projects.models import Project
 from rapport.projects.selectors import project_get
 from rapport.tenancy.actors import ActorRequest
@@ -340,3 +349,108 @@ def action_items_close(
     )
     minutes_services.action_item_close(actor=request.actor, action_item=item, note=payload.note)
     return selectors.action_item_get(actor=request.actor, action_item_id=item.pk)
+
+
+@router.get(
+    "/projects/{project_id}/action-items/{action_item_id}",
+    response=ActionItemOut,
+    operation_id="action_items_get",
+)
+def action_items_get(request: ActorRequest, project_id: int, action_item_id: int) -> ActionItem:
+    project = project_get(actor=request.actor, project_id=project_id)
+    _readable(project, request)
+    return get_object_or_404(
+        selectors.action_items_visible_to(request.actor).select_related("meeting"),
+        project=project,
+        pk=action_item_id,
+    )
+
+
+class MeetingDecisionOut(Schema):
+    id: int
+    text: str
+    agenda_item_id: int | None
+    decided_by_user_id: int | None
+    decided_by_contact_id: int | None
+    created_at: datetime
+
+
+class MeetingDecisionIn(Schema):
+    """Who decided: a team member or a client contact, one of the two."""
+
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+    decided_by_user_id: Id | None = None
+    decided_by_contact_id: Id | None = None
+    agenda_item_id: Id | None = None
+
+
+@router.get(
+    "/projects/{project_id}/meetings/{number}/decisions",
+    response=list[MeetingDecisionOut],
+    operation_id="meeting_decisions_list",
+)
+@paginate(Pages)
+def meeting_decisions_list(
+    request: ActorRequest, project_id: int, number: int
+) -> QuerySet[MeetingDecision]:
+    project, meeting = _meeting(request, project_id, number)
+    _readable(project, request)
+    return selectors.decision_list(meeting=meeting)
+
+
+@router.post(
+    "/projects/{project_id}/meetings/{number}/decisions",
+    response={201: MeetingDecisionOut},
+    operation_id="meeting_decisions_create",
+)
+def meeting_decisions_create(
+    request: ActorRequest, project_id: int, number: int, payload: MeetingDecisionIn
+) -> Status[MeetingDecision]:
+    """Recorded with the minutes of a held meeting."""
+    _project, meeting = _meeting(request, project_id, number)
+    decision = minutes_services.decision_record(
+        actor=request.actor, meeting=meeting, **payload.dict()
+    )
+    return Status(201, decision)
+
+
+class MinutesResponseOut(Schema):
+    contact_id: int
+    kind: str
+    comment: str
+    created_at: datetime
+
+
+class MinutesVersionOut(Schema):
+    number: int
+    published_at: datetime
+    published_by_id: int | None
+    confirm_by: datetime
+    corrects: int | None
+    reason: str
+    content: dict[str, Any]
+    responses: list[MinutesResponseOut]
+
+    @staticmethod
+    def resolve_corrects(obj: MinutesVersion) -> int | None:
+        return obj.corrects.number if obj.corrects else None
+
+    @staticmethod
+    def resolve_responses(obj: MinutesVersion) -> list[MinutesResponse]:
+        return list(obj.responses.all())
+
+
+@router.get(
+    "/projects/{project_id}/meetings/{number}/minutes",
+    response=list[MinutesVersionOut],
+    operation_id="meeting_minutes_list",
+)
+@paginate(Pages)
+def meeting_minutes_list(
+    request: ActorRequest, project_id: int, number: int
+) -> list[MinutesVersion]:
+    """The published versions of the minutes, newest first, with the client's answers (the
+    internal notes are never published)."""
+    project, meeting = _meeting(request, project_id, number)
+    _readable(project, request)
+    return selectors.versions(meeting=meeting)

@@ -18,6 +18,7 @@ from rapport.changes.models import State as ChangeState
 from rapport.meetings.models import (
     ActionItem,
     AgendaItem,
+    Decision,
     Meeting,
     MinutesResponse,
     MinutesVersion,
@@ -181,6 +182,11 @@ def agenda_proposals(*, meeting: Meeting, today: date | None = None) -> list[Pro
 
 
 # --- minutes ----------------------------------------------------------------------------------
+
+
+def decision_list(*, meeting: Meeting) -> QuerySet[Decision]:
+    """A meeting's decisions (the meeting was resolved for the actor), in the order taken."""
+    return meeting.decisions.order_by("id")
 
 
 def versions(*, meeting: Meeting) -> list[MinutesVersion]:
