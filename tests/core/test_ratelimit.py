@@ -71,6 +71,10 @@ def test_prune_deletes_windows_that_are_over(monkeypatch: Any) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_hits_from_separate_connections_lose_no_count() -> None:
     """Each thread has its own database connection, as each gunicorn worker does."""
+    name = str(connection.settings_dict["NAME"])
+    if connection.vendor == "sqlite" and ("mode=memory" in name or name == ":memory:"):
+        # Threads on one in-memory database lock whole tables, which files and servers don't.
+        pytest.skip("SQLite in memory: set RAPPORT_TEST_SQLITE to a file to run this")
     limit = ratelimit.Limit("concurrent", 1000, 600)
     errors: list[BaseException] = []
 
