@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "rapport.portal",
     "rapport.portfolio",
     "rapport.webhooks",
+    "rapport.portability",
     "rapport.jobs",
 ]
 
