@@ -211,7 +211,9 @@ def test_postgresql_backup_while_writing_restores_into_a_fresh_database(tmp_path
                 assert counts_after[table] == count, table
         _assert_files_restored(fresh)
         with pytest.raises(backup.BackupError, match="not empty"):
-            backup.restore(path=output, locations=_locations(fresh, {**database, "NAME": fresh_name}))
+            backup.restore(
+                path=output, locations=_locations(fresh, {**database, "NAME": fresh_name})
+            )
     finally:
         with _pg_connect(database, "postgres") as admin:
             admin.autocommit = True

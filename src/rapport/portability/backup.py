@@ -62,14 +62,17 @@ class Locations:
 
     @classmethod
     def current(cls) -> Locations:
-        media = Path(settings.STORAGES["default"].get("OPTIONS", {}).get("location", ""))
+        storage: dict[str, Any] = dict(settings.STORAGES["default"])  # type: ignore[call-overload]
+        media = Path(storage.get("OPTIONS", {}).get("location", ""))
         return cls(
             database=dict(connections["default"].settings_dict),
             directories={
                 "attachments": Path(settings.RAPPORT_ATTACHMENT_DIR),
                 "media": media if str(media) not in ("", ".") else Path(settings.VAR_DIR) / "media",
             },
-            secret_key=None if os.environ.get("SECRET_KEY") else Path(settings.VAR_DIR) / "secret_key",
+            secret_key=None
+            if os.environ.get("SECRET_KEY")
+            else Path(settings.VAR_DIR) / "secret_key",
         )
 
 
@@ -88,7 +91,7 @@ def _pg_environment(database: dict[str, Any]) -> dict[str, str]:
 
 def _run(command: list[str], database: dict[str, Any]) -> None:
     try:
-        result = subprocess.run(
+        result = subprocess.run(  # noqa: S603 - fixed programs, the database name as one argument
             command, env=_pg_environment(database), capture_output=True, text=True, check=False
         )
     except FileNotFoundError as error:
@@ -301,7 +304,9 @@ def verify(path: Path) -> dict[str, Any]:
     return manifest
 
 
-def restore(*, path: Path, locations: Locations | None = None, force: bool = False) -> dict[str, Any]:
+def restore(
+    *, path: Path, locations: Locations | None = None, force: bool = False
+) -> dict[str, Any]:
     """Verify the backup, then put the database, the files and the secret key back. Refuses a
     database that already holds tables unless ``force``."""
     locations = locations or Locations.current()
@@ -329,9 +334,9 @@ def restore(*, path: Path, locations: Locations | None = None, force: bool = Fal
             if source.is_dir():
                 shutil.copytree(source, directory, dirs_exist_ok=True)
         secret = Path(work) / "secret_key"
-        if locations.secret_key is not None and secret.is_file():
-            if force or not locations.secret_key.exists():
-                locations.secret_key.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(secret, locations.secret_key)
-                locations.secret_key.chmod(0o600)
+        keep = locations.secret_key
+        if keep is not None and secret.is_file() and (force or not keep.exists()):
+            keep.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(secret, keep)
+            keep.chmod(0o600)
     return manifest

@@ -25,9 +25,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, output: str | None, **options: Any) -> None:
         stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
         target = (
-            Path(output)
-            if output
-            else Path(settings.VAR_DIR) / "backups" / f"rapport-{stamp}.tar"
+            Path(output) if output else Path(settings.VAR_DIR) / "backups" / f"rapport-{stamp}.tar"
         )
         try:
             manifest = backup.create(output=target)
