@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OrganisationExport(models.Model):
@@ -11,10 +12,10 @@ class OrganisationExport(models.Model):
     as a private file, downloaded through an access-checked view."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", _("Waiting")
-        RUNNING = "running", _("Being built")
-        DONE = "done", _("Ready")
-        FAILED = "failed", _("Failed")
+        QUEUED = "queued", pgettext_lazy("export status", "Waiting")
+        RUNNING = "running", pgettext_lazy("export status", "Being built")
+        DONE = "done", pgettext_lazy("export status", "Ready")
+        FAILED = "failed", pgettext_lazy("export status", "Failed")
 
     organisation = models.ForeignKey(
         "tenancy.Organisation", on_delete=models.CASCADE, related_name="exports"
