@@ -58,7 +58,7 @@ def organisation_export_build(*, export_id: int) -> OrganisationExport:
     email the owner who asked."""
     with transaction.atomic():
         export = (
-            OrganisationExport.objects.select_for_update()
+            OrganisationExport.objects.select_for_update(of=("self",))
             .select_related("organisation", "requested_by")
             .get(pk=export_id)
         )
