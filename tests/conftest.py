@@ -46,6 +46,12 @@ def _private_attachments(settings: Any, _attachment_dir: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _private_exports(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Organisation exports go to a temporary directory, never to the working tree's var/."""
+    settings.RAPPORT_EXPORT_DIR = tmp_path_factory.getbasetemp() / "exports"
+
+
+@pytest.fixture(autouse=True)
 def _language_reset() -> Any:
     """A request by a Chinese-speaking user leaves the thread in Chinese (the preferences
     middleware activates it): the next test starts in the default language again."""

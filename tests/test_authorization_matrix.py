@@ -80,6 +80,8 @@ from rapport.notify import kinds as notify_kinds
 from rapport.notify import recipients as notify_recipients
 from rapport.notify.models import Notification, NotificationPreference, OutboundEmail
 from rapport.onboarding.models import SetupGuide
+from rapport.portability import services as portability_services
+from rapport.portability.models import OrganisationExport
 from rapport.projects import baseline_services as bl_services
 from rapport.projects.models import (
     BaselineVersion,
@@ -559,6 +561,21 @@ def webhook_form(side: Side) -> dict[str, Any]:
 
 
 NOT_ADMINS = ("pm", "member", "outsider")
+NOT_OWNERS = ("admin", "pm", "member", "outsider")
+
+
+def export_of(side: Side) -> dict[str, Any]:
+    """A finished export of the organisation, its archive on disk."""
+    export = OrganisationExport.objects.create(
+        organisation=side.organisation,
+        requested_by=side.owner,
+        status=OrganisationExport.Status.DONE,
+        stored_name=f"{side.organisation.pk}/matrix-{next(_serial)}.zip",
+    )
+    path = portability_services.path_of(export)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"PK\x05\x06" + bytes(18))  # an empty zip
+    return {"export_id": export.pk}
 
 
 # --- lessons learned ----------------------------------------------------------------------
@@ -2642,6 +2659,18 @@ PAGES: dict[str, list[Case]] = {
     ],
     # --- webhooks: owners and admins; others see no subscription (404) -------------------------
     "webhooks:list": [Case(scoped=False, ok=each(200, ADMINS), denied=each(403, NOT_ADMINS))],
+    # --- export of the organisation: owners only ----------------------------------------------
+    "portability:exports": [
+        Case(scoped=False, ok=each(200, ("owner",)), denied=each(403, NOT_OWNERS)),
+        Case(
+            label="post",
+            method="POST",
+            scoped=False,
+            ok=each(302, ("owner",)),
+            denied=each(403, NOT_OWNERS),
+        ),
+    ],
+    "portability:download": [Case(kwargs=export_of, ok=each(200, ("owner",)))],
     "webhooks:create": [
         Case(scoped=False, ok=each(200, ADMINS), denied=each(403, NOT_ADMINS)),
         Case(
@@ -4249,6 +4278,7 @@ def _fingerprint(organisation: Organisation) -> dict[str, list[tuple[Any, ...]]]
         (WebhookSubscription, {"organisation": organisation}, set()),
         (WebhookDelivery, {"organisation": organisation}, set()),
         (WebhookAttempt, {"delivery__organisation": organisation}, set()),
+        (OrganisationExport, {"organisation": organisation}, set()),
     ]
     result = {}
     for model, filters, volatile in scoped:

@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "rapport.portal",
     "rapport.portfolio",
     "rapport.webhooks",
+    "rapport.portability",
     "rapport.jobs",
 ]
 
@@ -271,6 +272,8 @@ RAPPORT_ATTACHMENT_DIR = Path(
 ).resolve()
 RAPPORT_ATTACHMENT_MAX_BYTES = int(os.environ.get("RAPPORT_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))
 RAPPORT_ATTACHMENT_MAX_FILES = 5
+# Organisation exports: private files, downloaded only by the organisation's owners.
+RAPPORT_EXPORT_DIR = Path(os.environ.get("RAPPORT_EXPORT_DIR", VAR_DIR / "exports")).resolve()
 
 # --- security -----------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

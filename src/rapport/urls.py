@@ -32,6 +32,7 @@ urlpatterns = [
     path("app/settings/client-health/", include("rapport.clients.settings_urls")),
     path("app/settings/feedback/", include("rapport.feedback.settings_urls")),
     path("app/settings/webhooks/", include("rapport.webhooks.urls")),
+    path("app/settings/export/", include("rapport.portability.urls")),
     path("app/lessons/", include("rapport.lessons.urls")),
     path("app/search/", include("rapport.search.urls")),
     path("help/", include("rapport.help.urls")),

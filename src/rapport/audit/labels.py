@@ -79,6 +79,10 @@ ACTION_LABELS = {
     "webhook_resumed": pgettext_lazy("audit action", "resumed the webhook"),
     "webhook_secret_rotated": pgettext_lazy("audit action", "replaced the webhook's secret"),
     "webhook_replayed": pgettext_lazy("audit action", "sent a webhook delivery again"),
+    "export_requested": pgettext_lazy("audit action", "asked for an export of the organisation"),
+    "export_downloaded": pgettext_lazy("audit action", "downloaded the organisation's export"),
+    "exported": pgettext_lazy("audit action", "exported the organisation"),
+    "imported": pgettext_lazy("audit action", "imported the organisation"),
 }
 
 

@@ -114,6 +114,7 @@ _KINDS = [
     Kind("issue_resolved", _("Shared issue resolved"), Audience.CONTACTS),
     # integrations
     Kind("webhook_paused", _("Webhook paused after failing deliveries"), Audience.MEMBERS),
+    Kind("organisation_export_ready", _("Export of the organisation ready"), Audience.MEMBERS),
 ]
 
 KINDS: dict[str, Kind] = {kind.code: kind for kind in _KINDS}
