@@ -13,7 +13,7 @@ def main() -> None:
 
     arguments = sys.argv[1:]
     if arguments[:1] and "-" in arguments[0] and not arguments[0].startswith("-"):
-        # command names Python cannot spell as modules: mail-in, check-deploy, seed-scale, export-org, import-org
+        # command names Python cannot spell as modules: mail-in, check-deploy, import-org, …
         arguments[0] = arguments[0].replace("-", "_")
     execute_from_command_line(["rapport", *arguments])
 
