@@ -1,5 +1,5 @@
-"""The ``rapport`` command: ``serve``, ``worker``, ``demo``, ``mail-in`` and every Django
-management command."""
+"""The ``rapport`` command: ``serve``, ``worker``, ``demo``, ``seed-scale``, ``mail-in`` and
+every Django management command."""
 
 from __future__ import annotations
 
@@ -12,8 +12,10 @@ def main() -> None:
     from django.core.management import execute_from_command_line
 
     arguments = sys.argv[1:]
-    if arguments[:1] == ["mail-in"]:  # a command name Python cannot spell as a module
-        arguments[0] = "mail_in"
+    # command names Python cannot spell as a module
+    spelled = {"mail-in": "mail_in", "seed-scale": "seed_scale"}
+    if arguments[:1] and arguments[0] in spelled:
+        arguments[0] = spelled[arguments[0]]
     execute_from_command_line(["rapport", *arguments])
 
 
