@@ -68,7 +68,7 @@ def seed_scale(
             contacts = people.clients_create(loader, counts, PASSWORD)
             sites = people.projects_create(loader, counts, contacts)
             template = template_default(organisation=organisation)
-        shares = _shares(counts, sites, organisation)
+        shares = _shares(counts, sites, loader)
         for first in range(0, len(sites), PROJECTS_PER_CHUNK):
             with transaction.atomic():
                 _fill(loader, sites, shares, first, template)
@@ -84,7 +84,7 @@ def seed_scale(
     )
 
 
-def _shares(counts: Plan, sites: list[Site], organisation: Organisation) -> dict[str, list[int]]:
+def _shares(counts: Plan, sites: list[Site], loader: Loader) -> dict[str, list[int]]:
     """Each project's share of every count: milestones evenly, the rest by how long the project
     has been running; the audit events those already written leave."""
     weights = work.weights(sites)
@@ -100,7 +100,8 @@ def _shares(counts: Plan, sites: list[Site], organisation: Organisation) -> dict
         "lessons",
     ):
         shares[name] = spread_weighted(counts[name], weights)
-    written = AuditEvent.objects.filter(organisation=organisation).count()
+    written = AuditEvent.objects.filter(organisation=loader.organisation).count()
+    loader.progress.advance(written, "audit events")
     shares["audit_events"] = spread(max(counts["audit_events"] - written, 0), len(sites))
     return shares
 
