@@ -1,4 +1,5 @@
-"""The ``rapport`` command: ``serve``, ``worker``, ``demo``, ``mail-in``, ``check-deploy`` and
+"""The ``rapport`` command: ``serve``, ``worker``, ``demo``, ``seed-scale``, ``mail-in``,
+``check-deploy`` and
 every Django management command."""
 
 from __future__ import annotations
