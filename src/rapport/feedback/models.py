@@ -146,6 +146,12 @@ class Feedback(TimeStamped):
         _("comment"), max_length=TEXT, blank=True, validators=[MaxLengthValidator(TEXT)]
     )
     answers = models.JSONField(default=list, blank=True)
+    # The comment as read by the job worker (analysis.read_comment), once, after it is
+    # recorded; both None until then (and for rows recorded before the job existed).
+    sentiment = models.DecimalField(
+        _("sentiment"), max_digits=3, decimal_places=2, null=True, blank=True, editable=False
+    )
+    terms = models.JSONField(null=True, blank=True, editable=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
