@@ -160,7 +160,13 @@ class Feedback(TimeStamped):
         verbose_name = _("feedback")
         verbose_name_plural = _("feedback")
         ordering = ["-received_on", "-pk"]
-        indexes = [models.Index(fields=["project", "received_on"])]
+        indexes = [
+            models.Index(fields=["project", "received_on"]),
+            # the comments the job has not read yet: a handful, found without a scan
+            models.Index(
+                fields=["id"], condition=models.Q(terms__isnull=True), name="feedback_unread"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(models.Q(progress__isnull=True) | models.Q(progress__range=RATING))

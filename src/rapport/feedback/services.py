@@ -557,17 +557,29 @@ UNREAD_BATCH = 500
 
 def feedback_comments_read_pending() -> int:
     """Read every comment not read yet (rows recorded before the job existed, or whose job was
-    lost), in batches by primary key; how many were read."""
+    lost), in batches by primary key; how many were read. Each batch is read outside any
+    transaction and written in one short one, so writers elsewhere are not held up."""
+    from rapport.feedback import analysis
+
     done, after = 0, 0
     while True:
-        ids = list(
+        rows = list(
             Feedback.objects.filter(pk__gt=after, terms__isnull=True)
             .exclude(comment="")
             .order_by("pk")
-            .values_list("pk", flat=True)[:UNREAD_BATCH]
+            .values_list("pk", "comment")[:UNREAD_BATCH]
         )
-        if not ids:
+        if not rows:
             return done
-        for feedback_id in ids:
-            done += feedback_comment_read(feedback_id=feedback_id)
-        after = ids[-1]
+        figures = [
+            (pk, comment, *analysis.read_comment(comment))
+            for pk, comment in rows
+            if comment.strip()
+        ]
+        with transaction.atomic():
+            for pk, comment, sentiment, terms in figures:
+                # the comment it was read from: a comment changed meanwhile is read again
+                done += Feedback.objects.filter(pk=pk, comment=comment).update(
+                    sentiment=sentiment, terms=terms
+                )
+        after = rows[-1][0]
