@@ -176,6 +176,8 @@ def prepare(args: argparse.Namespace, out: Path, url: str) -> Data:
             call_command("demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
         markers[key] = {"data": {**wanted, "source": source}}
         marker_path.write_text(json.dumps(markers, indent=2))
+    # the feedback comments' sentiment and terms, as the job worker stores them when recorded
+    call_command("read_feedback_comments", stdout=open(os.devnull, "w"))  # noqa: SIM115
     organisation = (
         Organisation.objects.get(slug=ORG_SLUG)
         if has_seed_scale

@@ -1,13 +1,24 @@
 """The analysis on a fixed set of answers: NPS arithmetic, sentiment direction in Chinese and
-English, themes with their examples, scores by month, response rate."""
+English, themes with their examples, scores by month, response rate; the comments are read by
+the job when recorded, and the pages never load a language model."""
 
+import io
+import os
+import subprocess
+import sys
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
 from rapport.feedback import analysis
 from rapport.feedback.analysis import Entry
+
+
+def read(day, scores, nps, text):
+    """An entry as the page reads it once the job has read its comment."""
+    return Entry(day, scores, nps, text, *analysis.read_comment(text))
 
 
 def test_nps_arithmetic():
@@ -42,7 +53,7 @@ def test_themes_are_the_frequent_meaningful_terms_with_examples():
         "The communication is slow and the deadlines slip",
         "Deadlines slip every month",
     ]
-    result = analysis.analyse(Entry(day, {}, None, text) for text in comments)
+    result = analysis.analyse(read(day, {}, None, text) for text in comments)
     counts = {theme.term: theme.count for theme in result.themes}
     assert counts["进度"] == 2 and counts["deadlines"] == 2 and counts["slip"] == 2
     assert "the" not in counts and "and" not in counts and "但是" not in counts
@@ -54,7 +65,7 @@ def test_scores_by_month_and_response_rate():
     entries = [
         Entry(date(2026, 1, 5), {"quality": 2, "progress": 3}, 5, ""),
         Entry(date(2026, 1, 20), {"quality": 4}, 9, ""),
-        Entry(date(2026, 2, 3), {"quality": 5}, 10, "很好"),
+        read(date(2026, 2, 3), {"quality": 5}, 10, "很好"),
     ]
     result = analysis.analyse(entries, invited=4, answered=3)
     assert result.by_month["quality"] == [
@@ -67,8 +78,25 @@ def test_scores_by_month_and_response_rate():
     assert [a.language for a in result.answers] == ["zh"]
 
 
+def test_comments_not_read_yet_are_counted_apart():
+    day = date(2026, 3, 1)
+    result = analysis.analyse(
+        [
+            read(day, {}, 9, "Great work, very happy"),
+            Entry(day, {}, 3, "进度太慢，沟通很差"),  # the job has not read it yet
+            Entry(day, {}, 8, "  "),
+        ]
+    )
+    assert result.pending == 1 and result.entries == 3
+    assert [a.text for a in result.answers] == ["Great work, very happy"]
+    assert result.sentiment_counts == {"positive": 1, "neutral": 0, "negative": 0}
+    assert "进度" not in {theme.term for theme in result.themes}
+
+
 @pytest.mark.django_db
-def test_the_project_analysis_page_reads_the_stored_answers(world, login_as):
+def test_the_project_analysis_page_reads_the_stored_answers(
+    world, login_as, django_capture_on_commit_callbacks
+):
     from django.utils import timezone
 
     from rapport.feedback import services
@@ -78,15 +106,16 @@ def test_the_project_analysis_page_reads_the_stored_answers(world, login_as):
         (2, 3, "进度太慢，沟通很差，非常失望"),
         (5, 10, "Great work, very happy with the quality"),
     ]:
-        services.feedback_record(
-            actor=side.actor(side.pm),
-            project=side.project_a,
-            source="interview",
-            received_on=timezone.localdate(),
-            quality=quality,
-            nps=nps,
-            comment=comment,
-        )
+        with django_capture_on_commit_callbacks(execute=True):  # the job reads the comment
+            services.feedback_record(
+                actor=side.actor(side.pm),
+                project=side.project_a,
+                source="interview",
+                received_on=timezone.localdate(),
+                quality=quality,
+                nps=nps,
+                comment=comment,
+            )
     page = login_as(side.pm).get(f"/app/projects/{side.project_a.pk}/feedback/analysis/")
     body = page.content.decode()
     assert page.status_code == 200
@@ -99,3 +128,115 @@ def test_the_project_analysis_page_reads_the_stored_answers(world, login_as):
     )
     other = login_as(world.two.pm).get(f"/app/projects/{side.project_a.pk}/feedback/analysis/")
     assert other.status_code == 404
+
+
+@pytest.mark.django_db
+def test_comments_recorded_before_the_job_are_read_by_the_backfill(world, login_as):
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from rapport.feedback.models import Feedback
+    from rapport.feedback.tasks import read_pending_feedback_comments
+
+    side = world.one
+    base = f"/app/projects/{side.project_a.pk}/feedback/analysis/"
+    for comment in ["Terrible communication, very disappointed", "交付质量很好，我们很满意", ""]:
+        Feedback.objects.create(  # as rows stood before the job existed: not read
+            organisation=side.organisation,
+            project=side.project_a,
+            source="call",
+            received_on=timezone.localdate(),
+            quality=3,
+            comment=comment,
+        )
+    body = login_as(side.pm).get(base).content.decode()
+    assert "2 comments are still being analysed and are not counted yet." in body
+    assert "0 positive, 0 neutral, 0 negative." in body
+    from tests.feedback.test_api import _api
+
+    api = _api(side, side.pm)
+    figures_url = f"/api/v1/projects/{side.project_a.pk}/feedback/analysis"
+    assert api.get(figures_url).json()["comments_being_analysed"] == 2
+
+    assert read_pending_feedback_comments.enqueue().return_value == 2
+    body = login_as(side.pm).get(base).content.decode()
+    assert "still being analysed" not in body
+    assert "1 positive, 0 neutral, 1 negative." in body
+    figures = api.get(figures_url).json()
+    assert figures["comments_being_analysed"] == 0 and figures["sentiment"]["negative"] == 1
+    out = io.StringIO()
+    call_command("read_feedback_comments", stdout=out)
+    assert out.getvalue().strip() == "0 comment(s) read."  # nothing left
+    assert not Feedback.objects.filter(terms__isnull=True).exclude(comment="").exists()
+
+
+PAGES_WITHOUT_MODELS = """
+import json, os, sys
+import django
+from django.conf import settings
+django.setup()
+from django.apps import apps
+from django.core.management import call_command
+settings.MIGRATION_MODULES = {app.label: None for app in apps.get_app_configs()}
+call_command("migrate", run_syncdb=True, verbosity=0)
+from decimal import Decimal
+from django.test import Client as Http
+from rapport.feedback.models import Feedback
+from rapport.tenancy.models import Role
+from tests import factories
+
+owner = factories.UserFactory()
+membership = factories.MembershipFactory(user=owner, role=Role.OWNER)
+project = factories.ProjectFactory(client__organisation=membership.organisation, pm=owner)
+for comment, sentiment, terms in [
+    ("进度太慢，沟通很差", Decimal("-0.80"), ["进度", "沟通"]),
+    ("Great work", Decimal("0.62"), ["great", "work"]),
+    ("Not read yet", None, None),
+]:
+    Feedback.objects.create(
+        organisation=project.organisation, project=project, source="call",
+        received_on="2026-03-01", quality=4, comment=comment, sentiment=sentiment, terms=terms,
+    )
+http = Http()
+http.force_login(owner)
+bodies = [
+    http.get(path)
+    for path in (
+        "/app/feedback/analysis/",
+        f"/app/clients/{project.client_id}/feedback/analysis/",
+        f"/app/projects/{project.pk}/feedback/analysis/",
+    )
+]
+print(json.dumps({
+    "status": [page.status_code for page in bodies],
+    "counted": all("1 positive, 0 neutral, 1 negative." in p.content.decode() for p in bodies),
+    "loaded": sorted(m for m in ("snownlp", "vaderSentiment", "jieba") if m in sys.modules),
+}))
+"""
+
+
+def test_the_analysis_pages_load_no_language_model(tmp_path):
+    """In a fresh interpreter, as a web worker: the pages aggregate the stored figures, and
+    neither snownlp nor vaderSentiment nor jieba is imported."""
+    root = Path(__file__).resolve().parents[2]
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "rapport.settings",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'web.sqlite3'}",
+        "RAPPORT_VAR_DIR": str(tmp_path),
+        "PYTHONPATH": os.pathsep.join([str(root / "src"), str(root)]),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", PAGES_WITHOUT_MODELS],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    import json
+
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    assert figures == {"status": [200, 200, 200], "counted": True, "loaded": []}

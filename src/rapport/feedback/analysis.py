@@ -2,7 +2,11 @@
 dimension by month, the NPS (promoters 9–10, passives 7–8, detractors 0–6), the response
 rate, and for free text the sentiment (snownlp for Chinese, vaderSentiment for English, the
 language detected per answer) and the themes (jieba for Chinese words, stop words removed in
-both languages) with example answers. Pure functions over plain values; no database."""
+both languages) with example answers. Pure functions over plain values; no database.
+
+The language models are big (snownlp alone is ~400 MB resident), so a comment is read once, by
+the job worker, when it is recorded (``read_comment``, stored on the row); ``analyse`` only
+aggregates the stored figures and never imports a model."""
 
 from __future__ import annotations
 
@@ -99,6 +103,11 @@ def terms(text: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def read_comment(text: str) -> tuple[Decimal, list[str]]:
+    """What the job stores of one comment: its sentiment and its terms. Loads the models."""
+    return sentiment(text), terms(text.strip())
+
+
 @dataclass(frozen=True)
 class Answer:
     """One free-text answer as analysed."""
@@ -107,6 +116,7 @@ class Answer:
     received_on: date
     language: str
     sentiment: Decimal
+    terms: tuple[str, ...] = ()
 
     @property
     def tone(self) -> str:
@@ -156,6 +166,8 @@ class Entry:
     scores: dict[str, int]
     nps: int | None
     comment: str
+    sentiment: Decimal | None = None  # read_comment's figures, None until the job has read it
+    terms: list[str] | None = None
 
 
 @dataclass
@@ -168,6 +180,7 @@ class Analysis:
     answered: int
     answers: list[Answer] = field(default_factory=list)
     themes: list[Theme] = field(default_factory=list)
+    pending: int = 0  # comments the job has not read yet: not in the sentiment nor the themes
 
     @property
     def response_rate(self) -> Decimal | None:
@@ -197,7 +210,7 @@ def themes(answers: list[Answer], *, top: int = 8) -> list[Theme]:
     counts: Counter[str] = Counter()
     examples: dict[str, list[str]] = {}
     for answer in answers:
-        for term in terms(answer.text):
+        for term in answer.terms:
             counts[term] += 1
             if len(examples.setdefault(term, [])) < EXAMPLES:
                 examples[term].append(answer.text)
@@ -210,20 +223,26 @@ def analyse(entries: Iterable[Entry], *, invited: int = 0, answered: int = 0) ->
     monthly: dict[str, dict[date, list[int]]] = {name: {} for name in Dimension.values}
     overall: dict[str, list[int]] = {name: [] for name in Dimension.values}
     answers: list[Answer] = []
+    pending = 0
     for entry in entries:
         month = entry.received_on.replace(day=1)
         for name, score in entry.scores.items():
             monthly[name].setdefault(month, []).append(score)
             overall[name].append(score)
-        if entry.comment.strip():
-            answers.append(
-                Answer(
-                    text=entry.comment.strip(),
-                    received_on=entry.received_on,
-                    language=language_of(entry.comment),
-                    sentiment=sentiment(entry.comment),
-                )
+        if not entry.comment.strip():
+            continue
+        if entry.sentiment is None or entry.terms is None:
+            pending += 1
+            continue
+        answers.append(
+            Answer(
+                text=entry.comment.strip(),
+                received_on=entry.received_on,
+                language=language_of(entry.comment),
+                sentiment=entry.sentiment,
+                terms=tuple(entry.terms),
             )
+        )
     return Analysis(
         entries=len(entries),
         by_month={
@@ -237,4 +256,5 @@ def analyse(entries: Iterable[Entry], *, invited: int = 0, answered: int = 0) ->
         answered=answered,
         answers=answers,
         themes=themes(answers),
+        pending=pending,
     )

@@ -23,9 +23,10 @@ from rapport.tenancy.actors import Actor, ActorRequest
 
 
 def analysis_of(projects: QuerySet[Project]) -> analysis.Analysis:
-    """Two queries, whatever the number of projects and answers."""
+    """Two queries, whatever the number of projects and answers. The comments' sentiment and
+    terms are the ones the job stored; no language model is loaded in the web process."""
     rows = Feedback.objects.filter(project__in=projects).values_list(
-        "received_on", *Dimension.values, "nps", "comment"
+        "received_on", *Dimension.values, "nps", "comment", "sentiment", "terms"
     )
     entries = [
         analysis.Entry(
@@ -37,6 +38,8 @@ def analysis_of(projects: QuerySet[Project]) -> analysis.Analysis:
             },
             nps=row[5],
             comment=row[6],
+            sentiment=row[7],
+            terms=row[8],
         )
         for row in rows
     ]

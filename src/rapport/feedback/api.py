@@ -308,6 +308,7 @@ class AnalysisOut(Schema):
     sentiment: dict[str, int]
     average_sentiment: Decimal | None
     themes: list[ThemeOut]
+    comments_being_analysed: int  # recorded, not read by the job worker yet: not counted
 
 
 @router.get(
@@ -334,6 +335,7 @@ def feedback_analysis(request: ActorRequest, project_id: int) -> AnalysisOut:
         response_rate=result.response_rate,
         sentiment=result.sentiment_counts,
         average_sentiment=result.average_sentiment,
+        comments_being_analysed=result.pending,
         themes=[ThemeOut(term=t.term, count=t.count, examples=t.examples) for t in result.themes],
     )
 

@@ -146,6 +146,12 @@ class Feedback(TimeStamped):
         _("comment"), max_length=TEXT, blank=True, validators=[MaxLengthValidator(TEXT)]
     )
     answers = models.JSONField(default=list, blank=True)
+    # The comment as read by the job worker (analysis.read_comment), once, after it is
+    # recorded; both None until then (and for rows recorded before the job existed).
+    sentiment = models.DecimalField(
+        _("sentiment"), max_digits=3, decimal_places=2, null=True, blank=True, editable=False
+    )
+    terms = models.JSONField(null=True, blank=True, editable=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -154,7 +160,13 @@ class Feedback(TimeStamped):
         verbose_name = _("feedback")
         verbose_name_plural = _("feedback")
         ordering = ["-received_on", "-pk"]
-        indexes = [models.Index(fields=["project", "received_on"])]
+        indexes = [
+            models.Index(fields=["project", "received_on"]),
+            # the comments the job has not read yet: a handful, found without a scan
+            models.Index(
+                fields=["id"], condition=models.Q(terms__isnull=True), name="feedback_unread"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(models.Q(progress__isnull=True) | models.Q(progress__range=RATING))

@@ -425,6 +425,7 @@ def survey_answer(
     followups.follow_up_open_if_low(feedback=feedback, actor=actor)
     webhook_payloads.feedback_received(feedback)
     recompute_later(feedback.project.client_id)
+    read_comment_later(feedback)
     return feedback
 
 
@@ -516,4 +517,69 @@ def feedback_record(
     followups.follow_up_open_if_low(feedback=feedback, actor=actor)
     webhook_payloads.feedback_received(feedback)
     recompute_later(feedback.project.client_id)
+    read_comment_later(feedback)
     return feedback
+
+
+# --- the comments' sentiment and terms, read by the job worker ----------------------------
+
+
+def read_comment_later(feedback: Feedback) -> None:
+    """After the caller's transaction commits, the job worker reads the comment (sentiment,
+    terms) and stores what it found on the row: the language models stay out of the web."""
+    if not feedback.comment.strip():
+        return
+    from rapport.feedback.tasks import read_feedback_comment
+
+    feedback_id = feedback.pk
+    transaction.on_commit(lambda: read_feedback_comment.enqueue(feedback_id=feedback_id))
+
+
+def feedback_comment_read(*, feedback_id: int) -> bool:
+    """Store the sentiment and terms of one feedback's comment (in the job worker only: it
+    loads snownlp, vaderSentiment and jieba). False when the row is gone or has no comment."""
+    from rapport.feedback import analysis
+
+    row = Feedback.objects.filter(pk=feedback_id).values_list("comment", flat=True).first()
+    if row is None or not row.strip():
+        return False
+    sentiment, terms = analysis.read_comment(row)
+    # The comment it was read from: a row whose comment changed meanwhile is read again.
+    return bool(
+        Feedback.objects.filter(pk=feedback_id, comment=row).update(
+            sentiment=sentiment, terms=terms
+        )
+    )
+
+
+UNREAD_BATCH = 500
+
+
+def feedback_comments_read_pending() -> int:
+    """Read every comment not read yet (rows recorded before the job existed, or whose job was
+    lost), in batches by primary key; how many were read. Each batch is read outside any
+    transaction and written in one short one, so writers elsewhere are not held up."""
+    from rapport.feedback import analysis
+
+    done, after = 0, 0
+    while True:
+        rows = list(
+            Feedback.objects.filter(pk__gt=after, terms__isnull=True)
+            .exclude(comment="")
+            .order_by("pk")
+            .values_list("pk", "comment")[:UNREAD_BATCH]
+        )
+        if not rows:
+            return done
+        figures = [
+            (pk, comment, *analysis.read_comment(comment))
+            for pk, comment in rows
+            if comment.strip()
+        ]
+        with transaction.atomic():
+            for pk, comment, sentiment, terms in figures:
+                # the comment it was read from: a comment changed meanwhile is read again
+                done += Feedback.objects.filter(pk=pk, comment=comment).update(
+                    sentiment=sentiment, terms=terms
+                )
+        after = rows[-1][0]

@@ -24,3 +24,16 @@ def send_scheduled_survey(*, schedule_id: int, occasion: str, title: str = "") -
 def send_monthly_surveys() -> int:
     """Daily: the monthly surveys whose day it is (each month's sent once)."""
     return schedule.send_monthly()
+
+
+@task
+def read_feedback_comment(*, feedback_id: int) -> bool:
+    """A comment was recorded: its sentiment and terms, stored for the analysis pages."""
+    return services.feedback_comment_read(feedback_id=feedback_id)
+
+
+@cron("*/10 * * * *")
+@task
+def read_pending_feedback_comments() -> int:
+    """Every ten minutes: the comments not read yet (after an upgrade, or a lost job)."""
+    return services.feedback_comments_read_pending()
