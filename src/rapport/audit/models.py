@@ -52,6 +52,8 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["organisation", "-created_at"]),
             models.Index(fields=["content_type", "object_id"]),
+            # The trail's filter of kinds of record: does the organisation mention this kind?
+            models.Index(fields=["organisation", "content_type"]),
         ]
 
     def __str__(self) -> str:

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from rapport.audit.models import AuditEvent
 from rapport.tenancy.actors import Actor
@@ -64,7 +64,7 @@ def history_for(*, actor: Actor, obj: models.Model) -> QuerySet[AuditEvent]:
 
 
 def audit_record_types(*, actor: Actor) -> QuerySet[ContentType]:
-    """The kinds of record the organisation's trail mentions, for the filter."""
-    return ContentType.objects.filter(
-        pk__in=audit_events_visible_to(actor).values("content_type").distinct()
-    ).order_by("model")
+    """The kinds of record the organisation's trail mentions, for the filter: one index seek
+    per kind of record (a few dozen), never a pass over the whole trail."""
+    mentioned = audit_events_visible_to(actor).filter(content_type=OuterRef("pk"))
+    return ContentType.objects.filter(Exists(mentioned)).order_by("model")
