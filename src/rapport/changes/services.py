@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import DecimalValidator
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -273,6 +274,9 @@ def change_request_submit(*, actor: Actor, change_request: ChangeRequest) -> Cha
 # --- evaluating ---------------------------------------------------------------------------
 
 
+MONEY_VALIDATOR = DecimalValidator(max_digits=14, decimal_places=2)
+
+
 def _amount(value: Any, field: str) -> Decimal:
     try:
         amount = Decimal(str(value))
@@ -280,6 +284,10 @@ def _amount(value: Any, field: str) -> Decimal:
         raise ValidationError({field: _("Enter a number.")}) from None
     if not amount.is_finite() or abs(amount) >= Decimal("1e12"):
         raise ValidationError({field: _("Enter a number.")})
+    try:
+        MONEY_VALIDATOR(amount)  # more than two places is refused, never rounded
+    except ValidationError as error:
+        raise ValidationError({field: error.messages}) from None
     return amount.quantize(Decimal("0.01"))
 
 
