@@ -217,7 +217,7 @@ def test_random_steps_keep_the_workflow_and_the_money_exact(world, steps, thresh
                 _check_step(world, project, requests[index], key, action, expected_costs)
             _check_totals(project, expected_costs)
             for change_request in requests:
-                change_request.refresh_from_db()
+                _check_trail(change_request)
                 event(f"reached {change_request.state}")
             raise Rollback
     except Rollback:
@@ -281,6 +281,24 @@ def _check_step(world, project, change_request, key, action, expected_costs) -> 
     }
     line_events = [e for e in events if e.content_type.model == "budgetline"]
     assert sorted(int(e.object_id) for e in line_events) == sorted(changed_lines)
+
+
+def _check_trail(change_request: ChangeRequest) -> None:
+    """Read in order, the request's audit trail walks the state graph from draft to where
+    the request now is, one legal edge at a time."""
+    moves = [
+        event.changes["state"]
+        for event in AuditEvent.objects.filter(
+            content_type__model="changerequest", object_id=str(change_request.pk)
+        ).order_by("pk")
+        if "state" in event.changes
+    ]
+    state = State.DRAFT
+    for before, after in moves:
+        assert before == state and _legal(before, after), moves
+        state = after
+    change_request.refresh_from_db()
+    assert change_request.state == state
 
 
 def _check_totals(project, expected_costs) -> None:
