@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import DecimalValidator
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -61,8 +62,12 @@ def _locked(change_request: ChangeRequest) -> ChangeRequest:
     )
 
 
-def _move(actor: Actor, change_request: ChangeRequest, state: str, **changes: Any) -> None:
-    """Take one legal step, or refuse with a message that names where the request now is."""
+def _move(
+    actor: Actor, change_request: ChangeRequest, state: str, *, record: bool = True, **changes: Any
+) -> str:
+    """Take one legal step, or refuse with a message that names where the request now is.
+    ``record=False`` leaves the audit event to the caller, whose own event carries the step:
+    one change, one event. Returns the state it came from."""
     if not change_request.can_move_to(state):
         raise ValidationError(
             _(
@@ -79,6 +84,8 @@ def _move(actor: Actor, change_request: ChangeRequest, state: str, **changes: An
     before = change_request.state
     change_request.state = state
     change_request.save()
+    if not record:
+        return before
     audit.record(
         actor=actor,
         action=f"cr_{state}",
@@ -88,6 +95,7 @@ def _move(actor: Actor, change_request: ChangeRequest, state: str, **changes: An
     )
     if state == State.SUBMITTED:
         webhook_payloads.change_request_submitted(change_request, by=actor.label)
+    return before
 
 
 def _link(change_request: ChangeRequest, links: dict[str, Any]) -> None:
@@ -266,6 +274,9 @@ def change_request_submit(*, actor: Actor, change_request: ChangeRequest) -> Cha
 # --- evaluating ---------------------------------------------------------------------------
 
 
+MONEY_VALIDATOR = DecimalValidator(max_digits=14, decimal_places=2)
+
+
 def _amount(value: Any, field: str) -> Decimal:
     try:
         amount = Decimal(str(value))
@@ -273,6 +284,10 @@ def _amount(value: Any, field: str) -> Decimal:
         raise ValidationError({field: _("Enter a number.")}) from None
     if not amount.is_finite() or abs(amount) >= Decimal("1e12"):
         raise ValidationError({field: _("Enter a number.")})
+    try:
+        MONEY_VALIDATOR(amount)  # more than two places is refused, never rounded
+    except ValidationError as error:
+        raise ValidationError({field: error.messages}) from None
     return amount.quantize(Decimal("0.01"))
 
 
@@ -327,11 +342,14 @@ def change_request_evaluate(
                 if a
             ]
         )
+    moved_from = None
     if change_request.state != State.UNDER_EVALUATION:
-        _move(actor, change_request, State.UNDER_EVALUATION)
+        moved_from = _move(actor, change_request, State.UNDER_EVALUATION, record=False)
     else:
         change_request.save()
     changes = audit.diff(before, audit.snapshot(change_request, EVALUATION_FIELDS))
+    if moved_from is not None:
+        changes["state"] = [moved_from, State.UNDER_EVALUATION]
     if costs is not None:
         changes["costs"] = [None, {c: str(a) for c, a in sorted(costs.items())}]
     audit.record(
@@ -510,14 +528,26 @@ def change_request_implement(*, actor: Actor, change_request: ChangeRequest) -> 
             obj=project,
             changes={"end_date": [old_end.isoformat(), project.end_date.isoformat()], **because},
         )
+    # The budget may have shrunk since the evaluation: a saving is never cut short silently.
+    _check_savings(project, proposed.costs_by_category)
     label = f"{change_request.reference}: {change_request.title}"[:200]
     for category, amount in proposed.costs_by_category.items():
         if amount > 0:
-            BudgetLine.objects.create(
+            line = BudgetLine.objects.create(
                 project=project, category=category, description=label, amount=amount
             )
+            audit.record(
+                actor=actor,
+                action="created",
+                obj=line,
+                organisation_id=project.organisation_id,
+                changes={
+                    **audit.diff({}, audit.snapshot(line, ("category", "description", "amount"))),
+                    **because,
+                },
+            )
         else:
-            _reduce(project, category, -amount)
+            _reduce(actor, project, category, -amount, because)
     snapshot = baseline.build_snapshot(project)
     client_snapshot = baseline.client_projection(snapshot)
     project.baseline_versions.filter(status=BaselineVersion.Status.SIGNED).update(
@@ -544,14 +574,25 @@ def change_request_implement(*, actor: Actor, change_request: ChangeRequest) -> 
     return version
 
 
-def _reduce(project: Project, category: str, saving: Decimal) -> None:
+def _reduce(
+    actor: Actor, project: Project, category: str, saving: Decimal, because: dict[str, Any]
+) -> None:
+    """Take a saving off the category's largest lines first, each cut in the audit trail."""
     for line in project.budget_lines.filter(category=category).order_by("-amount", "-id"):
         if saving <= 0:
             break
         cut = min(line.amount, saving)
+        old = line.amount
         line.amount -= cut
         saving -= cut
         line.save(update_fields=["amount", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="updated",
+            obj=line,
+            organisation_id=project.organisation_id,
+            changes={"amount": [str(old), str(line.amount)], **because},
+        )
 
 
 @transaction.atomic
