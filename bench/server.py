@@ -572,10 +572,25 @@ def measure(
     )
 
 
+def _latest_number(path: str, project_id: int, portal: bool) -> int | None:
+    """The latest number of what ``{number}`` names in this path (a change request, a meeting,
+    a status report) on the project, or None when it has none."""
+    from rapport.changes.models import ChangeRequest
+    from rapport.meetings.models import Meeting
+    from rapport.reports.models import StatusReport
+
+    kind = path.split("/{number}", 1)[0].rsplit("/", 1)[-1]
+    model: Any = {"change-requests": ChangeRequest, "meetings": Meeting}.get(kind, StatusReport)
+    rows = model.objects.filter(project_id=project_id)
+    if model is StatusReport and portal:
+        rows = rows.filter(state="published")
+    latest = rows.order_by("-number").values_list("number", flat=True).first()
+    return int(latest) if latest is not None else None
+
+
 def list_operations(base: str, data: Data) -> list[tuple[str, str, str]]:
     """Every GET of the API whose answer is a paged list, with its path filled in for the
     first PM's project (or the first contact's): (name, path, "member" or "contact")."""
-    from rapport.reports.models import StatusReport
     from rapport.webhooks.models import WebhookSubscription
 
     spec = requests.get(f"{base}/api/openapi.json", timeout=30).json()
@@ -598,17 +613,10 @@ def list_operations(base: str, data: Data) -> list[tuple[str, str, str]]:
         person = contact if portal else member
         if person is None:
             continue
-        report = (
-            StatusReport.objects.filter(
-                project_id=person.project_id, **({"state": "published"} if portal else {})
-            )
-            .order_by("-number")
-            .first()
-        )
         values = {
             "project_id": person.project_id,
             "client_id": person.client_id,
-            "number": report.number if report else None,
+            "number": _latest_number(path, person.project_id, portal),
             "subscription_id": subscription.pk if subscription else None,
         }
         names = re.findall(r"{(\w+)}", path)

@@ -121,3 +121,20 @@ def test_lists_of_names_read_as_text_in_the_trail(world, login_as):
     page = login_as(side.owner).get("/app/audit/").content.decode()
     assert side.contact_a.full_name in page
     assert "[&#x27;" not in page and "['" not in page
+
+
+def test_a_structured_value_on_a_field_with_choices_still_reads(world):
+    """A change that stores a mapping (e.g. a step recorded with its details) on a field that
+    has choices must not break the trail."""
+    from rapport.audit.labels import change_rows
+
+    side = world.one
+    event = audit.record(
+        actor=side.actor(side.owner),
+        action="updated",
+        obj=side.project_a,
+        changes={"status": [{"from": "active"}, "closed"]},
+    )
+    rows = change_rows(event)
+    assert rows[0][1] == {"from": "active"}
+    assert str(rows[0][2]) == "Closed"

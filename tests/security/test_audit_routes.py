@@ -60,6 +60,8 @@ def test_no_request_changes_or_removes_an_audit_event(matrix_world, key: str, ca
 
 def test_no_route_offers_to_edit_or_delete_the_trail() -> None:
     audit_routes = [name for name in PAGES if name.startswith("audit:")]
-    assert audit_routes == ["audit:list"]
+    # The trail and its downloads (CSV, Excel): nothing else.
+    assert audit_routes == ["audit:list", "audit:export_csv", "audit:export_xlsx"]
+    assert all(case.method == "GET" for name in audit_routes for case in PAGES[name])
     assert all(case.method == "GET" for case in PAGES["audit:list"])
     assert not [key for key in OPERATIONS if "audit" in key[1] and key[0] != "GET"]

@@ -131,7 +131,7 @@ def change_rows(event: AuditEvent) -> list[tuple[str, Any, Any]]:
                 )
                 choices = dict(getattr(field, "flatchoices", None) or [])
                 old, new = (
-                    value if isinstance(value, list) else choices.get(value, value)
+                    choices.get(value, value) if isinstance(value, str | int) else value
                     for value in (old, new)
                 )
         rows.append((str(label), _readable(old), _readable(new)))

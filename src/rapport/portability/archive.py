@@ -126,6 +126,12 @@ EXCLUDED: dict[str, str] = {
     "tenancy.ApiToken": "credentials: people create new API tokens on the new installation",
     "mailin.ReplyToken": "reply addresses belong to the old installation's mail domain",
     "portability.OrganisationExport": "the export requests and files of this installation",
+    "tenancy.TwoFactor": "credentials: people set their second factor up again",
+    "tenancy.RecoveryCode": "credentials: new recovery codes come with a new second factor",
+    "tenancy.ApiIdempotencyKey": "short-lived replies to API tokens, which are not exported",
+    "tenancy.ApiRateWindow": "short-lived rate-limit counts of API tokens",
+    "core.RateLimitCounter": "short-lived rate-limit counts of this installation",
+    "onboarding.SetupGuide": "the first minutes of an organisation on this installation",
 }
 
 AUDIT = "audit.AuditEvent"
