@@ -424,3 +424,18 @@ def test_a_time_without_an_offset_is_taken_as_utc(world):
     )
     assert response.status_code == 201, response.content
     assert Interaction.objects.get().occurred_at == an_hour_ago
+
+
+def test_a_moment_with_an_offset_no_database_can_hold_is_stored_in_utc(world):
+    """Schemathesis on PostgreSQL sent +19:56, which PostgreSQL refuses (it stops at ±15:59):
+    moments are stored in UTC, whatever offset they came with."""
+    side = world.one
+    pm = _api(side, side.pm)
+    logged = pm.post(
+        f"/api/v1/projects/{side.project_a.pk}/touchpoints",
+        {"occurred_at": "2026-01-01T23:30:00+19:56", "channel": "phone", "summary": "Call"},
+        content_type=JSON,
+    )
+    assert logged.status_code == 201, logged.content
+    stored = Interaction.objects.get(pk=logged.json()["id"]).occurred_at
+    assert stored.isoformat() == "2026-01-01T03:34:00+00:00"

@@ -21,6 +21,7 @@ from rapport.closure.models import CheckIn, Closure
 from rapport.closure.report import compile_report, without_financials
 from rapport.communication.channels import Channel
 from rapport.core.api_pagination import Pages
+from rapport.core.api_schemas import AwareDateTime
 from rapport.portal.api import PortalTokenAuth
 from rapport.projects import permissions as project_permissions
 from rapport.projects.models import Project
@@ -215,7 +216,7 @@ def checkins_list(
 class CheckInRecordIn(Schema):
     channel: Channel
     summary: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
-    occurred_at: datetime | None = Field(None, description="Default: now.")
+    occurred_at: AwareDateTime | None = Field(None, description="Default: now.")
 
 
 @router.post(

@@ -45,10 +45,10 @@ def _aware(value: datetime) -> datetime:
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
     try:
-        value.astimezone(UTC)
+        # Stored in UTC: an offset a database cannot hold (PostgreSQL stops at ±15:59) is gone.
+        return value.astimezone(UTC)
     except OverflowError:
         raise ValueError("out of range") from None
-    return value
 
 
 When = Annotated[datetime, AfterValidator(_aware)]
