@@ -3,17 +3,16 @@ with the channel check it recorded (the channels that suit its kind of message, 
 the caller's language). Internal, like the register and the plan (rapport.communication.api,
 whose rules for ids in bodies it shares)."""
 
-from datetime import UTC, datetime
-from typing import Annotated, Literal
+from datetime import datetime
+from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import AfterValidator, Field
+from pydantic import Field
 
 from rapport.clients.models import Client
 from rapport.clients.selectors import client_get, contact_get
@@ -32,26 +31,12 @@ from rapport.communication.api import (
 from rapport.communication.channels import Channel, MessageKind
 from rapport.communication.models import Interaction, PlanItem
 from rapport.core.api_pagination import Pages
+from rapport.core.api_schemas import AwareDateTime
 from rapport.projects.models import Project
 from rapport.projects.selectors import projects_visible_to
 from rapport.tenancy.actors import ActorRequest
 
 router = Router(tags=["communication"])
-
-
-def _aware(value: datetime) -> datetime:
-    """A time without an offset is taken in the site's time zone (UTC); one that cannot be
-    stored in UTC (year 1 east of Greenwich, year 9999 west of it) is invalid."""
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value)
-    try:
-        # Stored in UTC: an offset a database cannot hold (PostgreSQL stops at ±15:59) is gone.
-        return value.astimezone(UTC)
-    except OverflowError:
-        raise ValueError("out of range") from None
-
-
-When = Annotated[datetime, AfterValidator(_aware)]
 
 
 def _plan_item(request: ActorRequest, item_id: int | None) -> PlanItem | None:
@@ -105,7 +90,7 @@ class TouchpointOut(Schema):
 
 
 class TouchpointIn(Schema):
-    occurred_at: When = Field(
+    occurred_at: AwareDateTime = Field(
         description="When it happened (ISO 8601; without an offset: UTC). Not in advance."
     )
     channel: Channel
