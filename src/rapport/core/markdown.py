@@ -7,7 +7,7 @@ import nh3
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 
-_parser = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+PARSER = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 
 TAGS = {
     "p", "br", "strong", "em", "code", "pre", "blockquote", "ul", "ol", "li", "a",
@@ -17,7 +17,7 @@ ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
 
 
 def render(text: str) -> SafeString:
-    html = _parser.render(text or "")
+    html = PARSER.render(text or "")
     clean = nh3.clean(
         html,
         tags=TAGS,

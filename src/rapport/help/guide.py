@@ -15,10 +15,9 @@ import nh3
 from django.conf import settings
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from rapport.core.markdown import ATTRIBUTES, TAGS
+from rapport.core.markdown import ATTRIBUTES, PARSER, TAGS
 
 LANGUAGES = {"en": "en", "zh-hans": "zh", "zh": "zh"}  # interface language → guide folder
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,60}$")
@@ -96,15 +95,12 @@ def load(language: str, slug: str) -> Page | None:
     return Page(language=language, slug=slug, title=title, html=_render(language, text))
 
 
-_parser = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
-
-
 def _render(language: str, text: str) -> SafeString:
-    tokens = _parser.parse(text)
+    tokens = PARSER.parse(text)
     for token in tokens:
         for child in token.children or []:
             _rewrite(language, child)
-    html = _parser.renderer.render(tokens, _parser.options, {})
+    html = PARSER.renderer.render(tokens, PARSER.options, {})
     clean = nh3.clean(
         html,
         tags=TAGS | {"img"},
