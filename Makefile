@@ -36,7 +36,7 @@ fmt: $(STAMP)
 
 test: $(STAMP) lint
 	RAPPORT_VAR_DIR=$(CURDIR)/var/test $(BIN)/rapport makemigrations --check --dry-run
-	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --durations=25 $(PYTEST_ARGS)
 
 # Benchmarks, never part of `make test` (a tiny run of the harness is): gunicorn on a large
 # organisation seeded once under var/bench/ (or in DATABASE_URL=postgres://…, a database of its

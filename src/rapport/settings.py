@@ -158,6 +158,15 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Emails' subjects and plain-text bodies: text, not HTML, so nothing is HTML-escaped
+        # (a title with an apostrophe must not arrive as "&#x27;").
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "NAME": "text",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 
 # --- database -----------------------------------------------------------------------------

@@ -405,3 +405,25 @@ def test_implementing_records_the_moves_on_the_project_and_milestones(world):
         ).count()
         == 2
     )
+
+
+def test_the_client_is_told_in_their_language_in_plain_text(world):
+    """The state in a Chinese approver's email is Chinese whoever sent it, and a title with an
+    apostrophe and an ampersand arrives as typed, not HTML-escaped, in subject and text."""
+    side = world.one
+    side.contact_a.language = "zh-hans"
+    side.contact_a.save(update_fields=["language"])
+    request = _evaluated(side)
+    request.title = "Client's export & print"
+    request.save(update_fields=["title"])
+    cr.change_request_send_for_approval(actor=side.actor(side.pm), change_request=request)
+
+    email = OutboundEmail.objects.get(
+        to=side.contact_a.email, kind="change_request_awaiting_approval"
+    )
+    assert "Client's export & print" in email.subject
+    assert email.subject.endswith("待客户审批")
+    assert "&#x27;" not in email.subject + email.body_text
+    assert "&amp;" not in email.subject + email.body_text
+    assert "Client's export & print" in email.body_text
+    assert "Client&#x27;s export &amp; print" in email.body_html

@@ -100,7 +100,7 @@ def test_change_request_from_the_portal_to_a_new_baseline(
     # The client sees the effect (not the internal notes) and approves.
     client.reload()
     expect(client.get_by_role("cell", name="2027-01-10")).to_be_visible()
-    expect(client.get_by_role("cell", name="45000.00 EUR")).to_be_visible()
+    expect(client.get_by_role("cell", name="45,000.00 EUR")).to_be_visible()
     expect(client.get_by_text("Reuse the CSV exporter")).to_have_count(0)
     client.get_by_label("Approve", exact=True).check()
     client.get_by_role("button", name="Record my decision").click()

@@ -137,7 +137,7 @@ def _notify(
         "project": project.name,
         "event": event,
         "comment": comment,
-        "state": change_request.get_state_display(),
+        "state": State(change_request.state).label,  # lazy: rendered in each recipient's language
     }
     recipients: list[tuple[str, str, str, str]] = []
     if to_client:

@@ -201,6 +201,13 @@ def client_edit(request: ActorRequest, client_id: int) -> HttpResponse:
     return render(request, "clients/form.html", {"form": form, "client": client})
 
 
+def _likely_time_zone(request: ActorRequest, client: Client) -> str:
+    """A new contact most likely works where the client's last contact does, or else where
+    the person adding them does."""
+    last = client.contacts.order_by("-pk").values_list("time_zone", flat=True).first()
+    return last or request.user.time_zone
+
+
 @member_required
 def contact_create(request: ActorRequest, client_id: int) -> HttpResponse:
     actor = request.actor
@@ -210,7 +217,7 @@ def contact_create(request: ActorRequest, client_id: int) -> HttpResponse:
     form = ContactForm(
         request.POST or None,
         instance=services.Contact(client=client, organisation_id=client.organisation_id),
-        initial={"language": client.language},
+        initial={"language": client.language, "time_zone": _likely_time_zone(request, client)},
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -9,7 +9,7 @@ handled because each selector asks for what is still waiting."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -280,6 +280,11 @@ def report_drafts(moment: Moment, stop: int) -> Lines:
     )
 
 
+def _joined(parts: Iterable[str]) -> str:
+    """Parts joined the reader's way: "a, b" in English, "a，b" in Chinese."""
+    return str(pgettext_lazy("list separator", ", ")).join(parts)
+
+
 def _score_label(name: str) -> str:
     return str(Dimension(name).label) if name in Dimension.values else str(_("Recommendation"))
 
@@ -291,7 +296,7 @@ def feedback_follow_ups(moment: Moment, stop: int) -> Lines:
         lambda follow_up: Line(
             url=reverse("feedback:list", args=[follow_up.project_id])
             + f"#feedback-{follow_up.feedback_id}",
-            title=", ".join(
+            title=_joined(
                 f"{_score_label(name)} {score}" for name, score in follow_up.low_scores.items()
             ),
             what=_("Low feedback"),
@@ -344,7 +349,12 @@ def expectation_gaps(moment: Moment, stop: int) -> Lines:
     lines = [
         Line(
             url=reverse("feedback:gap", args=[rating.project_id]),
-            title=", ".join(f"{gap.label}: {gap.pm} / {gap.client}" for gap in gaps if gap.flagged),
+            title=_joined(
+                str(_("%(label)s: %(pm)s / %(client)s"))
+                % {"label": gap.label, "pm": gap.pm, "client": gap.client}
+                for gap in gaps
+                if gap.flagged
+            ),
             what=_("Your rating / the client's"),
             project=rating.project,
         )

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
 from rapport.core import export, ratelimit
@@ -80,10 +81,15 @@ def survey_send(request: ActorRequest, project_id: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            count = survey.invitations.count()
             messages.success(
                 request,
-                _("The survey was sent to %(count)d contacts.")
-                % {"count": survey.invitations.count()},
+                ngettext(
+                    "The survey was sent to %(count)d contact.",
+                    "The survey was sent to %(count)d contacts.",
+                    count,
+                )
+                % {"count": count},
             )
             return redirect("feedback:list", project.pk)
     return render(request, "feedback/send.html", {"project": project, "form": form})

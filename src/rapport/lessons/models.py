@@ -14,7 +14,7 @@ from rapport.core.models import TimeStamped
 class Category(models.TextChoices):
     COMMUNICATION = "communication", _("Communication")
     EXPECTATIONS = "expectations", _("Expectations")
-    CHANGE = "change", _("Change")
+    CHANGE = "change", pgettext_lazy("lesson category", "Change")
     ESTIMATION = "estimation", _("Estimation")
     QUALITY = "quality", pgettext_lazy("lesson category", "Quality")
     RELATIONSHIP = "relationship", _("Relationship")

@@ -85,11 +85,11 @@ def email_queue(
     }
     with translation.override(language):
         subject = " ".join(
-            render_to_string(f"notify/email/{template}.subject.txt", context).split()
+            render_to_string(f"notify/email/{template}.subject.txt", context, using="text").split()
         )[:255]
-        body_text = render_to_string(f"notify/email/{template}.txt", context)
+        body_text = render_to_string(f"notify/email/{template}.txt", context, using="text")
         if unsubscribe:
-            body_text += render_to_string("notify/email/_unsubscribe.txt", context)
+            body_text += render_to_string("notify/email/_unsubscribe.txt", context, using="text")
         body_html = render_to_string(f"notify/email/{template}.html", context)
     if spec.in_app and recipient is not None:
         _notification_store(

@@ -71,7 +71,7 @@ def _steps(actor: Actor, guide: SetupGuide) -> list[Step]:
     return [
         Step(
             _("Your first client"),
-            _("The company you work for: its language decides what its people read."),
+            _("The company you run the project for: its language decides what its people read."),
             _("Add your first client"),
             reverse("clients:create"),
             client is not None,

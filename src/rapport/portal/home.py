@@ -105,7 +105,7 @@ def _approvals(actor: Actor) -> list[Waiting]:
         Waiting(
             "closure",
             _("Accept the project's closure"),
-            closure.project.name,
+            _("Closure report"),
             closure.project,
             _day(closure.closed_at),
             reverse("portal_closure:detail", args=[closure.project_id]),
@@ -120,7 +120,7 @@ def _acknowledgements(actor: Actor) -> list[Waiting]:
         Waiting(
             "report",
             _("Acknowledge the status report"),
-            _("Status report %(number)s") % {"number": report.number},
+            _("Status report %(reference)s") % {"reference": report.reference},
             report.project,
             _day(report.published_at),
             reverse("portal_reports:detail", args=[report.project_id, report.number]),
@@ -225,7 +225,7 @@ def timeline(*, actor: Actor, project: Project) -> list[Event]:
         Event(
             "report",
             _("Status report published"),
-            _("Status report %(number)s") % {"number": report.number},
+            _("Status report %(reference)s") % {"reference": report.reference},
             _day(report.published_at),
             reverse("portal_reports:detail", args=[pid, report.number]),
             reverse("portal_reports:pdf", args=[pid, report.number]),

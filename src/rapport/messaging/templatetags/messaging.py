@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from django import template
 from django.utils.safestring import SafeString
 from django.utils.timesince import timesince
+from django.utils.translation import gettext
 
 from rapport.core import markdown
 
@@ -25,4 +26,6 @@ def wait(value: timedelta | float | None) -> str:
     if value is None:
         return "—"
     seconds = value.total_seconds() if isinstance(value, timedelta) else float(value)
+    if seconds < 60:
+        return gettext("less than a minute")
     return timesince(_EPOCH, _EPOCH + timedelta(seconds=max(seconds, 0)), depth=2)
