@@ -69,6 +69,10 @@ def _allowed_hosts() -> list[str]:
 
 
 SECRET_KEY = _secret_key()
+# Secrets kept readable in the database (TOTP seeds) are encrypted with this key, or with one
+# derived from SECRET_KEY when it is empty; older keys still decrypt during a rotation.
+RAPPORT_FIELD_KEY = os.environ.get("RAPPORT_FIELD_KEY", "")
+RAPPORT_FIELD_KEY_FALLBACKS = env_list("RAPPORT_FIELD_KEY_FALLBACKS")
 ALLOWED_HOSTS = _allowed_hosts()
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("RAPPORT_SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -889,6 +889,25 @@ def test_signing_a_new_version_supersedes_the_earlier_one(world):
     assert baseline.signed_version(side.project_a) == v2
 
 
+def test_superseding_a_signed_version_writes_one_event_per_version(world):
+    side = world.one
+    v1 = signed(side)
+    bs.project_rebaseline(actor=pm_of(side), project=side.project_a, reason="Extra journey")
+    bs.item_update(actor=pm_of(side), item=side.baseline["budget_line"], amount=Decimal("55000"))
+    v2 = submitted(side)
+    before = AuditEvent.objects.count()
+
+    bs.baseline_sign(actor=approver_of(side), version=v2)
+
+    events = AuditEvent.objects.order_by("pk")[before:]
+    assert [(e.action, e.object_id) for e in events] == [
+        ("superseded", str(v1.pk)),
+        ("signed", str(v2.pk)),
+    ]
+    assert events[0].changes["status"] == ["signed", "superseded"]
+    assert events[0].actor_contact_id == side.contact_a.pk
+
+
 def test_signing_twice_is_refused_with_a_clear_message_and_nothing_changes(world):
     side = world.one
     version = submitted(side)

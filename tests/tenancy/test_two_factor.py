@@ -9,9 +9,12 @@ from typing import Any
 
 import pyotp
 import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 
 from rapport.audit.models import AuditEvent
+from rapport.core import field_crypto
 from rapport.core.tokens import digest
 from rapport.tenancy import limits, two_factor
 from rapport.tenancy.models import RecoveryCode, TwoFactor, User
@@ -71,7 +74,7 @@ def test_a_member_turns_it_on_with_a_qr_code_and_a_code(world):
     codes = done.context["codes"]
     assert len(codes) == two_factor.RECOVERY_CODES == len(set(codes))
     assert all(code in done.content.decode() for code in codes)
-    assert TwoFactor.objects.get(user=user).secret == secret
+    assert field_crypto.decrypt(TwoFactor.objects.get(user=user).secret) == secret
     stored = set(RecoveryCode.objects.filter(user=user).values_list("code_hash", flat=True))
     assert codes[0] not in stored and digest(codes[0].replace("-", "")) in stored
     assert AuditEvent.objects.filter(action="two_factor_enabled", actor_user=user).count() == 1
@@ -227,3 +230,60 @@ def test_client_contacts_are_not_asked(world):
     assert response.status_code == 302
     assert contact.get("/portal/").status_code == 200
     assert contact.get(SETTINGS).status_code == 404  # the setting is the members'
+
+
+def test_the_seed_is_encrypted_in_the_database_and_the_sign_in_still_works(world):
+    user = world.one.pm
+    secret, _codes = _enable(user)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT secret FROM tenancy_twofactor WHERE user_id = %s", [user.pk])
+        (stored,) = cursor.fetchone()
+    assert secret not in stored and field_crypto.is_encrypted(stored)
+
+    client = Client()
+    _sign_in(client, user)
+    assert client.post(CODE, {"code": _now(secret)}).status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_a_seed_encrypted_with_a_lost_key_matches_no_code(world, settings):
+    user = world.one.pm
+    secret, codes = _enable(user)
+    settings.RAPPORT_FIELD_KEY = "a new key, the old one not kept as a fallback"
+    client = Client()
+    _sign_in(client, user)
+    assert "_auth_user_id" not in client.session
+    assert client.post(CODE, {"code": _now(secret)}).status_code == 200  # refused, no error
+    assert client.post(CODE, {"code": codes[0]}).status_code == 302  # recovery codes still work
+
+
+def test_a_rotated_key_still_opens_the_seeds_it_encrypted(settings):
+    settings.RAPPORT_FIELD_KEY = "old key"
+    token = field_crypto.encrypt("JBSWY3DPEHPK3PXP")
+    settings.RAPPORT_FIELD_KEY = "new key"
+    settings.RAPPORT_FIELD_KEY_FALLBACKS = ["old key"]
+    assert field_crypto.decrypt(token) == "JBSWY3DPEHPK3PXP"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_encrypts_seeds_stored_in_the_clear():
+    executor = MigrationExecutor(connection)
+    before = [("tenancy", "0007_api_conventions")]
+    after = [("tenancy", "0008_two_factor_secret_encrypted")]
+    executor.migrate(before)
+    old_apps = executor.loader.project_state(before).apps
+    user = old_apps.get_model("tenancy", "User").objects.create(email="clear@example.test")
+    old_apps.get_model("tenancy", "TwoFactor").objects.create(
+        user_id=user.pk, secret="JBSWY3DPEHPK3PXP"
+    )
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(after)
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    stored = TwoFactor.objects.get(user_id=user.pk).secret
+    assert "JBSWY3DPEHPK3PXP" not in stored
+    assert field_crypto.decrypt(stored) == "JBSWY3DPEHPK3PXP"

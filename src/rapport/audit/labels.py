@@ -28,6 +28,7 @@ ACTION_LABELS = {
     "withdrawn": pgettext_lazy("audit action", "withdrawn"),
     "signed": pgettext_lazy("audit action", "signed"),
     "returned": pgettext_lazy("audit action", "sent back"),
+    "superseded": pgettext_lazy("audit action", "superseded"),
     "rebaselined": pgettext_lazy("audit action", "re-baselined"),
     "rejected": pgettext_lazy("audit action", "rejected"),
     "evaluated": pgettext_lazy("audit action", "evaluated"),

@@ -99,7 +99,7 @@ class EvaluationIn(Schema):
     costs: dict[BudgetCategory, Decimal] | None = None
 
 
-class StepIn(Schema):
+class ChangeRequestStepIn(Schema):
     comment: Text = ""
 
 
@@ -247,7 +247,7 @@ Step = Literal["submit", "send", "implement", "withdraw"]
     operation_id="change_requests_step",
 )
 def change_requests_step(
-    request: ActorRequest, project_id: int, number: int, step: Step, payload: StepIn
+    request: ActorRequest, project_id: int, number: int, step: Step, payload: ChangeRequestStepIn
 ) -> ChangeRequest:
     """``submit`` a draft, ``send`` it for approval, ``implement`` an approved one (new
     baseline version), or ``withdraw`` an open one."""

@@ -119,7 +119,7 @@ def closure_update(request: ActorRequest, project_id: int, payload: ClosureIn) -
     return _current(request, project)
 
 
-class CloseIn(Schema):
+class ClosureCloseIn(Schema):
     override_reason: Reason = Field(
         "", description="Administrators only: close although something blocks it."
     )
@@ -129,7 +129,7 @@ class CloseIn(Schema):
     "/projects/{project_id}/closure/close", response=ClosureOut, operation_id="closure_close"
 )
 def closure_close(
-    request: ActorRequest, project_id: int, payload: CloseIn | None = None
+    request: ActorRequest, project_id: int, payload: ClosureCloseIn | None = None
 ) -> ClosureOut | HttpResponse:
     """Freeze the closure report, publish it to the client (its portal contacts get it by
     email) and set the project closed. Open change requests and deliverables not accepted

@@ -92,13 +92,13 @@ def portal_surveys_list(request: ActorRequest, project_id: int) -> QuerySet[Surv
 Answer = Annotated[str, StringConstraints(max_length=TEXT)] | int | None
 
 
-class AnswerIn(Schema):
+class SurveyAnswerIn(Schema):
     answers: dict[Annotated[str, StringConstraints(max_length=24)], Answer] = Field(
         max_length=100, description="each question's key (q12) and its answer"
     )
 
 
-class AnswerOut(Schema):
+class SurveyAnswerOut(Schema):
     survey_id: int
     received_on: date
     progress: int | None
@@ -111,12 +111,12 @@ class AnswerOut(Schema):
 
 @portal_router.post(
     "/projects/{project_id}/surveys/{survey_id}/answer",
-    response={201: AnswerOut},
+    response={201: SurveyAnswerOut},
     operation_id="portal_surveys_answer",
 )
 def portal_surveys_answer(
-    request: ActorRequest, project_id: int, survey_id: int, payload: AnswerIn
-) -> Status[AnswerOut]:
+    request: ActorRequest, project_id: int, survey_id: int, payload: SurveyAnswerIn
+) -> Status[SurveyAnswerOut]:
     """Answer once, before the survey closes: a missing required answer or a score out of
     range is refused per question (422), as is a second answer or a late one."""
     actor = request.actor
@@ -131,7 +131,7 @@ def portal_surveys_answer(
     )
     return Status(
         201,
-        AnswerOut(
+        SurveyAnswerOut(
             survey_id=survey_id,
             received_on=feedback.received_on,
             progress=feedback.progress,

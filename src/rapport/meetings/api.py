@@ -163,7 +163,7 @@ class ActionItemIn(Schema):
     )
 
 
-class CloseIn(Schema):
+class ActionItemCloseIn(Schema):
     note: Note
 
 
@@ -339,7 +339,7 @@ def action_items_create(
     operation_id="action_items_close",
 )
 def action_items_close(
-    request: ActorRequest, project_id: int, action_item_id: int, payload: CloseIn
+    request: ActorRequest, project_id: int, action_item_id: int, payload: ActionItemCloseIn
 ) -> ActionItem:
     project = project_get(actor=request.actor, project_id=project_id)
     item = get_object_or_404(

@@ -77,12 +77,12 @@ class PortalMeetingDetailOut(PortalMeetingOut):
         )
 
 
-class AnswerIn(Schema):
+class MinutesAnswerIn(Schema):
     answer: Literal["confirm", "correct"]
     comment: Annotated[str, StringConstraints(max_length=4000)] = ""
 
 
-class AnswerOut(Schema):
+class MinutesAnswerOut(Schema):
     version: int
     answer: str
     comment: str
@@ -103,7 +103,7 @@ class PortalActionItemOut(Schema):
         return obj.overdue_days()
 
 
-class CloseIn(Schema):
+class PortalActionItemCloseIn(Schema):
     note: Annotated[str, StringConstraints(max_length=4000)]
 
 
@@ -136,12 +136,12 @@ def portal_meetings_get(request: ActorRequest, project_id: int, number: int) -> 
 
 @portal_router.post(
     "/projects/{project_id}/meetings/{number}/minutes/answer",
-    response=AnswerOut,
+    response=MinutesAnswerOut,
     operation_id="portal_meetings_answer",
 )
 def portal_meetings_answer(
-    request: ActorRequest, project_id: int, number: int, payload: AnswerIn
-) -> AnswerOut:
+    request: ActorRequest, project_id: int, number: int, payload: MinutesAnswerIn
+) -> MinutesAnswerOut:
     """Confirm the latest version of the minutes, or propose a correction (``comment``):
     once per version, within its window."""
     meeting = _meeting(request, project_id, number)
@@ -151,7 +151,7 @@ def portal_meetings_answer(
         confirm=payload.answer == "confirm",
         comment=payload.comment,
     )
-    return AnswerOut(
+    return MinutesAnswerOut(
         version=response.version.number,
         answer=response.kind,
         comment=response.comment,
@@ -176,7 +176,7 @@ def portal_action_items_list(
     operation_id="portal_action_items_close",
 )
 def portal_action_items_close(
-    request: ActorRequest, action_item_id: int, payload: CloseIn
+    request: ActorRequest, action_item_id: int, payload: PortalActionItemCloseIn
 ) -> ActionItem:
     """Close your action item with a note of what was done."""
     item = selectors.action_item_get(actor=request.actor, action_item_id=action_item_id)

@@ -425,9 +425,23 @@ def _decide_version(
     contact = permissions.deciding_contact(actor, project)
     assert contact is not None  # can_decide_for_client found one
     if signed:
-        project.baseline_versions.filter(status=BaselineVersion.Status.SIGNED).update(
-            status=BaselineVersion.Status.SUPERSEDED
-        )
+        # Each earlier signed version changes too: each gets its own event.
+        for earlier in project.baseline_versions.select_for_update().filter(
+            status=BaselineVersion.Status.SIGNED
+        ):
+            earlier.status = BaselineVersion.Status.SUPERSEDED
+            earlier.save(update_fields=["status"])
+            audit.record(
+                actor=actor,
+                contact_id=contact.pk,
+                action="superseded",
+                obj=earlier,
+                organisation_id=project.organisation_id,
+                changes={
+                    "status": [BaselineVersion.Status.SIGNED, earlier.status],
+                    "superseded_by": [None, version.number],
+                },
+            )
     version.status = BaselineVersion.Status.SIGNED if signed else BaselineVersion.Status.RETURNED
     version.decided_by, version.decided_at = contact, timezone.now()
     version.decision_comment, version.decision_ip = comment.strip(), actor.ip

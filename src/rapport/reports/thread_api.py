@@ -33,7 +33,7 @@ class ThreadMessageOut(Schema):
     created_at: datetime
 
 
-class ThreadOut(Schema):
+class ReportThreadOut(Schema):
     id: int
     opened_by: str
     created_at: datetime
@@ -59,7 +59,7 @@ def _message_out(message: ReportMessage) -> ThreadMessageOut:
     )
 
 
-class MessageIn(Schema):
+class ReportMessageIn(Schema):
     body: Body
 
 
@@ -78,7 +78,7 @@ def _thread(request: ActorRequest, project_id: int, number: int, thread_id: int)
 
 @router.get(
     "/projects/{project_id}/status-reports/{number}/threads",
-    response=list[ThreadOut],
+    response=list[ReportThreadOut],
     operation_id="status_report_threads_list",
 )
 @paginate(Pages)
@@ -91,11 +91,11 @@ def status_report_threads_list(
 
 @router.post(
     "/projects/{project_id}/status-reports/{number}/threads/{thread_id}/messages",
-    response={201: ThreadOut},
+    response={201: ReportThreadOut},
     operation_id="status_report_threads_answer",
 )
 def status_report_threads_answer(
-    request: ActorRequest, project_id: int, number: int, thread_id: int, payload: MessageIn
+    request: ActorRequest, project_id: int, number: int, thread_id: int, payload: ReportMessageIn
 ) -> Status[ReportThread]:
     """Answer the client (those who manage the report): the thread no longer waits and the
     contacts who wrote in it are emailed."""
@@ -109,7 +109,7 @@ def status_report_threads_answer(
 
 @portal_router.get(
     "/projects/{project_id}/status-reports/{number}/threads",
-    response=list[ThreadOut],
+    response=list[ReportThreadOut],
     operation_id="portal_status_report_threads_list",
 )
 @paginate(Pages)
@@ -122,11 +122,11 @@ def portal_status_report_threads_list(
 
 @portal_router.post(
     "/projects/{project_id}/status-reports/{number}/threads",
-    response={201: ThreadOut},
+    response={201: ReportThreadOut},
     operation_id="portal_status_report_threads_create",
 )
 def portal_status_report_threads_create(
-    request: ActorRequest, project_id: int, number: int, payload: MessageIn
+    request: ActorRequest, project_id: int, number: int, payload: ReportMessageIn
 ) -> Status[ReportThread]:
     """Ask a question or comment on the report; it goes to the project manager at once."""
     report = _report(request, project_id, number)
@@ -136,11 +136,11 @@ def portal_status_report_threads_create(
 
 @portal_router.post(
     "/projects/{project_id}/status-reports/{number}/threads/{thread_id}/messages",
-    response={201: ThreadOut},
+    response={201: ReportThreadOut},
     operation_id="portal_status_report_threads_follow_up",
 )
 def portal_status_report_threads_follow_up(
-    request: ActorRequest, project_id: int, number: int, thread_id: int, payload: MessageIn
+    request: ActorRequest, project_id: int, number: int, thread_id: int, payload: ReportMessageIn
 ) -> Status[ReportThread]:
     """Add a message to a thread of the report; it waits for the team's answer again."""
     thread = _thread(request, project_id, number, thread_id)

@@ -140,13 +140,13 @@ class ConflictPatch(Schema):
     contact_party_ids: Ids | None = None
 
 
-class StepIn(Schema):
+class ConflictStepIn(Schema):
     description: Text
     occurred_on: date | None = Field(None, description="Default: today.")
     taken_by_id: Id | None = Field(None, description="Default: the caller.")
 
 
-class CloseIn(Schema):
+class ConflictCloseIn(Schema):
     resolution: Text = Field(description="Required: a conflict is closed with its resolution.")
     resolved_on: date | None = Field(None, description="Default: today.")
     client_agreed: bool | None = None
@@ -271,7 +271,7 @@ def conflicts_update(request: ActorRequest, conflict_id: int, payload: ConflictP
     operation_id="conflicts_steps_create",
 )
 def conflicts_steps_create(
-    request: ActorRequest, conflict_id: int, payload: StepIn
+    request: ActorRequest, conflict_id: int, payload: ConflictStepIn
 ) -> Status[Conflict]:
     conflict = _handled(request, conflict_id)
     with named_by_body():
@@ -284,7 +284,7 @@ def conflicts_steps_create(
     response=ConflictDetailOut,
     operation_id="conflicts_close",
 )
-def conflicts_close(request: ActorRequest, conflict_id: int, payload: CloseIn) -> Conflict:
+def conflicts_close(request: ActorRequest, conflict_id: int, payload: ConflictCloseIn) -> Conflict:
     """Close with the resolution (refused without one), its date and whether the client
     agreed."""
     conflict = _handled(request, conflict_id)

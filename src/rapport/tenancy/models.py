@@ -261,7 +261,8 @@ class TwoFactor(TimeStamped):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="two_factor"
     )
-    secret = models.CharField(max_length=64)
+    # The base32 seed, encrypted (core.field_crypto): the database alone does not give it away.
+    secret = models.CharField(max_length=255)
     last_step = models.BigIntegerField(default=0)
 
     class Meta:

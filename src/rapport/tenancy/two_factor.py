@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rapport.audit import services as audit
+from rapport.core import field_crypto
 from rapport.core.services import require
 from rapport.core.tokens import digest
 from rapport.tenancy.actors import Actor
@@ -74,7 +75,7 @@ def _normalise(code: str) -> str:
 def _matching_step(secret: str, code: str) -> int | None:
     """The time step (30 s) within one step of now whose code this is, if any."""
     code = _normalise(code)
-    if not (code.isdigit() and len(code) == 6):
+    if not secret or not (code.isdigit() and len(code) == 6):
         return None
     totp = pyotp.TOTP(secret)
     now = int(time.time())
@@ -116,7 +117,9 @@ def two_factor_enable(*, user: User, secret: str, code: str, ip: str | None = No
             {"code": _("This code is not correct. Enter the current code from your app.")},
             code="wrong_code",
         )
-    two_factor = TwoFactor.objects.create(user=user, secret=secret, last_step=step)
+    two_factor = TwoFactor.objects.create(
+        user=user, secret=field_crypto.encrypt(secret), last_step=step
+    )
     codes = _new_recovery_codes(user)
     audit.record(
         actor=_self_actor(user, ip),
@@ -127,12 +130,20 @@ def two_factor_enable(*, user: User, secret: str, code: str, ip: str | None = No
     return codes
 
 
+def _stored_secret(two_factor: TwoFactor) -> str:
+    """The authenticator's seed; one encrypted with a key no longer known matches no code."""
+    try:
+        return field_crypto.decrypt(two_factor.secret)
+    except ValueError:
+        return ""
+
+
 def _check_code(user: User, code: str, ip: str | None) -> None:
     """Accept a current authenticator code (once) or an unused recovery code (used up)."""
     two_factor = TwoFactor.objects.select_for_update().filter(user=user).first()
     if two_factor is None:
         raise ValidationError(_("Two-factor sign-in is not on."), code="not_enabled")
-    step = _matching_step(two_factor.secret, code)
+    step = _matching_step(_stored_secret(two_factor), code)
     if step is not None and step > two_factor.last_step:
         two_factor.last_step = step
         two_factor.save(update_fields=["last_step", "updated_at"])
