@@ -4005,6 +4005,49 @@ OPERATIONS: dict[tuple[str, str], list[Case]] = {
     ("GET", "/api/v1/projects/{project_id}/meetings/{number}/minutes"): [
         api_case(kwargs=meeting_at("published"), ok=each(200, ON_PROJECT_A))
     ],
+    ("GET", "/api/v1/projects/{project_id}/meetings/{number}/minutes/draft"): [
+        api_case(kwargs=meeting_at("held"), ok=each(200, ON_PROJECT_A))
+    ],
+    ("PUT", "/api/v1/projects/{project_id}/meetings/{number}/minutes/draft"): [
+        api_case(
+            kwargs=meeting_at("started"),
+            data=lambda side: {
+                "present_user_ids": [side.pm.pk],
+                "present_contact_ids": [side.contact_a.pk],
+                "summary": "Agreed the plan.",
+            },
+            ok=each(200, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+    ("POST", "/api/v1/projects/{project_id}/meetings/{number}/minutes/publish"): [
+        api_case(
+            kwargs=meeting_at("held"),
+            data=lambda side: {},
+            ok=each(201, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+    ("GET", "/api/v1/projects/{project_id}/meetings/{number}/agenda-items/{item_id}"): [
+        api_case(kwargs=agenda_item_of, ok=each(200, ON_PROJECT_A))
+    ],
+    ("PATCH", "/api/v1/projects/{project_id}/meetings/{number}/agenda-items/{item_id}"): [
+        api_case(
+            kwargs=agenda_item_of,
+            data=lambda side: {"title": "Progress and risks", "time_box": 20},
+            ok=each(200, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+    ("DELETE", "/api/v1/projects/{project_id}/meetings/{number}/agenda-items/{item_id}"): [
+        api_case(kwargs=agenda_item_of, ok=each(204, MANAGERS), denied={"member": 403})
+    ],
+    ("GET", "/api/v1/projects/{project_id}/meetings/{number}/decisions/{decision_id}"): [
+        api_case(kwargs=decision_of, ok=each(200, ON_PROJECT_A))
+    ],
+    ("DELETE", "/api/v1/projects/{project_id}/meetings/{number}/decisions/{decision_id}"): [
+        api_case(kwargs=decision_of, ok=each(204, MANAGERS), denied={"member": 403})
+    ],
     ("GET", "/api/v1/portal/projects/{project_id}/meetings"): [
         portal_api_case(kwargs=project_a, ok={"contact_a": 200})
     ],
