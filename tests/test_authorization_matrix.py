@@ -1223,6 +1223,11 @@ def improvement_of(side: Side) -> dict[str, Any]:
     return {"project_id": side.project_a.pk, "action_id": action.pk}
 
 
+def improvement_api_of(side: Side) -> dict[str, Any]:
+    kwargs = improvement_of(side)
+    return {"project_id": kwargs["project_id"], "improvement_id": kwargs["action_id"]}
+
+
 def improvement_form(side: Side) -> dict[str, Any]:
     return {"title": "Weekly demo", "owner": side.member.pk, "status": "open"}
 
@@ -3913,6 +3918,53 @@ OPERATIONS: dict[tuple[str, str], list[Case]] = {
         lambda side: {"reason": "Matrix re-baseline"}, 200, kwargs=signed_project_a
     ),
     ("GET", "/api/v1/projects/{project_id}/progress"): _reading(kwargs=project_a),
+    # --- acting on feedback: the team reads and records improvements; the managers handle
+    # follow-ups, share improvements and rate the period ------------------------------------
+    ("GET", "/api/v1/projects/{project_id}/follow-ups"): [
+        api_case(kwargs=project_a, ok=each(200, ON_PROJECT_A))
+    ],
+    ("GET", "/api/v1/projects/{project_id}/follow-ups/{follow_up_id}"): [
+        api_case(kwargs=follow_up_of, ok=each(200, ON_PROJECT_A))
+    ],
+    ("POST", "/api/v1/projects/{project_id}/follow-ups/{follow_up_id}/handle"): [
+        api_case(
+            kwargs=follow_up_of,
+            data=lambda side: {"handling": "Called them"},
+            ok=each(200, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+    ("GET", "/api/v1/projects/{project_id}/improvements"): [
+        api_case(kwargs=project_a, ok=each(200, ON_PROJECT_A))
+    ],
+    ("POST", "/api/v1/projects/{project_id}/improvements"): [
+        api_case(
+            kwargs=project_a,
+            data=lambda side: {"title": "Weekly demo", "owner_id": side.member.pk},
+            ok=each(201, ON_PROJECT_A),
+        )
+    ],
+    ("GET", "/api/v1/projects/{project_id}/improvements/{improvement_id}"): [
+        api_case(kwargs=improvement_api_of, ok=each(200, ON_PROJECT_A))
+    ],
+    ("PATCH", "/api/v1/projects/{project_id}/improvements/{improvement_id}"): [
+        api_case(
+            kwargs=improvement_api_of,
+            data=lambda side: {"status": "done", "we_did": "A demo every Friday"},
+            ok=each(200, ON_PROJECT_A),
+        )
+    ],
+    ("GET", "/api/v1/projects/{project_id}/pm-ratings"): [
+        api_case(kwargs=project_a, ok=each(200, ON_PROJECT_A))
+    ],
+    ("POST", "/api/v1/projects/{project_id}/pm-ratings"): [
+        api_case(
+            kwargs=project_a,
+            data=lambda side: {**pm_rating_form(side), "progress": 4},
+            ok=each(201, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
     # --- client meetings ------------------------------------------------------------------
     ("GET", "/api/v1/projects/{project_id}/meetings"): [
         api_case(kwargs=project_a, ok=each(200, ON_PROJECT_A))
