@@ -21,6 +21,7 @@ from rapport.core.api_pagination import Pages
 from rapport.core.services import require
 from rapport.feedback import followups, permissions
 from rapport.feedback.followup_models import NOTE, FollowUp, ImprovementAction, PmRating
+from rapport.feedback.models import Feedback
 from rapport.projects.models import Project
 from rapport.projects.selectors import project_get
 from rapport.tenancy.actors import ActorRequest
@@ -263,10 +264,18 @@ class PmRatingOut(Schema):
     gaps: list[GapOut]
 
     @staticmethod
-    def resolve_gaps(obj: PmRating) -> list[GapOut]:
+    def resolve_gaps(obj: PmRating, context: dict[str, Any]) -> list[GapOut]:
+        """Against the project's feedback, read once per request however many ratings."""
+        memo = context["request"].__dict__.setdefault("_gap_feedback", {})
+        if obj.project_id not in memo:
+            memo[obj.project_id] = list(
+                Feedback.objects.filter(project_id=obj.project_id).only(
+                    "project_id", "received_on", *followups.GAP_DIMENSIONS
+                )
+            )
         return [
             GapOut(dimension=gap.dimension, pm=gap.pm, client=gap.client, flagged=gap.flagged)
-            for gap in followups.expectation_gap(rating=obj)
+            for gap in followups.gaps_against(obj, memo[obj.project_id])
         ]
 
 
