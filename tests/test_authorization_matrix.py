@@ -2934,6 +2934,15 @@ EXPORTED_LISTS = {
     "webhooks:deliveries_export": "webhooks:detail",
     "projects:costs_export": "projects:actuals",
     "projects:hours_export": "projects:actuals",
+    "lessons:export": "lessons:library",
+    "portal_lessons:export": "portal_lessons:list",
+    "portal_lessons:project_export": "portal_lessons:project",
+    "portal_meetings:export": "portal_meetings:list",
+    "portal_risks:risks_export": "portal_risks:list",
+    "portal_risks:issues_export": "portal_risks:list",
+    "outbox:export": "outbox:list",
+    "notifications:export": "notifications:list",
+    "portal_notifications:export": "portal_notifications:list",
 }
 for _export, _list in EXPORTED_LISTS.items():
     PAGES.update(exports(_export, [case for case in PAGES[_list] if case.method == "GET"]))
