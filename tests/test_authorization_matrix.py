@@ -1223,6 +1223,11 @@ def improvement_of(side: Side) -> dict[str, Any]:
     return {"project_id": side.project_a.pk, "action_id": action.pk}
 
 
+def improvement_api_of(side: Side) -> dict[str, Any]:
+    kwargs = improvement_of(side)
+    return {"project_id": kwargs["project_id"], "improvement_id": kwargs["action_id"]}
+
+
 def improvement_form(side: Side) -> dict[str, Any]:
     return {"title": "Weekly demo", "owner": side.member.pk, "status": "open"}
 
@@ -2929,6 +2934,15 @@ EXPORTED_LISTS = {
     "webhooks:deliveries_export": "webhooks:detail",
     "projects:costs_export": "projects:actuals",
     "projects:hours_export": "projects:actuals",
+    "lessons:export": "lessons:library",
+    "portal_lessons:export": "portal_lessons:list",
+    "portal_lessons:project_export": "portal_lessons:project",
+    "portal_meetings:export": "portal_meetings:list",
+    "portal_risks:risks_export": "portal_risks:list",
+    "portal_risks:issues_export": "portal_risks:list",
+    "outbox:export": "outbox:list",
+    "notifications:export": "notifications:list",
+    "portal_notifications:export": "portal_notifications:list",
 }
 for _export, _list in EXPORTED_LISTS.items():
     PAGES.update(exports(_export, [case for case in PAGES[_list] if case.method == "GET"]))
@@ -3913,6 +3927,53 @@ OPERATIONS: dict[tuple[str, str], list[Case]] = {
         lambda side: {"reason": "Matrix re-baseline"}, 200, kwargs=signed_project_a
     ),
     ("GET", "/api/v1/projects/{project_id}/progress"): _reading(kwargs=project_a),
+    # --- acting on feedback: the team reads and records improvements; the managers handle
+    # follow-ups, share improvements and rate the period ------------------------------------
+    ("GET", "/api/v1/projects/{project_id}/follow-ups"): [
+        api_case(kwargs=project_a, ok=each(200, ON_PROJECT_A))
+    ],
+    ("GET", "/api/v1/projects/{project_id}/follow-ups/{follow_up_id}"): [
+        api_case(kwargs=follow_up_of, ok=each(200, ON_PROJECT_A))
+    ],
+    ("POST", "/api/v1/projects/{project_id}/follow-ups/{follow_up_id}/handle"): [
+        api_case(
+            kwargs=follow_up_of,
+            data=lambda side: {"handling": "Called them"},
+            ok=each(200, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+    ("GET", "/api/v1/projects/{project_id}/improvements"): [
+        api_case(kwargs=project_a, ok=each(200, ON_PROJECT_A))
+    ],
+    ("POST", "/api/v1/projects/{project_id}/improvements"): [
+        api_case(
+            kwargs=project_a,
+            data=lambda side: {"title": "Weekly demo", "owner_id": side.member.pk},
+            ok=each(201, ON_PROJECT_A),
+        )
+    ],
+    ("GET", "/api/v1/projects/{project_id}/improvements/{improvement_id}"): [
+        api_case(kwargs=improvement_api_of, ok=each(200, ON_PROJECT_A))
+    ],
+    ("PATCH", "/api/v1/projects/{project_id}/improvements/{improvement_id}"): [
+        api_case(
+            kwargs=improvement_api_of,
+            data=lambda side: {"status": "done", "we_did": "A demo every Friday"},
+            ok=each(200, ON_PROJECT_A),
+        )
+    ],
+    ("GET", "/api/v1/projects/{project_id}/pm-ratings"): [
+        api_case(kwargs=project_a, ok=each(200, ON_PROJECT_A))
+    ],
+    ("POST", "/api/v1/projects/{project_id}/pm-ratings"): [
+        api_case(
+            kwargs=project_a,
+            data=lambda side: {**pm_rating_form(side), "progress": 4},
+            ok=each(201, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
     # --- client meetings ------------------------------------------------------------------
     ("GET", "/api/v1/projects/{project_id}/meetings"): [
         api_case(kwargs=project_a, ok=each(200, ON_PROJECT_A))
@@ -4004,6 +4065,49 @@ OPERATIONS: dict[tuple[str, str], list[Case]] = {
     ],
     ("GET", "/api/v1/projects/{project_id}/meetings/{number}/minutes"): [
         api_case(kwargs=meeting_at("published"), ok=each(200, ON_PROJECT_A))
+    ],
+    ("GET", "/api/v1/projects/{project_id}/meetings/{number}/minutes/draft"): [
+        api_case(kwargs=meeting_at("held"), ok=each(200, ON_PROJECT_A))
+    ],
+    ("PUT", "/api/v1/projects/{project_id}/meetings/{number}/minutes/draft"): [
+        api_case(
+            kwargs=meeting_at("started"),
+            data=lambda side: {
+                "present_user_ids": [side.pm.pk],
+                "present_contact_ids": [side.contact_a.pk],
+                "summary": "Agreed the plan.",
+            },
+            ok=each(200, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+    ("POST", "/api/v1/projects/{project_id}/meetings/{number}/minutes/publish"): [
+        api_case(
+            kwargs=meeting_at("held"),
+            data=lambda side: {},
+            ok=each(201, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+    ("GET", "/api/v1/projects/{project_id}/meetings/{number}/agenda-items/{item_id}"): [
+        api_case(kwargs=agenda_item_of, ok=each(200, ON_PROJECT_A))
+    ],
+    ("PATCH", "/api/v1/projects/{project_id}/meetings/{number}/agenda-items/{item_id}"): [
+        api_case(
+            kwargs=agenda_item_of,
+            data=lambda side: {"title": "Progress and risks", "time_box": 20},
+            ok=each(200, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+    ("DELETE", "/api/v1/projects/{project_id}/meetings/{number}/agenda-items/{item_id}"): [
+        api_case(kwargs=agenda_item_of, ok=each(204, MANAGERS), denied={"member": 403})
+    ],
+    ("GET", "/api/v1/projects/{project_id}/meetings/{number}/decisions/{decision_id}"): [
+        api_case(kwargs=decision_of, ok=each(200, ON_PROJECT_A))
+    ],
+    ("DELETE", "/api/v1/projects/{project_id}/meetings/{number}/decisions/{decision_id}"): [
+        api_case(kwargs=decision_of, ok=each(204, MANAGERS), denied={"member": 403})
     ],
     ("GET", "/api/v1/portal/projects/{project_id}/meetings"): [
         portal_api_case(kwargs=project_a, ok={"contact_a": 200})

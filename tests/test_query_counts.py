@@ -233,6 +233,22 @@ def emails(side: Side, n: int) -> None:
         )
 
 
+def organisation_exports(side: Side, n: int) -> None:
+    """Exports asked for by different owners, in every state."""
+    from rapport.portability.models import OrganisationExport
+
+    states = list(OrganisationExport.Status)
+    for i in range(n):
+        owner = factories.UserFactory()
+        Membership.objects.create(organisation=side.organisation, user=owner, role=Role.OWNER)
+        OrganisationExport.objects.create(
+            organisation=side.organisation,
+            requested_by=owner,
+            status=states[i % len(states)],
+            size=1000 + i,
+        )
+
+
 def _notifications(side: Side, n: int, *, to: str, kind: str) -> None:
     """Events emailed (and so notified) through the real service, every other one read."""
     from rapport.notify.models import Notification
@@ -2198,6 +2214,53 @@ LISTS: dict[str, ListPage] = {
         lambda s: f"/app/projects/{s.project_a.pk}/actuals/hours/export",
         "pm",
         baseline_page_rows,
+    ),
+    "portability:exports": ListPage(
+        lambda s: "/app/settings/export/", "owner", organisation_exports
+    ),
+    "GET /api/v1/projects/{id}/follow-ups": ListPage(
+        lambda s: f"/api/v1/projects/{s.project_a.pk}/follow-ups", "pm", improvement_rows, api=True
+    ),
+    "GET /api/v1/projects/{id}/improvements": ListPage(
+        lambda s: f"/api/v1/projects/{s.project_a.pk}/improvements",
+        "pm",
+        improvement_rows,
+        api=True,
+    ),
+    "GET /api/v1/projects/{id}/pm-ratings": ListPage(
+        lambda s: f"/api/v1/projects/{s.project_a.pk}/pm-ratings", "pm", pm_ratings, api=True
+    ),
+    **_exports("lessons:export", lambda s: "/app/lessons/export", "member", lessons),
+    **_exports(
+        "portal_lessons:export", lambda s: "/portal/lessons/export", "contact_a", shared_lessons
+    ),
+    **_exports(
+        "portal_meetings:export",
+        lambda s: f"/portal/projects/{s.project_a.pk}/meetings/export",
+        "contact_a",
+        meetings,
+    ),
+    **_exports(
+        "portal_risks:risks_export",
+        lambda s: f"/portal/projects/{s.project_a.pk}/risks/export",
+        "contact_a",
+        risks_and_issues,
+    ),
+    **_exports(
+        "portal_risks:issues_export",
+        lambda s: f"/portal/projects/{s.project_a.pk}/risks/issues/export",
+        "contact_a",
+        risks_and_issues,
+    ),
+    **_exports("outbox:export", lambda s: "/app/outbox/export", "admin", emails),
+    **_exports(
+        "notifications:export", lambda s: "/app/notifications/export", "pm", member_notifications
+    ),
+    **_exports(
+        "portal_notifications:export",
+        lambda s: "/portal/notifications/export",
+        "contact_a",
+        contact_notifications,
     ),
     "portfolio": ListPage(lambda s: "/app/portfolio/", "owner", portfolio_projects),
     "portfolio as pm": ListPage(lambda s: "/app/portfolio/?sort=-slip", "pm", portfolio_projects),

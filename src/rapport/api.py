@@ -310,6 +310,7 @@ def _register() -> None:
     from rapport.communication.api import router as communication_router
     from rapport.communication.log_api import router as touchpoints_router
     from rapport.feedback.api import router as feedback_router
+    from rapport.feedback.followup_api import router as feedback_followup_router
     from rapport.feedback.portal_api import portal_router as feedback_portal_router
     from rapport.lessons.api import portal_router as lessons_portal_router
     from rapport.lessons.api import router as lessons_router
@@ -341,6 +342,7 @@ def _register() -> None:
     api.add_router("/v1/", risks_router)
     api.add_router("/v1/", conflicts_router)
     api.add_router("/v1/", feedback_router)
+    api.add_router("/v1/", feedback_followup_router)
     api.add_router("/v1/", closure_router)
     api.add_router("/v1/", lessons_router)
     api.add_router("/v1/", webhooks_router)

@@ -287,6 +287,8 @@ RAPPORT_ATTACHMENT_MAX_BYTES = int(os.environ.get("RAPPORT_ATTACHMENT_MAX_BYTES"
 RAPPORT_ATTACHMENT_MAX_FILES = 5
 # Organisation exports: private files, downloaded only by the organisation's owners.
 RAPPORT_EXPORT_DIR = Path(os.environ.get("RAPPORT_EXPORT_DIR", VAR_DIR / "exports")).resolve()
+# Finished organisation exports (and their archives) are deleted this many days after.
+RAPPORT_EXPORT_KEEP_DAYS = max(1, int(os.environ.get("RAPPORT_EXPORT_KEEP_DAYS", "14")))
 
 # --- security -----------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

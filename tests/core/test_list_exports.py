@@ -338,6 +338,162 @@ def meeting_unseen(world: World) -> str:
     return "Hidden meeting"
 
 
+def portal_meeting_seen(world: World) -> str:
+    """A meeting contact A is invited to; one they are not invited to stays out."""
+    from rapport.meetings.models import Meeting
+
+    title = f"{FORMULA} {_name('Meeting')}"
+    _meeting(world, title)
+    Meeting.objects.get(title=title).client_attendees.add(world.one.contact_a)
+    return title
+
+
+def portal_meeting_unseen(world: World) -> str:
+    _meeting(world, "Hidden meeting not invited")
+    return meeting_unseen(world)
+
+
+def portal_risk_seen(world: World) -> str:
+    from rapport.risks import services as risks
+
+    title = f"{FORMULA} {_name('Risk')}"
+    risks.risk_create(
+        actor=_pm(world),
+        project=world.one.project_a,
+        title=title,
+        probability=2,
+        impact=3,
+        owner_id=world.one.member.pk,
+        mitigation="-watch it",
+        contingency="Hidden risk plan, never for the client",
+        client_visible=True,
+    )
+    return title
+
+
+def portal_risk_unseen(world: World) -> str:
+    """An internal risk of the same project (and its owner's name), and the others'."""
+    from rapport.risks import services as risks
+
+    risks.risk_create(
+        actor=_pm(world),
+        project=world.one.project_a,
+        title="Hidden risk internal",
+        probability=5,
+        impact=5,
+        owner_id=world.one.pm.pk,
+    )
+    return risk_unseen(world)
+
+
+def portal_issue_seen(world: World) -> str:
+    from rapport.risks import services as risks
+
+    title = issue_seen(world)
+    issue = world.one.project_a.issues.get(title=title)
+    risks.issue_share(actor=_pm(world), issue=issue)
+    return title
+
+
+def portal_issue_unseen(world: World) -> str:
+    """An issue of the same project not shared with the client, and the others'."""
+    return issue_unseen(world)
+
+
+def _lesson(world: World, title: str, *, side: str = "one", shared: bool = True) -> None:
+    from rapport.lessons import services as lessons
+
+    here = getattr(world, side)
+    lessons.lesson_create(
+        actor=_pm(world, side),
+        project_id=here.project_a.pk,
+        title=title,
+        what_happened="The scope grew.",
+        recommendation="-use change requests",
+        category="change",
+        shared_with_client=shared,
+    )
+
+
+def lesson_seen(world: World) -> str:
+    title = f"{FORMULA} {_name('Lesson')}"
+    _lesson(world, title)
+    return title
+
+
+def lesson_unseen(world: World) -> str:
+    _lesson(world, "Hidden lesson two", side="two")
+    return "Hidden lesson"
+
+
+def portal_lesson_unseen(world: World) -> str:
+    _lesson(world, "Hidden lesson internal", shared=False)
+    return lesson_unseen(world)
+
+
+def _email(world: World, subject: str, *, side: str = "one") -> None:
+    from rapport.notify.models import OutboundEmail
+
+    OutboundEmail.objects.create(
+        organisation=getattr(world, side).organisation,
+        to="someone@example.test",
+        subject=subject,
+        body_text="Hello",
+        language="en",
+        kind="change_request_submitted",
+    )
+
+
+def email_seen(world: World) -> str:
+    subject = f"{FORMULA} {_name('Email')}"
+    _email(world, subject)
+    return subject
+
+
+def email_unseen(world: World) -> str:
+    _email(world, "Hidden email two", side="two")
+    return "Hidden email"
+
+
+def _notification(
+    world: World, title: str, user: Any, side: str = "member", org: Any = None
+) -> None:
+    from rapport.notify.models import Notification
+
+    Notification.objects.create(
+        organisation=org,
+        user=user,
+        side=side,
+        language="en",
+        kind="change_request_submitted",
+        title=title,
+    )
+
+
+def notification_seen(world: World) -> str:
+    title = f"{FORMULA} {_name('Notification')}"
+    _notification(world, title, world.one.member, org=world.one.organisation)
+    return title
+
+
+def notification_unseen(world: World) -> str:
+    """Another member's, and the member's own in another side (the portal)."""
+    _notification(world, "Hidden note of the PM", world.one.pm, org=world.one.organisation)
+    _notification(world, "Hidden note portal", world.one.member, side="contact")
+    return "Hidden note"
+
+
+def portal_notification_seen(world: World) -> str:
+    title = f"{FORMULA} {_name('Notification')}"
+    _notification(world, title, world.one.contact_a.user, side="contact")
+    return title
+
+
+def portal_notification_unseen(world: World) -> str:
+    _notification(world, "Hidden note of B", world.one.contact_b.user, side="contact")
+    return "Hidden note"
+
+
 def _action_item(
     world: World, what: str, *, side: str = "one", project: str = "project_a", **owner: Any
 ) -> None:
@@ -776,6 +932,62 @@ EXPORTS: dict[str, Export] = {
         actuals_unseen,
         export=lambda w: f"/app/projects/{w.one.project_a.pk}/actuals/hours/export",
         page_list="time_entries",
+    ),
+    "lessons library": Export(
+        lambda w: "/app/lessons/", "member", lesson_seen, lesson_unseen, page_list="lessons"
+    ),
+    "lessons library searched": Export(
+        lambda w: "/app/lessons/",
+        "member",
+        lesson_seen,
+        lesson_unseen,
+        page_list="lessons",
+        query={"category": "change"},
+    ),
+    "portal lessons": Export(
+        lambda w: "/portal/lessons/",
+        "contact_a",
+        lesson_seen,
+        portal_lesson_unseen,
+        page_list="lessons",
+    ),
+    "portal lessons of a project": Export(
+        lambda w: f"/portal/projects/{w.one.project_a.pk}/lessons/",
+        "contact_a",
+        lesson_seen,
+        portal_lesson_unseen,
+        page_list="lessons",
+    ),
+    "portal meetings": Export(
+        lambda w: f"/portal/projects/{w.one.project_a.pk}/meetings/",
+        "contact_a",
+        portal_meeting_seen,
+        portal_meeting_unseen,
+    ),
+    "portal risks": Export(
+        lambda w: f"/portal/projects/{w.one.project_a.pk}/risks/",
+        "contact_a",
+        portal_risk_seen,
+        portal_risk_unseen,
+        page_list="risks",
+    ),
+    "portal issues": Export(
+        lambda w: f"/portal/projects/{w.one.project_a.pk}/risks/",
+        "contact_a",
+        portal_issue_seen,
+        portal_issue_unseen,
+        export=lambda w: f"/portal/projects/{w.one.project_a.pk}/risks/issues/export",
+        page_list="issues",
+    ),
+    "outbox": Export(lambda w: "/app/outbox/", "admin", email_seen, email_unseen),
+    "notifications": Export(
+        lambda w: "/app/notifications/", "member", notification_seen, notification_unseen
+    ),
+    "portal notifications": Export(
+        lambda w: "/portal/notifications/",
+        "contact_a",
+        portal_notification_seen,
+        portal_notification_unseen,
     ),
 }
 

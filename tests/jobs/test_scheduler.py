@@ -24,6 +24,7 @@ from django_tasks_db.models import DBTaskResult
 from rapport.jobs.management.commands import serve
 from rapport.jobs.tasks import prune_finished_jobs
 from rapport.notify.tasks import send_notification_digests
+from rapport.portability.tasks import prune_organisation_exports
 from rapport.reports.tasks import draft_scheduled_reports
 
 DATABASE_TASKS = {
@@ -134,6 +135,7 @@ def test_the_periodic_jobs_are_scheduled() -> None:
     assert "minute='*/30'" in triggers[draft_scheduled_reports.name]
     assert "hour='3', minute='17'" in triggers[prune_finished_jobs.name]
     assert "hour='6', minute='45'" in triggers[send_notification_digests.name]
+    assert "hour='3', minute='41'" in triggers[prune_organisation_exports.name]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -10,10 +10,14 @@ import pytest
 from django.test import Client as HttpClient
 from django.utils import timezone
 
+from rapport.audit.models import AuditEvent
 from rapport.meetings import minutes as minutes_services
-from rapport.meetings.models import ActionItem, Meeting
+from rapport.meetings import services
+from rapport.meetings.models import ActionItem, Meeting, Minutes, MinutesVersion
+from rapport.meetings.models import Decision as MeetingDecision
+from rapport.notify.models import OutboundEmail
 from rapport.tenancy.services import api_token_create, contact_api_token_create
-from tests.meetings.helpers import held
+from tests.meetings.helpers import held, schedule
 
 pytestmark = pytest.mark.django_db
 
@@ -172,3 +176,130 @@ def test_the_client_reads_published_minutes_and_confirms_once(world):
     twice = portal("POST", f"{path}/minutes/answer", {"answer": "confirm"})
     assert twice.status_code == 422
     assert "recorded once" in twice.json()["errors"][0]["message"]
+
+
+def test_minutes_are_written_published_and_corrected_through_the_api(world):
+    side = world.one
+    meeting = schedule(side)
+    agenda = services.agenda_item_add(
+        actor=side.actor(side.pm), meeting=meeting, title="Budget", time_box=10
+    )
+    api = _api(side)
+    path = f"/projects/{side.project_a.pk}/meetings/{meeting.number}/minutes"
+    before = api("GET", f"{path}/draft")
+    assert before.status_code == 200 and before.json()["recorded"] is False
+    body = {
+        "present_user_ids": [side.pm.pk],
+        "present_contact_ids": [side.contact_a.pk],
+        "summary": "Agreed the launch plan.",
+        "notes": [{"agenda_item_id": agenda.pk, "notes": "Within budget."}],
+        "internal_notes": "Sponsor seemed tired.",
+        "confirm_days": 3,
+    }
+    recorded = api("PUT", f"{path}/draft", body)
+    assert recorded.status_code == 200, recorded.content
+    minutes = recorded.json()
+    assert minutes["recorded"] and minutes["meeting_state"] == "held"
+    assert minutes["notes"] == [
+        {"agenda_item_id": agenda.pk, "title": "Budget", "notes": "Within budget."}
+    ]
+    assert minutes["unpublished_changes"] and minutes["published_version"] is None
+    assert AuditEvent.objects.filter(action="minutes_recorded").count() == 1
+
+    published = api("POST", f"{path}/publish", {})
+    assert published.status_code == 201, published.content
+    assert published.json()["number"] == 1 and published.json()["content"]["summary"] == (
+        "Agreed the launch plan."
+    )
+    assert "Sponsor" not in str(published.json())
+    asked = OutboundEmail.objects.filter(to=side.contact_a.email)
+    assert asked.exists()  # the client attendees are asked to confirm
+    unchanged = api("POST", f"{path}/publish", {})
+    assert unchanged.status_code == 422 and "Nothing changed" in str(unchanged.json())
+
+    # internal notes change freely; what the client reads needs a reason, then is a correction
+    internal = api("PUT", f"{path}/draft", {**body, "internal_notes": "Call the sponsor."})
+    assert internal.status_code == 200 and internal.json()["published_version"] == 1
+    corrected = {**body, "summary": "Agreed the launch plan for May."}
+    no_reason = api("PUT", f"{path}/draft", corrected)
+    assert no_reason.status_code == 422
+    assert no_reason.json()["errors"][0]["field"] == "reason"
+    assert MinutesVersion.objects.count() == 1
+    with_reason = api("PUT", f"{path}/draft", {**corrected, "reason": "The month was missing."})
+    assert with_reason.json()["published_version"] == 2
+    assert not with_reason.json()["unpublished_changes"]
+
+
+def test_minutes_refuse_foreign_people_and_stale_writes(world):
+    side = world.one
+    meeting = schedule(side)
+    api = _api(side)
+    path = f"/projects/{side.project_a.pk}/meetings/{meeting.number}/minutes/draft"
+    foreign = api("PUT", path, {"present_contact_ids": [world.two.contact_a.pk]})
+    assert foreign.status_code == 422
+    assert foreign.json()["errors"][0]["field"] == "present_contact_ids"
+    outsider = api("PUT", path, {"present_user_ids": [world.two.pm.pk]})
+    assert outsider.json()["errors"][0]["field"] == "present_user_ids", outsider.json()
+    other_agenda = services.agenda_item_add(
+        actor=side.actor(side.pm), meeting=schedule(side), title="Elsewhere"
+    )
+    wrong_item = api("PUT", path, {"notes": [{"agenda_item_id": other_agenda.pk, "notes": "x"}]})
+    assert wrong_item.json()["errors"][0]["field"] == "notes"
+    too_long = api("PUT", path, {"confirm_days": 61})
+    assert too_long.status_code == 422 and too_long.json()["errors"][0]["field"] == "confirm_days"
+    assert not Minutes.objects.exists()
+    assert _api(side, "member")("PUT", path, {}).status_code == 403
+    assert _api(world.two)("PUT", path, {}).status_code == 404
+
+    later = schedule(side, start=timezone.now() + timedelta(days=2))
+    early = api("PUT", f"/projects/{side.project_a.pk}/meetings/{later.number}/minutes/draft", {})
+    assert early.status_code == 422 and "once the meeting has started" in str(early.json())
+
+    etag = api("GET", path)["ETag"]
+    assert api("PUT", path, {"summary": "First"}).status_code == 200
+    stale = _conditional(side, "PUT", path, {"summary": "Second"}, etag)
+    assert stale.status_code == 412
+    assert Minutes.objects.get().summary == "First"
+
+
+def test_agenda_items_and_decisions_are_edited_and_removed(world):
+    side = world.one
+    meeting = held(side)
+    api = _api(side)
+    base = f"/projects/{side.project_a.pk}/meetings/{meeting.number}"
+    item = api("POST", f"{base}/agenda-items", {"title": "Budget"}).json()
+    url = f"{base}/agenda-items/{item['id']}"
+    moved = api("PATCH", url, {"time_box": 25, "owner_contact_id": side.contact_a.pk})
+    assert moved.status_code == 200, moved.content
+    assert moved.json()["time_box"] == 25 and moved.json()["owner_contact_id"] == side.contact_a.pk
+    assert moved.json()["title"] == "Budget"
+    foreign = api("PATCH", url, {"owner_contact_id": world.two.contact_a.pk})
+    assert foreign.status_code == 422 and foreign.json()["errors"][0]["field"] == "owner"
+    two = api("PATCH", url, {"owner_user_id": side.pm.pk, "owner_contact_id": side.contact_a.pk})
+    assert two.status_code == 422
+    assert api("GET", url).json()["owner_contact_id"] == side.contact_a.pk
+    assert _api(side, "member")("PATCH", url, {"title": "Mine"}).status_code == 403
+    assert _api(world.two)("GET", url).status_code == 404
+    assert api("DELETE", url).status_code == 204
+    assert api("GET", url).status_code == 404
+
+    decision = api(
+        "POST", f"{base}/decisions", {"text": "Ship", "decided_by_user_id": side.pm.pk}
+    ).json()
+    decision_url = f"{base}/decisions/{decision['id']}"
+    assert api("GET", decision_url).json()["text"] == "Ship"
+    assert _api(side, "member")("DELETE", decision_url).status_code == 403
+    assert api("DELETE", decision_url).status_code == 204
+    assert not MeetingDecision.objects.exists()
+    assert AuditEvent.objects.filter(action="deleted", object_repr="Ship").exists()
+
+
+def _conditional(side, method: str, path: str, body: dict, etag: str):
+    _token, secret = api_token_create(actor=side.actor(side.pm), name="conditional")
+    return HttpClient().generic(
+        method,
+        f"/api/v1{path}",
+        data=json.dumps(body),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {secret}", "If-Match": etag},
+    )

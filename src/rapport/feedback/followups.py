@@ -295,6 +295,11 @@ def _gaps(rating: PmRating, feedback: list[Feedback]) -> list[Gap]:
     return gaps
 
 
+def gaps_against(rating: PmRating, feedback: list[Feedback]) -> list[Gap]:
+    """A rating's gaps against its project's feedback, already read."""
+    return _gaps(rating, feedback)
+
+
 def expectation_gaps(ratings: list[PmRating]) -> list[tuple[PmRating, list[Gap]]]:
     """Each of the PM's ratings beside the client's average for the same period, per
     dimension; a difference of ``GAP_POINTS`` or more is flagged (either way). One query for

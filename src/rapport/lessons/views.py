@@ -13,8 +13,9 @@ from django.views.decorators.http import require_POST
 
 from rapport.audit.selectors import history_for
 from rapport.clients.selectors import clients_visible_to
+from rapport.core import export
 from rapport.core.forms import add_service_errors, int_or_none
-from rapport.lessons import permissions, search, selectors, services
+from rapport.lessons import exports, permissions, search, selectors, services
 from rapport.lessons.forms import LessonForm, LessonSearchForm
 from rapport.lessons.models import Lesson
 from rapport.projects.selectors import projects_visible_to
@@ -40,6 +41,20 @@ def library(request: ActorRequest) -> HttpResponse:
             "clients": clients_visible_to(actor).order_by("name"),
             "can_create": permissions.can_create(actor, projects_visible_to(actor)),
         },
+    )
+
+
+@member_required
+def library_export(request: ActorRequest, fmt: str) -> HttpResponse:
+    """The library's search as a spreadsheet: the same filters and order, every match."""
+    form = LessonSearchForm(request.GET or None)
+    filters = form.filters() if request.GET else {"query": ""}
+    return export.response(
+        fmt,
+        name="lessons",
+        title=_("Lessons learned"),
+        columns=exports.LESSON_COLUMNS,
+        rows=selectors.lesson_search(actor=request.actor, limit=export.MAX_ROWS, **filters),
     )
 
 

@@ -6,7 +6,7 @@ Times are ISO 8601: with an offset, or without one meaning wall-clock time in ``
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
@@ -454,3 +454,257 @@ def meeting_minutes_list(
     project, meeting = _meeting(request, project_id, number)
     _readable(project, request)
     return selectors.versions(meeting=meeting)
+
+
+# --- writing the minutes -----------------------------------------------------------------------
+
+Long = Annotated[str, StringConstraints(max_length=10000)]
+
+
+class AgendaNoteIn(Schema):
+    agenda_item_id: Id
+    notes: Long
+
+
+class AgendaNoteOut(Schema):
+    agenda_item_id: int
+    title: str
+    notes: str
+
+
+class MinutesIn(Schema):
+    """The whole record: who was there, the summary the client reads, the notes per agenda
+    item (items not named keep theirs) and the internal notes the client never reads."""
+
+    present_user_ids: Ids = []
+    present_contact_ids: Ids = []
+    summary: Long = ""
+    notes: Annotated[list[AgendaNoteIn], Field(max_length=200)] = []
+    internal_notes: Long = ""
+    confirm_days: Annotated[int, Field(ge=1, le=60)] = Field(
+        5, description="Days the client attendees have to confirm a published version."
+    )
+    reason: Annotated[str, StringConstraints(max_length=2000)] = Field(
+        "",
+        description="Once published, a change to what the client reads publishes a "
+        "correction: say what it changes (required then).",
+    )
+
+
+class MinutesOut(Schema):
+    recorded: bool = Field(description="false until the minutes are first recorded")
+    meeting_state: str
+    present_user_ids: list[int]
+    present_contact_ids: list[int]
+    summary: str
+    notes: list[AgendaNoteOut]
+    internal_notes: str
+    confirm_days: int
+    recorded_by_id: int | None
+    published_version: int | None = Field(description="The latest published version's number.")
+    unpublished_changes: bool = Field(
+        description="What the client would read differs from the latest published version."
+    )
+    updated_at: datetime | None
+
+
+class PublishIn(Schema):
+    reason: Annotated[str, StringConstraints(max_length=2000)] = Field(
+        "", description="What a correction changes (required once a version is published)."
+    )
+
+
+MINUTES_BODY_FIELDS = {
+    "present_users": "present_user_ids",
+    "present_contacts": "present_contact_ids",
+}
+
+
+def _minutes_out(meeting: Meeting) -> MinutesOut:
+    minutes = getattr(meeting, "minutes", None)
+    latest = minutes_services.latest_version(meeting) if minutes is not None else None
+    return MinutesOut(
+        recorded=minutes is not None,
+        meeting_state=meeting.state,
+        present_user_ids=sorted(u.pk for u in minutes.present_users.all()) if minutes else [],
+        present_contact_ids=sorted(c.pk for c in minutes.present_contacts.all()) if minutes else [],
+        summary=minutes.summary if minutes else "",
+        notes=[
+            AgendaNoteOut(agenda_item_id=item.pk, title=item.title, notes=item.notes)
+            for item in selectors.agenda(meeting=meeting)
+        ],
+        internal_notes=minutes.internal_notes if minutes else "",
+        confirm_days=minutes.confirm_days if minutes else 5,
+        recorded_by_id=minutes.recorded_by_id if minutes else None,
+        published_version=latest.number if latest else None,
+        unpublished_changes=minutes_services.has_unpublished_changes(meeting),
+        updated_at=minutes.updated_at if minutes else None,
+    )
+
+
+@router.get(
+    "/projects/{project_id}/meetings/{number}/minutes/draft",
+    response=MinutesOut,
+    operation_id="meeting_minutes_draft_get",
+)
+def meeting_minutes_draft_get(request: ActorRequest, project_id: int, number: int) -> MinutesOut:
+    """The minutes as recorded (internal notes included): what the next published version
+    would be made of."""
+    project, meeting = _meeting(request, project_id, number)
+    _readable(project, request)
+    return _minutes_out(meeting)
+
+
+@router.put(
+    "/projects/{project_id}/meetings/{number}/minutes/draft",
+    response=MinutesOut,
+    operation_id="meeting_minutes_record",
+)
+def meeting_minutes_record(
+    request: ActorRequest, project_id: int, number: int, payload: MinutesIn
+) -> MinutesOut:
+    """Record or edit the minutes, once the meeting has started. The first recording holds the
+    meeting and logs it as a touchpoint; once published, a change to what the client reads
+    publishes a correction at once (``reason`` required), internal notes change freely."""
+    _project, meeting = _meeting(request, project_id, number)
+    values = payload.dict()
+    notes = {note["agenda_item_id"]: note["notes"] for note in values.pop("notes")}
+    try:
+        minutes_services.minutes_record(actor=request.actor, meeting=meeting, notes=notes, **values)
+    except ValidationError as error:
+        if not hasattr(error, "error_dict"):
+            raise
+        raise ValidationError(
+            {
+                MINUTES_BODY_FIELDS.get(name, name): errors
+                for name, errors in error.error_dict.items()
+            }
+        ) from None
+    return _minutes_out(_meeting(request, project_id, number)[1])
+
+
+@router.post(
+    "/projects/{project_id}/meetings/{number}/minutes/publish",
+    response={201: MinutesVersionOut},
+    operation_id="meeting_minutes_publish",
+)
+def meeting_minutes_publish(
+    request: ActorRequest, project_id: int, number: int, payload: PublishIn
+) -> Status[MinutesVersion]:
+    """Publish the recorded minutes to the client: a frozen version the client attendees are
+    asked (by email) to confirm within the minutes' ``confirm_days``. Once published, this
+    publishes a correction (``reason`` required); unchanged minutes are refused."""
+    _project, meeting = _meeting(request, project_id, number)
+    version = minutes_services.minutes_publish(
+        actor=request.actor, meeting=meeting, reason=payload.reason
+    )
+    return Status(201, version)
+
+
+# --- one agenda item, one decision ---------------------------------------------------------------
+
+
+class AgendaItemPatch(Schema):
+    """Only what changes; ``order`` moves it on the agenda. One owner at most: naming one
+    clears the other."""
+
+    title: Title | None = None
+    time_box: Annotated[int, Field(ge=1, le=480)] | None = None
+    order: Annotated[int, Field(ge=0, le=10000)] | None = None
+    owner_user_id: Id | None = None
+    owner_contact_id: Id | None = None
+
+
+def _agenda_item(meeting: Meeting, item_id: int) -> AgendaItem:
+    return get_object_or_404(
+        AgendaItem.objects.select_related("meeting__project", "owner_user", "owner_contact"),
+        meeting=meeting,
+        pk=item_id,
+    )
+
+
+@router.get(
+    "/projects/{project_id}/meetings/{number}/agenda-items/{item_id}",
+    response=AgendaItemOut,
+    operation_id="agenda_items_get",
+)
+def agenda_items_get(
+    request: ActorRequest, project_id: int, number: int, item_id: int
+) -> AgendaItem:
+    project, meeting = _meeting(request, project_id, number)
+    _readable(project, request)
+    return _agenda_item(meeting, item_id)
+
+
+@router.patch(
+    "/projects/{project_id}/meetings/{number}/agenda-items/{item_id}",
+    response=AgendaItemOut,
+    operation_id="agenda_items_update",
+)
+def agenda_items_update(
+    request: ActorRequest, project_id: int, number: int, item_id: int, payload: AgendaItemPatch
+) -> AgendaItem:
+    _project, meeting = _meeting(request, project_id, number)
+    item = _agenda_item(meeting, item_id)
+    changes = payload.dict(exclude_unset=True)
+    values: dict[str, Any] = {
+        "title": item.title,
+        "time_box": item.time_box,
+        "order": item.order,
+        "owner_user_id": item.owner_user_id,
+        "owner_contact_id": item.owner_contact_id,
+    }
+    if {"owner_user_id", "owner_contact_id"} & changes.keys():
+        values["owner_user_id"] = changes.pop("owner_user_id", None)
+        values["owner_contact_id"] = changes.pop("owner_contact_id", None)
+    values.update({name: value for name, value in changes.items() if value is not None})
+    services.agenda_item_update(actor=request.actor, item=item, **values)
+    return _agenda_item(meeting, item_id)
+
+
+@router.delete(
+    "/projects/{project_id}/meetings/{number}/agenda-items/{item_id}",
+    response={204: None},
+    operation_id="agenda_items_delete",
+)
+def agenda_items_delete(
+    request: ActorRequest, project_id: int, number: int, item_id: int
+) -> Status[None]:
+    _project, meeting = _meeting(request, project_id, number)
+    services.agenda_item_delete(actor=request.actor, item=_agenda_item(meeting, item_id))
+    return Status(204, None)
+
+
+def _decision(meeting: Meeting, decision_id: int) -> MeetingDecision:
+    return get_object_or_404(
+        MeetingDecision.objects.select_related("meeting__project"),
+        meeting=meeting,
+        pk=decision_id,
+    )
+
+
+@router.get(
+    "/projects/{project_id}/meetings/{number}/decisions/{decision_id}",
+    response=MeetingDecisionOut,
+    operation_id="meeting_decisions_get",
+)
+def meeting_decisions_get(
+    request: ActorRequest, project_id: int, number: int, decision_id: int
+) -> MeetingDecision:
+    project, meeting = _meeting(request, project_id, number)
+    _readable(project, request)
+    return _decision(meeting, decision_id)
+
+
+@router.delete(
+    "/projects/{project_id}/meetings/{number}/decisions/{decision_id}",
+    response={204: None},
+    operation_id="meeting_decisions_delete",
+)
+def meeting_decisions_delete(
+    request: ActorRequest, project_id: int, number: int, decision_id: int
+) -> Status[None]:
+    """Remove a decision recorded by mistake (a published version keeps it as it was)."""
+    _project, meeting = _meeting(request, project_id, number)
+    minutes_services.decision_delete(actor=request.actor, decision=_decision(meeting, decision_id))
+    return Status(204, None)

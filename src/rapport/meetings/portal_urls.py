@@ -6,6 +6,9 @@ from rapport.meetings import portal_views
 app_name = "portal_meetings"
 urlpatterns = [
     path("projects/<int:project_id>/meetings/", portal_views.meeting_list, name="list"),
+    *export_paths(
+        "projects/<int:project_id>/meetings/", portal_views.meeting_list_export, "export"
+    ),
     path(
         "projects/<int:project_id>/meetings/<int:number>/",
         portal_views.meeting_detail,

@@ -38,6 +38,20 @@ def meeting_list(request: ActorRequest, project_id: int) -> HttpResponse:
 
 
 @contact_required
+def meeting_list_export(request: ActorRequest, project_id: int, fmt: str) -> HttpResponse:
+    """The meetings the contact is invited to (with their agenda and published minutes)."""
+    actor = request.actor
+    project = project_get(actor=actor, project_id=project_id)
+    return export.response(
+        fmt,
+        name=f"meetings-{project.code}",
+        title=_("Meetings"),
+        columns=exports.MEETING_COLUMNS,
+        rows=selectors.meeting_list(actor=actor, project=project),
+    )
+
+
+@contact_required
 def meeting_detail(request: ActorRequest, project_id: int, number: int) -> HttpResponse:
     actor = request.actor
     project = project_get(actor=actor, project_id=project_id)

@@ -8,9 +8,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from rapport.core import export
 from rapport.core.forms import add_service_errors
 from rapport.core.pagination import paginate
-from rapport.notify import kinds, recipients, selectors, services
+from rapport.notify import exports, kinds, recipients, selectors, services
 from rapport.notify.forms import PreferencesForm
 from rapport.notify.selectors import outbox_visible_to
 from rapport.portal.access import contact_required
@@ -26,6 +27,22 @@ def outbox_list(request: ActorRequest) -> HttpResponse:
         raise Http404
     emails = outbox_visible_to(actor).defer("body_text", "body_html")
     return render(request, "notify/outbox.html", {"page": paginate(request, emails)})
+
+
+@member_required
+def outbox_export(request: ActorRequest, fmt: str) -> HttpResponse:
+    actor = request.actor
+    if not permissions.can_read_outbox(actor):
+        raise Http404
+    return export.response(
+        fmt,
+        name="outbox",
+        title=_("Outbox"),
+        columns=exports.OUTBOX_COLUMNS,
+        rows=outbox_visible_to(actor)
+        .defer("body_text", "body_html")
+        .order_by("-created_at", "-id"),
+    )
 
 
 @member_required
@@ -54,6 +71,16 @@ def _list(request: ActorRequest) -> HttpResponse:
         "ns": _urls(request),
     }
     return render(request, "notify/notifications.html", context)
+
+
+def _export(request: ActorRequest, fmt: str) -> HttpResponse:
+    return export.response(
+        fmt,
+        name="notifications",
+        title=_("Notifications"),
+        columns=exports.NOTIFICATION_COLUMNS,
+        rows=selectors.notifications_of(request.actor).defer("email", "language"),
+    )
 
 
 def _open(request: ActorRequest, notification_id: int) -> HttpResponse:
@@ -95,12 +122,14 @@ def _preferences(request: ActorRequest) -> HttpResponse:
 
 
 notifications_list = member_required(_list)
+notifications_export = member_required(_export)
 notification_open = member_required(_open)
 notification_read = member_required(require_POST(_read))
 notifications_read_all = member_required(require_POST(_read_all))
 preferences = member_required(_preferences)
 
 portal_notifications_list = contact_required(_list)
+portal_notifications_export = contact_required(_export)
 portal_notification_open = contact_required(_open)
 portal_notification_read = contact_required(require_POST(_read))
 portal_notifications_read_all = contact_required(require_POST(_read_all))

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import re
 import secrets
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -161,3 +163,48 @@ def organisation_import(*, path: Path) -> Organisation:
 def remove_file(export: OrganisationExport) -> None:
     with contextlib.suppress(FileNotFoundError):
         path_of(export).unlink(missing_ok=True)
+
+
+STORED_NAME = re.compile(r"^[0-9]+/[0-9a-f]{32}\.zip$")
+
+
+def organisation_exports_prune(*, now: datetime | None = None) -> int:
+    """Exports finished more than ``RAPPORT_EXPORT_KEEP_DAYS`` ago are deleted with their
+    archive (the audit trail keeps that they were made, downloaded and deleted), and so is an
+    archive of that age no export names (a build cut short). Returns how many were deleted."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.RAPPORT_EXPORT_KEEP_DAYS)
+    deleted = 0
+    expired = OrganisationExport.objects.filter(finished_at__lt=cutoff).select_related(
+        "organisation"
+    )
+    for export in expired.iterator():
+        with transaction.atomic():
+            audit.record(
+                actor=Actor.system(export.organisation),
+                action="deleted",
+                obj=export,
+                changes={"retention_days": [None, settings.RAPPORT_EXPORT_KEEP_DAYS]},
+            )
+            export.delete()
+        remove_file(export)
+        deleted += 1
+    return deleted + _prune_orphans(cutoff)
+
+
+def _prune_orphans(cutoff: datetime) -> int:
+    base = export_dir()
+    if not base.is_dir():
+        return 0
+    kept = set(
+        OrganisationExport.objects.exclude(stored_name="").values_list("stored_name", flat=True)
+    )
+    removed = 0
+    for path in base.glob("*/*.zip"):
+        name = path.relative_to(base).as_posix()
+        if not STORED_NAME.match(name) or name in kept:
+            continue
+        if datetime.fromtimestamp(path.stat().st_mtime, tz=UTC) < cutoff:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed

@@ -35,6 +35,25 @@ ISSUE_COLUMNS: list[Column[Issue]] = [
     Column(_("Resolved"), lambda issue: issue.resolved_at),
 ]
 
+# What the client reads: no owner, no contingency plan, no internal flag.
+PORTAL_RISK_COLUMNS: list[Column[Risk]] = [
+    *RISK_COLUMNS[:5],
+    RISK_COLUMNS[8],
+    RISK_COLUMNS[6],
+    RISK_COLUMNS[7],
+]
+
+PORTAL_ISSUE_COLUMNS: list[Column[Issue]] = [
+    ISSUE_COLUMNS[0],
+    ISSUE_COLUMNS[1],
+    Column(_("What happened"), lambda issue: issue.description),
+    *ISSUE_COLUMNS[3:6],
+    ISSUE_COLUMNS[7],
+    ISSUE_COLUMNS[8],
+    Column(_("How it was resolved"), lambda issue: issue.resolution),
+    Column(_("Told to you on"), lambda issue: issue.shared_at),
+]
+
 CONFLICT_COLUMNS: list[Column[Conflict]] = [
     Column(_("Reference"), lambda conflict: conflict.reference),
     Column(_("Conflict"), lambda conflict: conflict.title),
