@@ -575,11 +575,13 @@ API_NOT_REFERENCES: dict[str, str] = dict.fromkeys(
         "cadence_days",
         "checkin_months",
         "communication",
+        "confirm_days",
         "count",
         "custom",
         "expires_in_days",
         "impact",
         "nps",
+        "order",
         "probability",
         "progress",
         "quality",
@@ -625,6 +627,9 @@ API_FIELD_KINDS: dict[str, Ref] = {
     "plan_item_id": Ref(PlanItem),
     "agenda_item_id": Ref(AgendaItem),
     "template_id": Ref(SurveyTemplate),
+    "feedback_id": Ref(Feedback),
+    "present_user_ids": Ref(User, many=True),
+    "present_contact_ids": Ref(Contact, many=True),
 }
 
 
