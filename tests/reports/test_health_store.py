@@ -22,7 +22,7 @@ from rapport.reports.models import ProjectHealth
 from rapport.reports.tasks import refresh_project_health
 from rapport.risks import services as risks
 from rapport.tenancy import services as tenancy
-from tests.conftest import Side, World
+from tests.conftest import Side, World, login
 
 pytestmark = pytest.mark.django_db
 
@@ -166,6 +166,48 @@ def test_a_change_is_recomputed_when_it_commits(
     after = _stored(side.project_a, today)
     assert after == _expected(side.project_a, today)
     assert _dimension(after, dimension) != _dimension(before, dimension)
+
+
+def test_the_portfolio_shows_the_change_at_once(world: World) -> None:
+    side, today = world.one, timezone.localdate()
+    http = login(side.owner)
+    http.get("/app/portfolio/")  # stores today's rows
+    assert ProjectHealth.objects.filter(project=side.project_a, as_of=today).exists()
+
+    _raise_risk(side)
+
+    response = http.get("/app/portfolio/", {"health": "amber"})
+    rows = {row.project.code: row for row in response.context["page"]}
+    assert rows[side.project_a.code].health == _expected(side.project_a, today)["assessment"]
+    assert rows[side.project_a.code].colour("risks_issues") == health.AMBER
+
+
+def test_a_day_passing_is_a_new_row(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Milestones fall overdue between today and 250 days later: the row of the later day
+    says so, as a report drafted that day would; the rows of past days are pruned."""
+    side, today = world.one, timezone.localdate()
+    later = today + timedelta(days=250)
+    http = login(side.owner)
+    http.get("/app/portfolio/")
+    before = _stored(side.project_a, today)
+
+    localdate = timezone.localdate
+
+    def moved(value: Any = None, timezone: Any = None) -> date:
+        return localdate(value, timezone) if value is not None else later
+
+    monkeypatch.setattr("django.utils.timezone.localdate", moved)
+    rows = {row.project.code: row for row in http.get("/app/portfolio/").context["page"]}
+
+    expected = _expected(side.project_a, later)
+    assert _dimension(expected, "schedule") != _dimension(before, "schedule")
+    assert _stored(side.project_a, later) == expected
+    assert rows[side.project_a.code].health == expected["assessment"]
+    assert ProjectHealth.objects.filter(as_of=today).exists()  # kept for other time zones
+
+    monkeypatch.undo()
+    refresh_project_health.call()
+    assert not ProjectHealth.objects.filter(as_of__lt=today - timedelta(days=2)).exists()
 
 
 def test_the_hourly_job_fills_every_organisations_today(world: World) -> None:

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, QuerySet
+from django.db.models import Avg, Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -16,10 +16,10 @@ from django.utils.translation import gettext_lazy
 from rapport.core.charts import bar_chart
 from rapport.feedback.charts import score_chart
 from rapport.feedback.models import Dimension, Feedback
-from rapport.portfolio.selectors import PortfolioRow
 from rapport.projects.models import Project
 from rapport.reports import health
 from rapport.reports.charts import COLOURS
+from rapport.reports.models import ProjectHealth
 
 # (code, label, most days late in the bucket; None: no upper bound)
 SLIP_BUCKETS = [
@@ -32,11 +32,11 @@ SLIP_BUCKETS = [
 TREND_MONTHS = 12
 
 
-def health_distribution(rows: list[PortfolioRow]) -> SafeString:
-    """How many projects are green, amber, red and unknown overall."""
+def health_distribution(rows: QuerySet[ProjectHealth]) -> SafeString:
+    """How many projects are green, amber, red and unknown overall: one query."""
     counts = dict.fromkeys((health.GREEN, health.AMBER, health.RED, health.GREY), 0)
-    for row in rows:
-        counts[row.overall] += 1
+    for colour, count in rows.order_by().values_list("overall").annotate(count=Count("pk")):
+        counts[colour] = count
     return bar_chart(
         [(colour, health.colour_label(colour), count) for colour, count in counts.items()],
         title=_("Projects by overall health"),
@@ -51,11 +51,18 @@ def slip_bucket(days: int) -> str:
     return SLIP_BUCKETS[-1][0]
 
 
-def slip_distribution(rows: list[PortfolioRow]) -> SafeString:
-    """How many projects are forecast to end on time, or how late, against their baseline."""
-    counts = {code: 0 for code, _label, _most in SLIP_BUCKETS}
-    for row in rows:
-        counts[slip_bucket(row.slip_days)] += 1
+def slip_distribution(rows: QuerySet[ProjectHealth]) -> SafeString:
+    """How many projects are forecast to end on time, or how late, against their baseline:
+    one query."""
+    buckets: dict[str, Count] = {}
+    least: int | None = None
+    for code, _label, most in SLIP_BUCKETS:
+        days = Q() if least is None else Q(slip_days__gt=least)
+        if most is not None:
+            days &= Q(slip_days__lte=most)
+        buckets[code] = Count("pk", filter=days)
+        least = most
+    counts = rows.order_by().aggregate(**buckets)
     return bar_chart(
         [(code, str(label), counts[code]) for code, label, _most in SLIP_BUCKETS],
         title=_("Projects by forecast slip"),
