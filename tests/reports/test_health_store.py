@@ -280,3 +280,20 @@ def test_other_organisation_changes_leave_the_rows_fresh(world: World) -> None:
     _fill(side, today)
     tenancy.organisation_update(actor=side.actor(side.owner), name="Renamed agency")
     assert not ProjectHealth.objects.filter(stale=True).exists()
+
+
+def test_the_command_fills_what_is_missing(world: World) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    ProjectHealth.objects.all().delete()
+    out = StringIO()
+    call_command("refresh_project_health", stdout=out)
+    count = Project.objects.count()
+    assert f"{count} project health row(s) computed." in out.getvalue()
+    assert _stored(world.one.project_a, timezone.localdate()) == _expected(
+        world.one.project_a, timezone.localdate()
+    )
+    call_command("refresh_project_health", stdout=out)
+    assert "0 project health row(s) computed." in out.getvalue()
