@@ -12,6 +12,7 @@ from django.db import models
 
 from rapport.audit.models import AuditEvent
 from rapport.core import waiting_cache
+from rapport.reports import health_store
 from rapport.tenancy.actors import Actor
 
 
@@ -66,6 +67,7 @@ def record(
         else getattr(obj, "organisation_id", None) or actor.organisation_id or None
     )
     waiting_cache.changed(organisation_id)
+    health_store.changed(obj, changes)
     return AuditEvent.objects.create(
         organisation_id=organisation_id,
         actor_user=actor.user,

@@ -36,9 +36,10 @@ def clients_visible_to(actor: Actor) -> QuerySet[Client]:
 SORTS = ("at_risk", "healthy", "name")
 
 
-def latest_health_score() -> Subquery:
-    """The score of the client's newest health snapshot, to annotate a query of clients."""
-    latest = ClientHealthSnapshot.objects.filter(client=OuterRef("pk")).order_by("-day")
+def latest_health_score(client: str = "pk") -> Subquery:
+    """The score of the client's newest health snapshot, to annotate a query of clients (or
+    of rows naming the client in the field ``client``)."""
+    latest = ClientHealthSnapshot.objects.filter(client=OuterRef(client)).order_by("-day")
     return Subquery(latest.values("score")[:1])
 
 

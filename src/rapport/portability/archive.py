@@ -132,6 +132,7 @@ EXCLUDED: dict[str, str] = {
     "tenancy.ApiRateWindow": "short-lived rate-limit counts of API tokens",
     "core.RateLimitCounter": "short-lived rate-limit counts of this installation",
     "onboarding.SetupGuide": "the first minutes of an organisation on this installation",
+    "reports.ProjectHealth": "computed from the projects' data, again on the first read",
 }
 
 AUDIT = "audit.AuditEvent"

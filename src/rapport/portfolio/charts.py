@@ -3,12 +3,12 @@ rows shown (after the filters), and the organisation's satisfaction trend."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,10 +16,10 @@ from django.utils.translation import gettext_lazy
 from rapport.core.charts import bar_chart
 from rapport.feedback.charts import score_chart
 from rapport.feedback.models import Dimension, Feedback
-from rapport.portfolio.selectors import PortfolioRow
 from rapport.projects.models import Project
 from rapport.reports import health
 from rapport.reports.charts import COLOURS
+from rapport.reports.models import ProjectHealth
 
 # (code, label, most days late in the bucket; None: no upper bound)
 SLIP_BUCKETS = [
@@ -32,11 +32,11 @@ SLIP_BUCKETS = [
 TREND_MONTHS = 12
 
 
-def health_distribution(rows: list[PortfolioRow]) -> SafeString:
-    """How many projects are green, amber, red and unknown overall."""
+def health_distribution(rows: QuerySet[ProjectHealth]) -> SafeString:
+    """How many projects are green, amber, red and unknown overall: one query."""
     counts = dict.fromkeys((health.GREEN, health.AMBER, health.RED, health.GREY), 0)
-    for row in rows:
-        counts[row.overall] += 1
+    for colour, count in rows.order_by().values_list("overall").annotate(count=Count("pk")):
+        counts[colour] = count
     return bar_chart(
         [(colour, health.colour_label(colour), count) for colour, count in counts.items()],
         title=_("Projects by overall health"),
@@ -51,11 +51,18 @@ def slip_bucket(days: int) -> str:
     return SLIP_BUCKETS[-1][0]
 
 
-def slip_distribution(rows: list[PortfolioRow]) -> SafeString:
-    """How many projects are forecast to end on time, or how late, against their baseline."""
-    counts = {code: 0 for code, _label, _most in SLIP_BUCKETS}
-    for row in rows:
-        counts[slip_bucket(row.slip_days)] += 1
+def slip_distribution(rows: QuerySet[ProjectHealth]) -> SafeString:
+    """How many projects are forecast to end on time, or how late, against their baseline:
+    one query."""
+    buckets: dict[str, Count] = {}
+    least: int | None = None
+    for code, _label, most in SLIP_BUCKETS:
+        days = Q() if least is None else Q(slip_days__gt=least)
+        if most is not None:
+            days &= Q(slip_days__lte=most)
+        buckets[code] = Count("pk", filter=days)
+        least = most
+    counts = rows.order_by().aggregate(**buckets)
     return bar_chart(
         [(code, str(label), counts[code]) for code, label, _most in SLIP_BUCKETS],
         title=_("Projects by forecast slip"),
@@ -64,25 +71,35 @@ def slip_distribution(rows: list[PortfolioRow]) -> SafeString:
 
 def satisfaction_trend(projects: QuerySet[Project], *, today: date) -> SafeString:
     """The monthly average score of each feedback dimension (1–5) over the last twelve months,
-    across the given projects: one query."""
+    across the given projects: one query of sums and counts per day (at most 366 rows, in
+    the database's own date arithmetic), added up by month here."""
     since = (today.replace(day=1) - timedelta(days=31 * (TREND_MONTHS - 1))).replace(day=1)
-    months = (
+    days = (
         Feedback.objects.filter(
             project__in=projects, received_on__gte=since, received_on__lte=today
         )
-        .annotate(month=TruncMonth("received_on"))
-        .values("month")
-        .annotate(**{name: Avg(name) for name in Dimension.values})
-        .order_by("month")
+        .values("received_on")
+        .annotate(
+            **{f"{name}_sum": Sum(name) for name in Dimension.values},
+            **{f"{name}_count": Count(name) for name in Dimension.values},
+        )
+        .order_by()
     )
-    lines: dict[str, list[tuple[date, Decimal]]] = {name: [] for name in Dimension.values}
-    for month in months:
-        averages: dict[str, Any] = dict(month)
+    totals: dict[date, dict[str, list[int]]] = defaultdict(
+        lambda: {name: [0, 0] for name in Dimension.values}
+    )
+    for row in days:
+        day: dict[str, Any] = dict(row)
+        sums = totals[day["received_on"].replace(day=1)]
         for name in Dimension.values:
-            if averages[name] is not None:
-                lines[name].append(
-                    (averages["month"], Decimal(str(averages[name])).quantize(Decimal("0.1")))
-                )
+            if day[f"{name}_count"]:
+                sums[name][0] += day[f"{name}_sum"]
+                sums[name][1] += day[f"{name}_count"]
+    lines: dict[str, list[tuple[date, Decimal]]] = {name: [] for name in Dimension.values}
+    for month, by_name in sorted(totals.items()):
+        for name, (total, count) in by_name.items():
+            if count:
+                lines[name].append((month, (Decimal(total) / count).quantize(Decimal("0.1"))))
     labels = dict(Dimension.choices)
     return score_chart(
         [(str(labels[name]), line) for name, line in lines.items() if line],

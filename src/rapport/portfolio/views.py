@@ -15,12 +15,17 @@ from django.utils.translation import gettext_lazy as _
 
 from rapport.core import export
 from rapport.core.pagination import PAGE_SIZE
-from rapport.portfolio import charts
-from rapport.portfolio.columns import COLUMNS, EXPORT_COLUMNS, sort_rows
+from rapport.portfolio import charts, columns
+from rapport.portfolio.columns import COLUMNS, EXPORT_COLUMNS
 from rapport.portfolio.forms import PortfolioFilterForm
 from rapport.portfolio.permissions import can_view_portfolio
-from rapport.portfolio.selectors import PortfolioRow, portfolio_projects, portfolio_rows
+from rapport.portfolio.selectors import (
+    PortfolioRows,
+    portfolio_health,
+    portfolio_projects,
+)
 from rapport.projects.models import Project
+from rapport.reports.models import ProjectHealth
 from rapport.tenancy.access import member_required
 from rapport.tenancy.actors import ActorRequest
 
@@ -30,7 +35,8 @@ class Portfolio:
     form: PortfolioFilterForm
     sort: str
     projects: QuerySet[Project]  # after the client, PM and status filters
-    rows: list[PortfolioRow]  # after the health filter too, sorted
+    stored: QuerySet[ProjectHealth]  # after the health filter too, unordered (for the charts)
+    rows: PortfolioRows  # the same, sorted
 
 
 def _portfolio(request: ActorRequest) -> Portfolio:
@@ -45,10 +51,9 @@ def _portfolio(request: ActorRequest) -> Portfolio:
         pm_id=chosen["pm_id"],
         status=chosen["status"],
     )
-    rows = portfolio_rows(actor=request.actor, projects=projects)
-    if chosen["health"]:
-        rows = [row for row in rows if row.overall == chosen["health"]]
-    return Portfolio(form, chosen["sort"], projects, sort_rows(rows, chosen["sort"]))
+    stored = portfolio_health(actor=request.actor, projects=projects, colour=chosen["health"])
+    rows = PortfolioRows(columns.sort(stored, chosen["sort"]))
+    return Portfolio(form, chosen["sort"], projects, stored, rows)
 
 
 def _query(params: QueryDict, **changes: str) -> str:
@@ -94,11 +99,11 @@ def portfolio_page(request: ActorRequest) -> HttpResponse:
         {
             "form": portfolio.form,
             "page": page,
-            "total": len(rows),
+            "total": page.paginator.count,
             "sort": portfolio.sort,
             "headings": _headings(request.GET, portfolio.sort),
-            "health_chart": charts.health_distribution(rows),
-            "slip_chart": charts.slip_distribution(rows),
+            "health_chart": charts.health_distribution(portfolio.stored),
+            "slip_chart": charts.slip_distribution(portfolio.stored),
             "satisfaction_chart": charts.satisfaction_trend(
                 portfolio.projects, today=timezone.localdate()
             ),
@@ -114,5 +119,5 @@ def portfolio_export(request: ActorRequest, fmt: str) -> HttpResponse:
         name="portfolio",
         title=_("Portfolio"),
         columns=EXPORT_COLUMNS,
-        rows=_portfolio(request).rows,
+        rows=iter(_portfolio(request).rows[: export.MAX_ROWS]),
     )

@@ -183,3 +183,38 @@ class ReportMessage(models.Model):
     def author_name(self) -> str:
         author = self.author_user if self.from_team else self.author_contact
         return str(author) if author is not None else ""
+
+
+class ProjectHealth(models.Model):
+    """A project's health and schedule figures as computed for one day (``as_of``), kept so
+    that the portfolio filters, sorts and pages them in SQL (``reports.health_store``). A row
+    is the same computation a status report makes that day; it is marked ``stale`` by every
+    audited change to the project (or to its organisation's thresholds) and computed again
+    before it is read. Rows of past days are recomputed for the new day and pruned."""
+
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, related_name="stored_health"
+    )
+    as_of = models.DateField()
+    stale = models.BooleanField(default=False)
+    overall = models.CharField(max_length=8)
+    schedule = models.CharField(max_length=8)
+    budget = models.CharField(max_length=8)
+    scope = models.CharField(max_length=8)
+    risks_issues = models.CharField(max_length=8)
+    satisfaction = models.CharField(max_length=8)
+    assessment = models.JSONField()  # reports.health.assess, with every dimension's reasons
+    baseline_end = models.DateField()
+    forecast_end = models.DateField()
+    slip_days = models.IntegerField()
+    burn_percent = models.IntegerField(null=True)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["project", "as_of"], name="project_health_day")
+        ]
+        indexes = [models.Index(fields=["as_of", "overall"], name="project_health_day_overall")]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.as_of}: {self.overall}"

@@ -119,3 +119,14 @@ def draft_scheduled_reports() -> int:
     """Every half hour, so each organisation's day starts with its drafts soon after its
     midnight; a report already drafted for the day is never drafted again."""
     return len(draft_due_reports())
+
+
+@cron("7 * * * *")
+@task
+def refresh_project_health() -> int:
+    """Hourly (and after an organisation's health thresholds change): every project's stored
+    health computed for its organisation's today where it is missing or stale, so that the
+    first portfolio of the day reads stored rows; past days pruned."""
+    from rapport.reports import health_store
+
+    return health_store.refresh_due()

@@ -74,6 +74,8 @@ def seed_scale(
                 _fill(loader, sites, shares, first, template)
         with transaction.atomic():
             loader.timed("client health", _client_health, loader)
+        with transaction.atomic():
+            loader.timed("project health", _project_health, loader)
     seconds = progress.close()
     return Seeded(
         organisation=organisation,
@@ -240,6 +242,16 @@ def _client_health(loader: Loader) -> None:
             )
         loader.progress.advance(0, "client health")
     loader.insert(ClientHealthSnapshot, history, "client health")
+
+
+def _project_health(loader: Loader) -> None:
+    """Every project's stored health for the days the members are in, as the hourly job
+    computes it (the portfolio reads it)."""
+    from rapport.reports import health_store
+
+    projects = Project.objects.filter(organisation=loader.organisation)
+    for day in sorted(health_store.readers_days(loader.organisation)):
+        health_store.ensure_fresh(projects, as_of=day)
 
 
 def _logins(loader: Loader, sites: list[Site]) -> list[tuple[str, str]]:
