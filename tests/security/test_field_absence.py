@@ -33,6 +33,7 @@ from pypdf import PdfReader
 
 from rapport.changes import services as cr_services
 from rapport.changes.models import ChangeRequest
+from rapport.clients.models import Client, Contact
 from rapport.closure import services as closure_services
 from rapport.closure.models import Closure
 from rapport.communication import services as comm_services
@@ -47,15 +48,16 @@ from rapport.messaging import services as messaging_services
 from rapport.messaging.models import Thread
 from rapport.notify.models import Notification, OutboundEmail
 from rapport.projects import baseline_services
-from rapport.projects.models import BudgetLine, CostEntry, Milestone, TimeEntry
+from rapport.projects.models import BudgetLine, CostEntry, Milestone, Project, TimeEntry
 from rapport.reports import services as report_services
 from rapport.reports.models import StatusReport
 from rapport.risks import conflicts as conflict_services
 from rapport.risks import services as risk_services
 from rapport.risks.models import Conflict, Evidence, Issue, Risk
+from rapport.tenancy.models import User
 from rapport.tenancy.services import api_token_create, contact_api_token_create
 from tests.conftest import Side, World, login
-from tests.test_authorization_matrix import OPERATIONS, PAGES, Case, _walk
+from tests.test_authorization_matrix import OPERATIONS, PAGES, Case, _markers, _walk
 
 pytestmark = pytest.mark.django_db
 
@@ -790,3 +792,156 @@ def test_a_team_member_without_the_financial_grant_sees_no_money(
     # The PM sees the same money: the markers are where money is shown.
     pm_problems, _seen = _crawl_pages(side, "pm", side.pm, check)
     assert pm_problems, "the PM's pages show no planted money: the check cannot fail"
+
+
+# --- ids of another organisation in a page's query string -----------------------------------
+
+
+def _foreign(two: Side, pm: Any) -> dict[str, Any]:
+    """world.two's records named with markers, and a signed baseline version of its project."""
+    Client.objects.filter(pk=two.client_a.pk).update(name="FOREIGN-client")
+    Project.objects.filter(pk=two.project_a.pk).update(name="FOREIGN-project")
+    Milestone.objects.filter(pk=two.baseline["milestone"].pk).update(name="FOREIGN-milestone")
+    Contact.objects.filter(pk=two.contact_a.pk).update(full_name="FOREIGN-contact")
+    User.objects.filter(pk=two.pm.pk).update(full_name="FOREIGN-pm")
+    objective = two.baseline["objective"]
+    objective.statement = "FOREIGN-objective"
+    objective.save(update_fields=["statement"])
+    feedback = feedback_services.feedback_record(
+        actor=two.actor(two.pm),
+        project=two.project_a,
+        source="call",
+        received_on=timezone.localdate(),
+        quality=1,
+        comment="FOREIGN-feedback",
+    )
+    version = baseline_services.baseline_submit(actor=two.actor(two.pm), project=two.project_a)
+    return {"feedback": feedback, "version": version}
+
+
+FOREIGN = re.compile(r"FOREIGN-\w+")
+
+
+def _id_pages(one: Side, two: Side, foreign: dict[str, Any]) -> list[tuple[str, str, dict, dict]]:
+    """(role, URL name, kwargs, query) of each page that reads an id from its query string,
+    given the other organisation's id."""
+    project = {"project_id": one.project_a.pk}
+    version = foreign["version"].pk
+    return [
+        ("owner", "lessons:create", {}, {"project": two.project_a.pk}),
+        ("owner", "lessons:library", {}, {"client": two.client_a.pk}),
+        ("owner", "projects:create", {}, {"client": two.client_a.pk}),
+        (
+            "pm",
+            "projects:item_create",
+            {**project, "kind": "deliverable"},
+            {"milestone": two.baseline["milestone"].pk},
+        ),
+        ("pm", "feedback:improvement_create", project, {"feedback": foreign["feedback"].pk}),
+        ("owner", "risks:conflicts", {}, {"client": two.client_a.pk}),
+        ("owner", "risks:conflicts_export_csv", {}, {"client": two.client_a.pk}),
+        (
+            "pm",
+            "communication:client_log",
+            {"client_id": one.client_a.pk},
+            {"contact": two.contact_a.pk},
+        ),
+        (
+            "pm",
+            "communication:client_log_export_xlsx",
+            {"client_id": one.client_a.pk},
+            {"contact": two.contact_a.pk},
+        ),
+        ("owner", "portfolio:portfolio", {}, {"client": two.client_a.pk, "pm": two.pm.pk}),
+        ("pm", "projects:compare", project, {"a": version, "b": version}),
+        ("contact_a", "portal:compare", project, {"a": version, "b": version}),
+    ]
+
+
+def _user(side: Side, role: str) -> Any:
+    return side.contact_a.user if role == "contact_a" else getattr(side, role)
+
+
+def test_ids_of_another_organisation_in_a_query_string_show_nothing_of_it(world: World) -> None:
+    one, two = world.one, world.two
+    foreign = _foreign(two, two.pm)
+    problems = []
+    checked = set()
+    for role, name, kwargs, query in _id_pages(one, two, foreign):
+        response = login(_user(one, role)).get(reverse(name, kwargs=kwargs), query)
+        checked.add(name)
+        where = f"{role} {name} ?{query}"
+        if response.status_code not in (200, 400, 404):
+            problems.append(f"{where}: {response.status_code}")
+            continue
+        if found := FOREIGN.findall(_body(response)):
+            problems.append(f"{where} shows {sorted(set(found))}")
+
+    # The same requests by the other organisation itself show its records: the check can fail.
+    shown = [
+        name
+        for role, name, kwargs, query in _id_pages(two, two, foreign)
+        if role != "contact_a"
+        and FOREIGN.search(_body(login(_user(two, role)).get(reverse(name, kwargs=kwargs), query)))
+    ]
+    assert len(shown) >= 8, f"only {shown} show the records they name"
+
+    # Every filter of the matrix, pages and API alike, given the other organisation's ids.
+    tokens: dict[str, str] = {}
+    for key, case in _query_cases():
+        role = next(r for r in ("owner", "pm", "member", "contact_a") if case.ok.get(r) == 200)
+        savepoint = transaction.savepoint_create()
+        try:
+            own, theirs = case.query(one), case.query(two)  # type: ignore[misc]
+            query = {k: theirs[k] if own[k] != theirs.get(k, own[k]) else v for k, v in own.items()}
+            kwargs = case.kwargs(one)
+            if case.api:
+                if role not in tokens:
+                    actor = one.contact_actor(one.contact_a) if role == "contact_a" else None
+                    tokens[role] = (
+                        contact_api_token_create(actor=actor, name="ids")[1]
+                        if actor
+                        else api_token_create(actor=one.actor(_user(one, role)), name="ids")[1]
+                    )
+                path = key.split(" ", 1)[1].format(**kwargs)
+                response = login(one.owner).get(
+                    path, query, headers={"Authorization": f"Bearer {tokens[role]}"}
+                )
+            else:
+                path = reverse(key, kwargs=kwargs)
+                response = login(_user(one, role)).get(path, query)
+        except (ValidationError, PermissionDenied):
+            continue
+        finally:
+            transaction.savepoint_rollback(savepoint)
+        where = f"{role} {path} ?{query}"
+        if response.status_code >= 500:
+            problems.append(f"{where}: {response.status_code}")
+            continue
+        text = _body(response)
+        if leaked := [m for m in [*FOREIGN.findall(text), *_markers(two)] if m in text]:
+            problems.append(f"{where} shows {sorted(set(leaked))}")
+    assert not problems, "\n".join(problems)
+    # every page of views.py that reads an id from request.GET is covered here
+    assert checked >= {
+        "lessons:create",
+        "projects:create",
+        "projects:item_create",
+        "feedback:improvement_create",
+        "risks:conflicts",
+    }
+
+
+def _query_cases() -> Iterator[tuple[str, Case]]:
+    for name, cases in PAGES.items():
+        for case in cases:
+            if case.method == "GET" and case.query and _reader_role(case):
+                yield name, case
+    for (method, path), cases in OPERATIONS.items():
+        for case in cases:
+            if method == "GET" and case.query and _reader_role(case):
+                yield f"{method} {path}", case
+
+
+def _reader_role(case: Case) -> bool:
+    return any(case.ok.get(r) == 200 for r in ("owner", "pm", "member", "contact_a"))
