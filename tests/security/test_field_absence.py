@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from decimal import Decimal
-from email.message import EmailMessage
+from email.message import Message
 from typing import Any
 
 import pytest
@@ -352,7 +352,7 @@ def _mail_text(message: Any) -> str:
     for content, _mimetype in getattr(message, "alternatives", []):
         parts.append(str(content))
     for attachment in message.attachments:
-        if isinstance(attachment, EmailMessage):  # an attached message: its text
+        if isinstance(attachment, Message):  # a MIME part or an attached message: its text
             parts.append(attachment.as_string())
             continue
         name, content, mimetype = attachment
