@@ -22,6 +22,7 @@ from rapport.core.api_pagination import Pages
 from rapport.core.api_schemas import NoBody
 from rapport.projects.models import Project
 from rapport.projects.selectors import project_get, project_list
+from rapport.reports import data as report_data
 from rapport.reports import selectors as report_selectors
 from rapport.reports import services as report_services
 from rapport.reports.api import DimensionOut, dimensions
@@ -225,11 +226,9 @@ class PortalStatusReportOut(Schema):
 
     @staticmethod
     def resolve_data(obj: StatusReport) -> dict[str, Any]:
-        """The frozen data as the portal shows it: internal milestones left out."""
-        data = dict(obj.data or {})
-        for key in ("milestones_reached", "milestones_missed", "upcoming_milestones"):
-            data[key] = [m for m in data.get(key) or [] if m.get("client_visible", True)]
-        return data
+        """The frozen data as the portal shows it: internal milestones, risks and issues left
+        out."""
+        return report_data.for_client(obj.data or {})
 
     @staticmethod
     def resolve_acknowledged_at(obj: StatusReport) -> datetime | None:

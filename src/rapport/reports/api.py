@@ -18,6 +18,7 @@ from rapport.core.api_schemas import NoBody
 from rapport.core.services import require
 from rapport.projects.permissions import can_view_financials
 from rapport.projects.selectors import project_get
+from rapport.reports import data as report_data
 from rapport.reports import health, permissions, selectors, services
 from rapport.reports.models import StatusReport
 from rapport.tenancy.actors import ActorRequest
@@ -103,14 +104,7 @@ class StatusReportOut(Schema):
         if obj.project_id not in memo:
             memo[obj.project_id] = can_view_financials(request.actor, obj.project)
         data = dict(obj.data or {})
-        if not memo[obj.project_id]:
-            data.pop("budget", None)
-            data.pop("changes_approved_cost", None)
-            data["changes_decided"] = [
-                {k: v for k, v in item.items() if k != "cost"}
-                for item in data.get("changes_decided", [])
-            ]
-        return data
+        return data if memo[obj.project_id] else report_data.without_financials(data)
 
     @staticmethod
     def resolve_acknowledgements(obj: StatusReport) -> list[AcknowledgementOut]:

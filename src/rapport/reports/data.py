@@ -263,6 +263,47 @@ def gather(
     return snapshot, facts
 
 
+# The lists of a report's data whose rows say whether the client may read them.
+CLIENT_FILTERED = (
+    "milestones_reached",
+    "milestones_missed",
+    "upcoming_milestones",
+    "risks_open",
+    "issues_open",
+    "issues_resolved",
+)
+
+
+def for_client(data: dict[str, Any]) -> dict[str, Any]:
+    """A report's frozen data as a client contact may read it: internal milestones, internal
+    risks and unshared issues left out, as the portal page and the PDF leave them out."""
+    shown = dict(data or {})
+    for key in CLIENT_FILTERED:
+        shown[key] = [row for row in shown.get(key) or [] if row.get("client_visible", True)]
+    charts = shown.get("charts")
+    if isinstance(charts, dict) and "milestones" in charts:
+        shown["charts"] = {**charts, "milestones": [r for r in charts["milestones"] if r[2]]}
+    return shown
+
+
+def without_financials(data: dict[str, Any]) -> dict[str, Any]:
+    """A report's frozen data for a reader who does not see the project's money: the budget,
+    the approved cost, each decided change's cost and the money series of the charts left
+    out."""
+    shown = dict(data or {})
+    shown.pop("budget", None)
+    shown.pop("changes_approved_cost", None)
+    shown["changes_decided"] = [
+        {k: v for k, v in item.items() if k != "cost"} for item in shown.get("changes_decided", [])
+    ]
+    charts = shown.get("charts")
+    if isinstance(charts, dict):
+        shown["charts"] = {
+            k: v for k, v in charts.items() if k not in {"planned_value", "actual_cost"}
+        }
+    return shown
+
+
 def feedback_since(today: date) -> date:
     """The day before the satisfaction window starts: feedback received after it counts."""
     return today - timedelta(days=SATISFACTION_WINDOW_DAYS)
