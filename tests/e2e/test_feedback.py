@@ -41,7 +41,7 @@ def test_a_low_answer_by_link_reaches_the_pms_home_with_its_sentiment(
     pm.get_by_role("link", name="Send a survey").click()
     pm.get_by_label(re.compile("Li Na")).check()
     pm.get_by_role("button", name="Send").click()
-    expect(pm.get_by_text("The survey was sent to 1 contacts.")).to_be_visible()
+    expect(pm.get_by_text("The survey was sent to 1 contact.")).to_be_visible()
 
     email = OutboundEmail.objects.get(to="li@contoso.test")
     assert email.language == "zh-hans"
