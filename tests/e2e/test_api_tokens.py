@@ -29,9 +29,7 @@ def zh(message: str) -> str:
 
 @pytest.fixture
 def pat() -> Any:
-    user = factories.UserFactory(email="pat@northwind.test", full_name="Pat Manager")
-    user.set_password(browser.PASSWORD)
-    user.save()
+    user = browser.person("pat@northwind.test", "Pat Manager")
     organisation = factories.OrganisationFactory(name="Northwind")
     Membership.objects.create(organisation=organisation, user=user, role="pm")
     return user

@@ -5,20 +5,16 @@ client signs; the comparison of the two versions highlights the moved date."""
 
 from __future__ import annotations
 
-import datetime
 import re
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from rapport.tenancy.models import Membership
-from tests import factories
 from tests.e2e import browser
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "lucid-meadow-parcel-37"
 STATEMENT = "Cut the time to answer a support ticket by half"
 REASON = "The client's design review moved by six weeks"
 
@@ -30,32 +26,13 @@ def letter(page: Page, name: str) -> Any:
 @pytest.fixture
 def project() -> Any:
     """A published project of Contoso, whose contact Sam may sign; nothing agreed yet."""
-    pm = factories.UserFactory(email="pat@northwind.test", full_name="Pat Manager")
-    pm.set_password(PASSWORD)
-    pm.save()
-    client = factories.ClientFactory(name="Contoso")
-    Membership.objects.create(organisation=client.organisation, user=pm, role="pm")
-    sam = factories.UserFactory(email="sam@contoso.test", full_name="Sam Approver")
-    sam.set_password(PASSWORD)
-    sam.save()
-    factories.ContactFactory(
-        client=client,
-        email=sam.email,
-        full_name="Sam Approver",
-        user=sam,
-        portal_access=True,
-        is_approver=True,
-    )
-    return factories.published(
-        factories.ProjectFactory(
-            client=client,
-            pm=pm,
-            code="CON-7",
-            name="Support desk relaunch",
-            start_date=datetime.date(2026, 1, 1),
-            end_date=datetime.date(2026, 12, 31),
-        )
-    )
+    return browser.contoso_project(
+        code="CON-7",
+        name="Support desk relaunch",
+        pm_email="pat@northwind.test",
+        contact="Sam Approver",
+        approver=True,
+    ).project
 
 
 def test_baseline_drafted_signed_rebaselined_and_compared(
@@ -65,7 +42,7 @@ def test_baseline_drafted_signed_rebaselined_and_compared(
     client = new_context().new_page()
 
     # The PM opens the project's baseline.
-    browser.sign_in(pm, "pat@northwind.test", PASSWORD)
+    browser.sign_in(pm, "pat@northwind.test")
     pm.goto(f"/app/projects/{project.pk}/")
     pm.get_by_role("link", name="Baseline", exact=True).click()
     expect(pm.get_by_role("heading", name="Baseline", level=1)).to_be_visible()
@@ -118,7 +95,7 @@ def test_baseline_drafted_signed_rebaselined_and_compared(
     expect(pm.get_by_test_id("baseline-state")).to_contain_text("Awaiting sign-off · version 1")
 
     # The client's approver reads it in the portal and signs it off.
-    browser.sign_in(client, "sam@contoso.test", PASSWORD)
+    browser.sign_in(client, "sam@contoso.test")
     client.goto(f"/portal/projects/{project.pk}/")
     pending = client.get_by_test_id("pending-version")
     expect(

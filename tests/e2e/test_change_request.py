@@ -14,51 +14,22 @@ from playwright.sync_api import expect
 
 from rapport.projects import baseline_services
 from rapport.projects.models import BaselineVersion, Milestone
-from rapport.tenancy.actors import Actor
-from rapport.tenancy.models import Membership
 from tests import factories
-from tests.e2e.browser import PASSWORD, sign_in
+from tests.e2e.browser import contoso_project, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def signed_project() -> Any:
-    pm = factories.UserFactory(email="pm@e2e.test", full_name="Pat Manager")
-    pm.set_password(PASSWORD)
-    pm.save()
-    client = factories.ClientFactory(name="Contoso")
-    Membership.objects.create(organisation=client.organisation, user=pm, role="pm")
-    approver_user = factories.UserFactory(email="sam@contoso.test", full_name="Sam Approver")
-    approver_user.set_password(PASSWORD)
-    approver_user.save()
-    contact = factories.ContactFactory(
-        client=client,
-        email=approver_user.email,
-        full_name="Sam Approver",
-        user=approver_user,
-        portal_access=True,
-        is_approver=True,
-    )
-    project = factories.published(
-        factories.ProjectFactory(
-            client=client,
-            pm=pm,
-            code="CON-1",
-            name="Data platform",
-            start_date=datetime.date(2026, 1, 1),
-            end_date=datetime.date(2026, 12, 31),
-        )
-    )
+    scene = contoso_project(code="CON-1", contact="Sam Approver", approver=True)
+    project = scene.project
     Milestone.objects.create(
         project=project, name="Go-live", baseline_date=datetime.date(2026, 11, 1)
     )
     factories.BudgetLine.objects.create(project=project, category="labour", amount=Decimal("40000"))
-    pm_actor = Actor.member(pm, client.organisation, "pm")
-    version = baseline_services.baseline_submit(actor=pm_actor, project=project)
-    baseline_services.baseline_sign(
-        actor=Actor.contact(approver_user, frozenset({contact.pk})), version=version
-    )
+    version = baseline_services.baseline_submit(actor=scene.pm_actor, project=project)
+    baseline_services.baseline_sign(actor=scene.contact_actor, version=version)
     return project
 
 

@@ -18,10 +18,8 @@ from rapport.lessons import search
 from rapport.lessons.models import Lesson
 from rapport.projects.models import Project
 from rapport.reports import services as reports
-from rapport.tenancy.actors import Actor
-from rapport.tenancy.models import Membership
 from tests import factories
-from tests.e2e.test_risks import PASSWORD, sign_in
+from tests.e2e.browser import contoso_project, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -33,33 +31,8 @@ def finished_project() -> Any:
     """Project "Data platform" of Contoso, in the portal, its work done and its final status
     report published; Sam is the client's approver."""
     today = timezone.localdate()
-    pm = factories.UserFactory(email="pm@e2e.test", full_name="Pat Manager")
-    pm.set_password(PASSWORD)
-    pm.save()
-    client = factories.ClientFactory(name="Contoso")
-    Membership.objects.create(organisation=client.organisation, user=pm, role="pm")
-    user = factories.UserFactory(email="sam@contoso.test", full_name="Sam Client")
-    user.set_password(PASSWORD)
-    user.save()
-    factories.ContactFactory(
-        client=client,
-        email=user.email,
-        full_name="Sam Client",
-        user=user,
-        portal_access=True,
-        is_approver=True,
-    )
-    project = factories.published(
-        factories.ProjectFactory(
-            client=client,
-            pm=pm,
-            code="CON-4",
-            name="Data platform",
-            start_date=today - datetime.timedelta(days=120),
-            end_date=today - datetime.timedelta(days=1),
-        )
-    )
-    actor = Actor.member(pm, client.organisation, "pm")
+    scene = contoso_project(code="CON-4", approver=True, days_from_today=(-120, -1))
+    project, actor = scene.project, scene.pm_actor
     report = reports.report_draft(
         actor=actor,
         project=project,

@@ -13,9 +13,8 @@ from playwright.sync_api import expect
 from rapport.feedback import analysis
 from rapport.feedback.models import Feedback, Question
 from rapport.notify.models import OutboundEmail
-from rapport.tenancy.models import Membership
 from tests import factories
-from tests.e2e.test_risks import PASSWORD, sign_in
+from tests.e2e.browser import contoso_project, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -23,14 +22,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def surveyed_project() -> Any:
     """Project "Data platform" of Contoso, managed by Pat, published."""
-    pm = factories.UserFactory(email="pm@e2e.test", full_name="Pat Manager")
-    pm.set_password(PASSWORD)
-    pm.save()
-    client = factories.ClientFactory(name="Contoso")
-    Membership.objects.create(organisation=client.organisation, user=pm, role="pm")
-    return factories.published(
-        factories.ProjectFactory(client=client, pm=pm, code="CON-9", name="Data platform")
-    )
+    return contoso_project(code="CON-9", contact=None).project
 
 
 def test_a_low_answer_by_link_reaches_the_pms_home_with_its_sentiment(
@@ -49,7 +41,7 @@ def test_a_low_answer_by_link_reaches_the_pms_home_with_its_sentiment(
     pm.get_by_role("link", name="Send a survey").click()
     pm.get_by_label(re.compile("Li Na")).check()
     pm.get_by_role("button", name="Send").click()
-    expect(pm.get_by_text("The survey was sent to 1 contacts.")).to_be_visible()
+    expect(pm.get_by_text("The survey was sent to 1 contact.")).to_be_visible()
 
     email = OutboundEmail.objects.get(to="li@contoso.test")
     assert email.language == "zh-hans"

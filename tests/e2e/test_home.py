@@ -18,52 +18,24 @@ from playwright.sync_api import expect
 from rapport.changes import services as changes
 from rapport.feedback import services as feedback
 from rapport.meetings import minutes
-from rapport.tenancy.actors import Actor
-from rapport.tenancy.models import Membership
-from tests import factories
-from tests.e2e.browser import PASSWORD, sign_in
+from tests.e2e.browser import Scene, contoso_project, sign_in
 from tests.e2e.conftest import ARTIFACTS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def scene() -> Any:
+def scene() -> Scene:
     """A PM's project with a change request the client raised, an overdue action item of the
     client's and a low score to follow up."""
-    pm = factories.UserFactory(email="pm@e2e.test", full_name="Pat Manager")
-    pm.set_password(PASSWORD)
-    pm.save()
-    client = factories.ClientFactory(name="Contoso")
-    Membership.objects.create(organisation=client.organisation, user=pm, role="pm")
-    user = factories.UserFactory(email="sam@contoso.test", full_name="Sam Client")
-    user.set_password(PASSWORD)
-    user.save()
-    contact = factories.ContactFactory(
-        client=client,
-        email=user.email,
-        full_name="Sam Client",
-        user=user,
-        portal_access=True,
-        is_approver=True,
-    )
-    project = factories.published(
-        factories.ProjectFactory(client=client, pm=pm, code="CON-7", name="Data platform")
-    )
-    return {"pm": pm, "contact": contact, "project": project}
-
-
-def _actors(scene: dict[str, Any]) -> tuple[Actor, Actor]:
-    """The PM and the client's contact, as the services see them."""
-    pm = Actor.member(scene["pm"], scene["project"].organisation, "pm")
-    return pm, Actor.contact(scene["contact"].user, frozenset({scene["contact"].pk}))
+    return contoso_project(code="CON-7", approver=True)
 
 
 def test_lines_appear_and_disappear_as_items_are_handled(
-    new_context: Any, scene: dict[str, Any], server_errors: list[str]
+    new_context: Any, scene: Scene, server_errors: list[str]
 ) -> None:
-    pm_actor, contact_actor = _actors(scene)
-    project = scene["project"]
+    pm_actor, contact_actor = scene.pm_actor, scene.contact_actor
+    project = scene.project
     request = changes.change_request_create(
         actor=contact_actor, project=project, title="Export to Excel", description="For the board"
     )
@@ -72,7 +44,7 @@ def test_lines_appear_and_disappear_as_items_are_handled(
         project=project,
         what="Send the anonymised orders",
         due_date=timezone.localdate() - timedelta(days=3),
-        owner_contact_id=scene["contact"].pk,
+        owner_contact_id=scene.contact.pk,
         confirm_past_due=True,
     )
     feedback.feedback_record(
@@ -145,10 +117,10 @@ def test_lines_appear_and_disappear_as_items_are_handled(
 
 
 def test_screenshots_in_both_languages_and_at_phone_width(
-    new_context: Any, scene: dict[str, Any], server_errors: list[str]
+    new_context: Any, scene: Scene, server_errors: list[str]
 ) -> None:
-    pm_actor, contact_actor = _actors(scene)
-    project = scene["project"]
+    pm_actor, contact_actor = scene.pm_actor, scene.contact_actor
+    project = scene.project
     changes.change_request_create(
         actor=contact_actor, project=project, title="Export to Excel", description="For the board"
     )
@@ -157,13 +129,13 @@ def test_screenshots_in_both_languages_and_at_phone_width(
         project=project,
         what="Send the anonymised orders",
         due_date=timezone.localdate() - timedelta(days=1),
-        owner_contact_id=scene["contact"].pk,
+        owner_contact_id=scene.contact.pk,
         confirm_past_due=True,
     )
     pm = new_context().new_page()
     sign_in(pm, "pm@e2e.test")
-    scene["pm"].language = "zh-hans"
-    scene["pm"].save()
+    scene.pm.language = "zh-hans"
+    scene.pm.save()
     pm.goto("/app/")
     expect(pm.locator("html")).to_have_attribute("lang", "zh-hans")
     expect(pm.get_by_role("region")).to_have_count(3)  # two sections and the open projects
@@ -171,8 +143,8 @@ def test_screenshots_in_both_languages_and_at_phone_width(
     pm.screenshot(path=ARTIFACTS / "home-zh-hans.png", full_page=True)
     pm.set_viewport_size({"width": 390, "height": 844})
     pm.screenshot(path=ARTIFACTS / "home-zh-hans-phone.png", full_page=True)
-    scene["pm"].language = "en"
-    scene["pm"].save()
+    scene.pm.language = "en"
+    scene.pm.save()
     pm.reload()
     expect(pm.locator("html")).to_have_attribute("lang", "en")
     pm.screenshot(path=ARTIFACTS / "home-en-phone.png", full_page=True)

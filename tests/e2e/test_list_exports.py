@@ -5,21 +5,16 @@ change requests of their project from the portal, in Chinese."""
 from __future__ import annotations
 
 import csv
-import datetime
 import io
 from typing import Any
 
 import pytest
-from django.utils import timezone
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from rapport.changes import services as changes
 from rapport.risks import services as risks
-from rapport.tenancy.actors import Actor
-from rapport.tenancy.models import Membership
-from tests import factories
-from tests.e2e.browser import PASSWORD, sign_in
+from tests.e2e.browser import contoso_project, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -28,30 +23,11 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def project() -> Any:
     """Contoso's "Data platform" in the portal, with an open and a closed risk and a change
     request submitted by the PM; Sam is Contoso's portal contact and reads Chinese."""
-    today = timezone.localdate()
-    pm = factories.UserFactory(email="pm@e2e.test", full_name="Pat Manager")
-    pm.set_password(PASSWORD)
-    pm.save()
-    client = factories.ClientFactory(name="Contoso")
-    Membership.objects.create(organisation=client.organisation, user=pm, role="pm")
-    user = factories.UserFactory(email="sam@contoso.test", full_name="Sam Client")
-    user.language = "zh-hans"
-    user.set_password(PASSWORD)
-    user.save()
-    factories.ContactFactory(
-        client=client, email=user.email, full_name="Sam Client", user=user, portal_access=True
-    )
-    project = factories.published(
-        factories.ProjectFactory(
-            client=client,
-            pm=pm,
-            code="CON-4",
-            name="Data platform",
-            start_date=today - datetime.timedelta(days=60),
-            end_date=today + datetime.timedelta(days=120),
-        )
-    )
-    actor = Actor.member(pm, client.organisation, "pm")
+    scene = contoso_project(code="CON-4", days_from_today=(-60, 120))
+    sam = scene.sam
+    sam.language = "zh-hans"
+    sam.save(update_fields=["language"])
+    pm, project, actor = scene.pm, scene.project, scene.pm_actor
     for title, status in (("Supplier is late", "open"), ("=Key person leaves", "closed")):
         risk = risks.risk_create(
             actor=actor, project=project, title=title, probability=3, impact=4, owner_id=pm.pk

@@ -11,25 +11,14 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from rapport.meetings import minutes as minutes_services
 from rapport.meetings import services as meeting_services
 from rapport.meetings.models import ActionItem, MinutesResponse
-from rapport.tenancy.actors import Actor
-from rapport.tenancy.models import Membership
-from tests import factories
+from tests.e2e.browser import contoso_project, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "patient-river-stone-54"
-
-
-def sign_in(page: Page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_role("textbox", name="Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 @pytest.fixture
@@ -37,33 +26,12 @@ def last_weeks_meeting() -> Any:
     """Project "Data platform" of Contoso, published, whose meeting a week ago left the client
     an action item that is now overdue."""
     today = timezone.localdate()
-    pm = factories.UserFactory(email="pm@e2e.test", full_name="Pat Manager", time_zone="UTC")
-    pm.set_password(PASSWORD)
-    pm.save()
-    client = factories.ClientFactory(name="Contoso")
-    Membership.objects.create(organisation=client.organisation, user=pm, role="pm")
-    sam = factories.UserFactory(email="sam@contoso.test", full_name="Sam Approver")
-    sam.set_password(PASSWORD)
-    sam.save()
-    contact = factories.ContactFactory(
-        client=client,
-        email=sam.email,
-        full_name="Sam Approver",
-        user=sam,
-        portal_access=True,
-        is_approver=True,
+    scene = contoso_project(
+        code="CON-3", contact="Sam Approver", approver=True, days_from_today=(-60, 120)
     )
-    project = factories.published(
-        factories.ProjectFactory(
-            client=client,
-            pm=pm,
-            code="CON-3",
-            name="Data platform",
-            start_date=today - datetime.timedelta(days=60),
-            end_date=today + datetime.timedelta(days=120),
-        )
-    )
-    actor = Actor.member(pm, client.organisation, "pm")
+    pm, contact, project, actor = scene.pm, scene.contact, scene.project, scene.pm_actor
+    pm.time_zone = "UTC"  # the times the test types
+    pm.save(update_fields=["time_zone"])
     start = (timezone.now() - datetime.timedelta(days=7)).replace(microsecond=0)
     earlier = meeting_services.meeting_schedule(
         actor=actor,

@@ -13,9 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from rapport.messaging.models import Message, Thread
-from rapport.tenancy.models import Membership
-from tests import factories
-from tests.e2e.browser import PASSWORD, sign_in
+from tests.e2e.browser import contoso_project, sign_in
 from tests.messaging import samples
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -23,20 +21,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def project() -> Any:
-    pm = factories.UserFactory(email="pm@e2e.test", full_name="Pat Manager")
-    pm.set_password(PASSWORD)
-    pm.save()
-    client = factories.ClientFactory(name="Contoso")
-    Membership.objects.create(organisation=client.organisation, user=pm, role="pm")
-    user = factories.UserFactory(email="sam@contoso.test", full_name="Sam Client")
-    user.set_password(PASSWORD)
-    user.save()
-    factories.ContactFactory(
-        client=client, email=user.email, full_name="Sam Client", user=user, portal_access=True
-    )
-    return factories.published(
-        factories.ProjectFactory(client=client, pm=pm, code="CON-3", name="Data platform")
-    )
+    return contoso_project(code="CON-3").project
 
 
 def test_a_portal_conversation_both_ways(

@@ -5,15 +5,12 @@ committed)."""
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
 from rapport.projects import baseline_services
-from rapport.tenancy.actors import Actor
-from rapport.tenancy.models import Membership
 from tests import factories
 from tests.e2e import browser
 from tests.e2e.conftest import ARTIFACTS
@@ -24,35 +21,16 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def sam() -> Any:
     """Sam approves for Contoso, whose published project has a baseline awaiting sign-off."""
-    pm = factories.UserFactory(email="pat@northwind.test", full_name="Pat Manager")
-    client = factories.ClientFactory(name="Contoso")
-    membership = Membership.objects.create(organisation=client.organisation, user=pm, role="pm")
-    user = factories.UserFactory(email="sam@contoso.test", full_name="Sam Approver")
-    user.set_password(browser.PASSWORD)
-    user.save()
-    factories.ContactFactory(
-        client=client,
-        email=user.email,
-        full_name="Sam Approver",
-        user=user,
-        portal_access=True,
-        is_approver=True,
+    scene = browser.contoso_project(
+        code="CON-7",
+        name="Support desk relaunch",
+        pm_email="pat@northwind.test",
+        contact="Sam Approver",
+        approver=True,
     )
-    project = factories.published(
-        factories.ProjectFactory(
-            client=client,
-            pm=pm,
-            code="CON-7",
-            name="Support desk relaunch",
-            start_date=datetime.date(2026, 1, 1),
-            end_date=datetime.date(2026, 12, 31),
-        )
-    )
-    factories.baseline_for(project, pm=pm)
-    baseline_services.baseline_submit(
-        actor=Actor.member(pm, client.organisation, membership.role), project=project
-    )
-    return user
+    factories.baseline_for(scene.project, pm=scene.pm)
+    baseline_services.baseline_submit(actor=scene.pm_actor, project=scene.project)
+    return scene.sam
 
 
 def test_an_approval_waits_on_the_home_and_goes_once_signed(

@@ -11,32 +11,22 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from rapport.projects.models import Milestone
 from rapport.tenancy.models import Membership
 from tests import factories
+from tests.e2e.browser import person, sign_in
 from tests.e2e.conftest import ARTIFACTS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "patient-river-stone-54"
-
-
-def sign_in(page: Page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_role("textbox", name="Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 @pytest.fixture
 def portfolio() -> Any:
     """Contoso's two projects, one forecast 20 days late, and Fabrikam's one, on time."""
     today = timezone.localdate()
-    owner = factories.UserFactory(email="owner@e2e.test", full_name="Olga Owner")
-    owner.set_password(PASSWORD)
-    owner.save()
+    owner = person("owner@e2e.test", "Olga Owner")
     contoso = factories.ClientFactory(name="Contoso")
     fabrikam = factories.ClientFactory(organisation=contoso.organisation, name="Fabrikam")
     Membership.objects.create(organisation=contoso.organisation, user=owner, role="owner")

@@ -13,10 +13,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from rapport.reports import services as reports
-from rapport.tenancy.actors import Actor
-from rapport.tenancy.models import Membership
-from tests import factories
-from tests.e2e.browser import PASSWORD, sign_in
+from tests.e2e.browser import contoso_project, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -25,28 +22,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def published_report() -> Any:
     """Project "Data platform" of Contoso in the portal, with its report SR-001 published."""
     today = timezone.localdate()
-    pm = factories.UserFactory(email="pm@e2e.test", full_name="Pat Manager")
-    pm.set_password(PASSWORD)
-    pm.save()
-    client = factories.ClientFactory(name="Contoso")
-    Membership.objects.create(organisation=client.organisation, user=pm, role="pm")
-    user = factories.UserFactory(email="sam@contoso.test", full_name="Sam Client")
-    user.set_password(PASSWORD)
-    user.save()
-    factories.ContactFactory(
-        client=client, email=user.email, full_name="Sam Client", user=user, portal_access=True
-    )
-    project = factories.published(
-        factories.ProjectFactory(
-            client=client,
-            pm=pm,
-            code="CON-3",
-            name="Data platform",
-            start_date=today - datetime.timedelta(days=60),
-            end_date=today + datetime.timedelta(days=120),
-        )
-    )
-    actor = Actor.member(pm, client.organisation, "pm")
+    scene = contoso_project(code="CON-3", days_from_today=(-60, 120))
+    actor, project = scene.pm_actor, scene.project
     report = reports.report_draft(
         actor=actor,
         project=project,

@@ -10,26 +10,15 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from rapport.notify.models import OutboundEmail
 from rapport.reports import services as reports
 from rapport.risks import services as risks
 from rapport.risks.models import Issue
-from rapport.tenancy.actors import Actor
-from rapport.tenancy.models import Membership
-from tests import factories
+from tests.e2e.browser import contoso_project, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "patient-river-stone-54"
-
-
-def sign_in(page: Page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_role("textbox", name="Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 @pytest.fixture
@@ -37,28 +26,8 @@ def watched_project() -> Any:
     """Project "Data platform" of Contoso in the portal, its first report published last week,
     and a risk in its register with no contingency plan yet."""
     today = timezone.localdate()
-    pm = factories.UserFactory(email="pm@e2e.test", full_name="Pat Manager")
-    pm.set_password(PASSWORD)
-    pm.save()
-    client = factories.ClientFactory(name="Contoso")
-    Membership.objects.create(organisation=client.organisation, user=pm, role="pm")
-    user = factories.UserFactory(email="sam@contoso.test", full_name="Sam Client")
-    user.set_password(PASSWORD)
-    user.save()
-    factories.ContactFactory(
-        client=client, email=user.email, full_name="Sam Client", user=user, portal_access=True
-    )
-    project = factories.published(
-        factories.ProjectFactory(
-            client=client,
-            pm=pm,
-            code="CON-4",
-            name="Data platform",
-            start_date=today - datetime.timedelta(days=60),
-            end_date=today + datetime.timedelta(days=120),
-        )
-    )
-    actor = Actor.member(pm, client.organisation, "pm")
+    scene = contoso_project(code="CON-4", days_from_today=(-60, 120))
+    pm, project, actor = scene.pm, scene.project, scene.pm_actor
     report = reports.report_draft(
         actor=actor,
         project=project,

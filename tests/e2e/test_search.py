@@ -12,21 +12,14 @@ import pytest
 from playwright.sync_api import expect
 
 from rapport.changes.models import ChangeRequest
-from rapport.tenancy.models import Membership
-from tests import factories
-from tests.e2e.browser import PASSWORD, sign_in
+from tests.e2e.browser import contoso_project, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def project() -> Any:
-    pm = factories.UserFactory(email="pm@e2e.test", full_name="Pat Manager")
-    pm.set_password(PASSWORD)
-    pm.save()
-    client = factories.ClientFactory(name="Contoso")
-    Membership.objects.create(organisation=client.organisation, user=pm, role="pm")
-    project = factories.ProjectFactory(client=client, pm=pm, code="CON-3", name="Data platform")
+    project = contoso_project(code="CON-3", contact=None, published=False).project
     for number, title in enumerate(["需求变更：增加导出功能", "Export to Excel"], start=1):
         ChangeRequest.objects.create(
             project=project, number=number, title=title, description="…", state="submitted"

@@ -18,10 +18,8 @@ from pypdf import PdfReader
 
 from rapport.projects import baseline_services
 from rapport.projects.models import Milestone
-from rapport.tenancy.actors import Actor
-from rapport.tenancy.models import Membership
 from tests import factories
-from tests.e2e.browser import PASSWORD, sign_in
+from tests.e2e.browser import contoso_project, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -30,32 +28,10 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def late_project() -> Any:
     """Published, with a signed baseline whose design sign-off is 12 days overdue."""
     today = timezone.localdate()
-    pm = factories.UserFactory(email="pm@e2e.test", full_name="Pat Manager")
-    pm.set_password(PASSWORD)
-    pm.save()
-    client = factories.ClientFactory(name="Contoso")
-    Membership.objects.create(organisation=client.organisation, user=pm, role="pm")
-    approver_user = factories.UserFactory(email="sam@contoso.test", full_name="Sam Approver")
-    approver_user.set_password(PASSWORD)
-    approver_user.save()
-    contact = factories.ContactFactory(
-        client=client,
-        email=approver_user.email,
-        full_name="Sam Approver",
-        user=approver_user,
-        portal_access=True,
-        is_approver=True,
+    scene = contoso_project(
+        code="CON-2", contact="Sam Approver", approver=True, days_from_today=(-60, 120)
     )
-    project = factories.published(
-        factories.ProjectFactory(
-            client=client,
-            pm=pm,
-            code="CON-2",
-            name="Data platform",
-            start_date=today - datetime.timedelta(days=60),
-            end_date=today + datetime.timedelta(days=120),
-        )
-    )
+    project = scene.project
     Milestone.objects.create(
         project=project,
         name="Design sign-off",
@@ -65,11 +41,8 @@ def late_project() -> Any:
         project=project, name="Go-live", baseline_date=today + datetime.timedelta(days=100)
     )
     factories.BudgetLine.objects.create(project=project, category="labour", amount=Decimal("40000"))
-    pm_actor = Actor.member(pm, client.organisation, "pm")
-    version = baseline_services.baseline_submit(actor=pm_actor, project=project)
-    baseline_services.baseline_sign(
-        actor=Actor.contact(approver_user, frozenset({contact.pk})), version=version
-    )
+    version = baseline_services.baseline_submit(actor=scene.pm_actor, project=project)
+    baseline_services.baseline_sign(actor=scene.contact_actor, version=version)
     return project
 
 
