@@ -2,6 +2,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_noop
 
 # Django 6.1 shows this in every empty <select> but its own Chinese catalogue lacks it.
@@ -36,7 +37,11 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
 
 
 def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Show a service's validation errors on the form that submitted the values."""
+    """Show a service's validation errors on the form that submitted the values. A form that
+    was not validated (a signed-in person's one-button form) shows only the service's errors."""
+    if not hasattr(form, "cleaned_data"):
+        form._errors = ErrorDict()  # type: ignore[attr-defined]  # no field is validated
+        form.cleaned_data = {}
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
             form.add_error(field if field in form.fields else None, errors)

@@ -4,6 +4,7 @@ so encoded words (=?UTF-8?B?…?=) and charsets are decoded."""
 
 from __future__ import annotations
 
+import hashlib
 import html as html_lib
 import re
 from dataclasses import dataclass, field
@@ -44,8 +45,11 @@ class Incoming:
 
 
 def message_id_of(raw: bytes) -> str:
+    """The Message-ID, or for a message without one a name derived from its bytes, so that the
+    same message delivered (or replayed) again is still recognised and posted once."""
     headers = BytesParser(policy=policy.default).parsebytes(raw, headersonly=True)
-    return str(headers.get("Message-ID", "")).strip()[:500]
+    found = str(headers.get("Message-ID", "")).strip()[:500]
+    return found or f"<sha256.{hashlib.sha256(raw).hexdigest()}@rapport.invalid>"
 
 
 def sender_of(raw: bytes) -> str:
@@ -55,8 +59,10 @@ def sender_of(raw: bytes) -> str:
 
 
 def _address(value: str) -> str:
+    """The one author's address; none when the header names several, since a reply is posted
+    as one person and must not be let in on the strength of a second name in From."""
     found = [address for _name, address in getaddresses([str(value)]) if "@" in address]
-    return found[0].strip().lower() if found else ""
+    return found[0].strip().lower() if len(found) == 1 else ""
 
 
 def html_to_text(html: str) -> str:
@@ -84,7 +90,11 @@ def parse(raw: bytes) -> Incoming:
     body = message.get_body(preferencelist=("plain", "html"))
     text = ""
     if body is not None:
-        content = body.get_content()
+        try:
+            content = body.get_content()
+        except (LookupError, UnicodeError):  # a charset nobody knows: read what can be read
+            payload = body.get_payload(decode=True)
+            content = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
         text = html_to_text(content) if body.get_content_type() == "text/html" else content
     files = []
     for part in message.iter_attachments():
