@@ -4023,6 +4023,20 @@ OPERATIONS: dict[tuple[str, str], list[Case]] = {
             denied={"member": 403},
         )
     ],
+    ("POST", "/api/v1/projects/{project_id}/meetings/{number}/send-update"): [
+        api_case(kwargs=meeting_at("scheduled"), ok=each(200, MANAGERS), denied={"member": 403})
+    ],
+    ("GET", "/api/v1/projects/{project_id}/meetings/{number}/agenda-proposals"): [
+        api_case(kwargs=meeting_at("scheduled"), ok=each(200, MANAGERS), denied={"member": 403})
+    ],
+    ("POST", "/api/v1/projects/{project_id}/meetings/{number}/agenda-items/carry"): [
+        api_case(
+            kwargs=meeting_at("scheduled"),
+            data=lambda side: {"source": "milestone", "object_id": side.baseline["milestone"].pk},
+            ok=each(201, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
     ("GET", "/api/v1/projects/{project_id}/action-items"): [
         api_case(kwargs=project_a, ok=each(200, ON_PROJECT_A))
     ],

@@ -1896,6 +1896,14 @@ LISTS: dict[str, ListPage] = {
         "pm",
         agenda_rows,
     ),
+    "GET /api/v1/projects/A/meetings/N/agenda-proposals": ListPage(
+        lambda s: (
+            f"/api/v1/projects/{s.project_a.pk}/meetings/{_agenda_meeting(s)}/agenda-proposals"
+        ),
+        "pm",
+        agenda_rows,
+        api=True,
+    ),
     "portal_meetings:detail agenda": ListPage(
         lambda s: f"/portal/projects/{s.project_a.pk}/meetings/{_agenda_meeting(s)}/",
         "contact_a",

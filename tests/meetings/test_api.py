@@ -303,3 +303,88 @@ def _conditional(side, method: str, path: str, body: dict, etag: str):
         content_type="application/json",
         headers={"Authorization": f"Bearer {secret}", "If-Match": etag},
     )
+
+
+def test_open_action_items_are_carried_over_to_the_next_agenda(world):
+    side = world.one
+    earlier = held(side)
+    action = minutes_services.action_item_create(
+        actor=side.actor(side.pm),
+        project=side.project_a,
+        meeting=earlier,
+        what="Send the revised plan",
+        owner_contact_id=side.contact_a.pk,
+        due_date=timezone.localdate() + timedelta(days=2),
+    )
+    upcoming = schedule(side, start=(timezone.now() + timedelta(days=1)).replace(microsecond=0))
+    api = _api(side)
+    base = f"/projects/{side.project_a.pk}/meetings/{upcoming.number}"
+    proposals = api("GET", f"{base}/agenda-proposals")
+    assert proposals.status_code == 200
+    assert {"source": "action_item", "object_id": action.pk} in [
+        {"source": p["source"], "object_id": p["object_id"]} for p in proposals.json()["items"]
+    ]
+    assert _api(side, "member")("GET", f"{base}/agenda-proposals").status_code == 403
+    by_overdue = api("GET", f"{base}/agenda-proposals?ordering=-overdue_days").json()["items"]
+    assert [p["overdue_days"] for p in by_overdue] == sorted(
+        (p["overdue_days"] for p in by_overdue), reverse=True
+    )
+
+    carried = api(
+        "POST", f"{base}/agenda-items/carry", {"source": "action_item", "object_id": action.pk}
+    )
+    assert carried.status_code == 201, carried.content
+    assert carried.json()["source"] == "action_item"
+    assert carried.json()["title"] == "Send the revised plan"
+    assert carried.json()["owner_contact_id"] == side.contact_a.pk
+    left = api("GET", f"{base}/agenda-proposals").json()["items"]
+    assert ("action_item", action.pk) not in [(p["source"], p["object_id"]) for p in left]
+
+    again = api(
+        "POST", f"{base}/agenda-items/carry", {"source": "action_item", "object_id": action.pk}
+    )
+    assert again.status_code == 422
+    assert again["Content-Type"] == "application/problem+json"
+    assert again.json()["errors"][0]["message"] == "It is on the agenda already."
+    foreign = api(
+        "POST",
+        f"{base}/agenda-items/carry",
+        {"source": "milestone", "object_id": side.baseline["milestone"].pk + 10_000},
+    )
+    assert foreign.status_code == 422
+    assert foreign.json()["errors"] == [
+        {"field": "source", "message": "Choose a milestone of this project."}
+    ]
+    member = _api(side, "member")(
+        "POST",
+        f"{base}/agenda-items/carry",
+        {"source": "milestone", "object_id": side.baseline["milestone"].pk},
+    )
+    assert member.status_code == 403
+    assert upcoming.agenda_items.count() == 1
+
+
+def test_the_invitation_is_sent_again_with_the_agenda_as_it_is_now(world):
+    side = world.one
+    upcoming = schedule(side, start=(timezone.now() + timedelta(days=1)).replace(microsecond=0))
+    services.agenda_item_add(
+        actor=side.actor(side.pm), meeting=upcoming, title="Launch readiness", time_box=20
+    )
+    api = _api(side)
+    base = f"/projects/{side.project_a.pk}/meetings/{upcoming.number}"
+    sent_before = OutboundEmail.objects.filter(to=side.contact_a.email).count()
+
+    assert _api(side, "member")("POST", f"{base}/send-update").status_code == 403
+    resent = api("POST", f"{base}/send-update")
+    assert resent.status_code == 200, resent.content
+    assert resent.json()["sequence"] == 1
+    update = OutboundEmail.objects.filter(to=side.contact_a.email).order_by("pk").last()
+    assert OutboundEmail.objects.filter(to=side.contact_a.email).count() == sent_before + 1
+    assert "Launch readiness" in update.body_text
+    assert AuditEvent.objects.filter(action="invitation_sent", object_id=str(upcoming.pk)).exists()
+
+    api("POST", f"{base}/cancel", {"reason": "Holiday"})
+    refused = api("POST", f"{base}/send-update")
+    assert refused.status_code == 422
+    assert refused["Content-Type"] == "application/problem+json"
+    assert "only a scheduled meeting can change" in refused.json()["errors"][0]["message"]

@@ -38,7 +38,7 @@ from rapport.changes.models import ChangeRequest
 from rapport.clients.models import Client, Contact
 from rapport.communication.models import PlanItem
 from rapport.feedback.models import Feedback, SurveyTemplate
-from rapport.meetings.models import AgendaItem
+from rapport.meetings.models import ActionItem, AgendaItem
 from rapport.projects.models import (
     BaselineVersion,
     BudgetLine,
@@ -57,6 +57,7 @@ from tests.test_authorization_matrix import (
     OPERATIONS,
     PAGES,
     Case,
+    _action_item,
     _change_request,
     _client,
     _fingerprint,
@@ -122,6 +123,7 @@ INSTANCES: dict[type[models.Model], Callable[[Side], models.Model]] = {
     ),
     PlanItem: _plan_item,
     AgendaItem: _agenda_item,
+    ActionItem: lambda side: _action_item(side, "contact_a"),
     SurveyTemplate: lambda side: SurveyTemplate.objects.get(
         pk=default_template(side)["template_id"]
     ),
@@ -132,7 +134,7 @@ INSTANCES: dict[type[models.Model], Callable[[Side], models.Model]] = {
 # Kinds that belong to a client or a project: an object of client B / project B of the same
 # organisation is out of scope for a write on client A / project A.
 CLIENT_SCOPED = {Contact, Objective, Milestone, Deliverable, BudgetLine, StatusReport}
-CLIENT_SCOPED |= {ChangeRequest, Issue, PlanItem, AgendaItem, Feedback}
+CLIENT_SCOPED |= {ChangeRequest, Issue, PlanItem, AgendaItem, ActionItem, Feedback}
 
 
 def _other_client(side: Side) -> Side:
@@ -643,6 +645,11 @@ def _evidence_in(project: models.Model | None) -> dict[str, Any]:
     return {"kind": "change_request", "number": _change_request(side, "submitted").number}
 
 
+def _carried_source(obj: models.Model | None) -> dict[str, Any]:
+    kinds = {ActionItem: "action_item", ChangeRequest: "change_request"}
+    return {"source": kinds.get(type(obj), "milestone")}
+
+
 _SIDES: dict[int, Side] = {}  # filled by the test, by organisation id
 
 # Per-operation differences from API_FIELD_KINDS.
@@ -657,6 +664,12 @@ API_OVERRIDES: dict[tuple[str, str, str], Ref] = {
     ("POST", "/api/v1/projects/{project_id}/issues/{number}/evidence", "project_id"): Ref(
         Project, same_org=True, extra=_evidence_in
     ),
+    # A proposal carried over to the agenda: its kind says what ``object_id`` names.
+    (
+        "POST",
+        "/api/v1/projects/{project_id}/meetings/{number}/agenda-items/carry",
+        "object_id",
+    ): Ref((ActionItem, Milestone, ChangeRequest), extra=_carried_source),
 }
 
 

@@ -1,5 +1,6 @@
 """Client meetings through the API: list and schedule a project's meetings (one, or a series),
-reschedule and cancel them, list and add agenda items, list, create and close action items.
+reschedule, cancel them and send their invitation again, list and add agenda items (or carry
+proposals over), list, create and close action items.
 Times are ISO 8601: with an offset, or without one meaning wall-clock time in ``time_zone``.
 (Contacts follow their meetings and close their action items through the client portal API.)"""
 
@@ -267,6 +268,19 @@ def meetings_cancel(
     return _meeting(request, project_id, number)[1]
 
 
+@router.post(
+    "/projects/{project_id}/meetings/{number}/send-update",
+    response=MeetingOut,
+    operation_id="meetings_send_update",
+)
+def meetings_send_update(request: ActorRequest, project_id: int, number: int) -> Meeting:
+    """Send the attendees the invitation again, with the agenda as it is now (a scheduled
+    meeting only)."""
+    _project, meeting = _meeting(request, project_id, number)
+    services.meeting_send_update(actor=request.actor, meeting=meeting)
+    return _meeting(request, project_id, number)[1]
+
+
 @router.get(
     "/projects/{project_id}/meetings/{number}/agenda-items",
     response=list[AgendaItemOut],
@@ -288,6 +302,55 @@ def agenda_items_create(
 ) -> Status[AgendaItem]:
     _project, meeting = _meeting(request, project_id, number)
     item = services.agenda_item_add(actor=request.actor, meeting=meeting, **payload.dict())
+    return Status(201, item)
+
+
+class ProposalOut(Schema):
+    source: str
+    object_id: int
+    title: str
+    detail: str
+    overdue_days: int
+
+
+class CarryIn(Schema):
+    """A proposal to put on the agenda, as ``GET …/agenda-proposals`` lists it."""
+
+    source: Literal["action_item", "milestone", "change_request"]
+    object_id: Id
+
+
+@router.get(
+    "/projects/{project_id}/meetings/{number}/agenda-proposals",
+    response=list[ProposalOut],
+    operation_id="agenda_proposals_list",
+)
+@paginate(Pages, ordering=("source", "object_id", "overdue_days", "title"))
+def agenda_proposals_list(request: ActorRequest, project_id: int, number: int) -> list[Any]:
+    """What the agenda should cover and does not yet (the project's managers): open action
+    items of earlier meetings, overdue milestones, pending change requests."""
+    project, meeting = _meeting(request, project_id, number)
+    if not permissions.can_manage(request.actor, project):
+        raise PermissionDenied
+    if meeting.state == Meeting.State.CANCELLED:
+        return []
+    return selectors.agenda_proposals(meeting=meeting)
+
+
+@router.post(
+    "/projects/{project_id}/meetings/{number}/agenda-items/carry",
+    response={201: AgendaItemOut},
+    operation_id="agenda_items_carry",
+)
+def agenda_items_carry(
+    request: ActorRequest, project_id: int, number: int, payload: CarryIn
+) -> Status[AgendaItem]:
+    """Carry a proposal over to the agenda: an open action item (owned by its owner), an
+    overdue milestone or a pending change request. One already on the agenda is refused (422)."""
+    _project, meeting = _meeting(request, project_id, number)
+    item = services.agenda_item_carry(
+        actor=request.actor, meeting=meeting, source=payload.source, object_id=payload.object_id
+    )
     return Status(201, item)
 
 
