@@ -3504,6 +3504,41 @@ OPERATIONS: dict[tuple[str, str], list[Case]] = {
             denied={"member": 403},
         )
     ],
+    # A project's survey schedules are its managers', as on the schedules page.
+    ("GET", "/api/v1/projects/{project_id}/survey-schedules"): [
+        api_case(kwargs=schedule_of, ok=each(200, MANAGERS), denied={"member": 403})
+    ],
+    ("POST", "/api/v1/projects/{project_id}/survey-schedules"): [
+        api_case(
+            label="create",
+            kwargs=project_a,
+            data=lambda side: {
+                "trigger": "monthly",
+                "day_of_month": 3,
+                "contact_ids": [side.contact_a.pk],
+                **default_template(side),
+            },
+            ok=each(201, MANAGERS),
+            denied={"member": 403},
+        ),
+        api_case(
+            label="change",
+            kwargs=schedule_of,
+            data=lambda side: {
+                "trigger": "closure",
+                "all_portal_contacts": True,
+                **default_template(side),
+            },
+            ok=each(200, MANAGERS),
+            denied={"member": 403},
+        ),
+    ],
+    ("GET", "/api/v1/projects/{project_id}/survey-schedules/{schedule_id}"): [
+        api_case(kwargs=schedule_of, ok=each(200, MANAGERS), denied={"member": 403})
+    ],
+    ("DELETE", "/api/v1/projects/{project_id}/survey-schedules/{schedule_id}"): [
+        api_case(kwargs=schedule_of, ok=each(204, MANAGERS), denied={"member": 403})
+    ],
     ("GET", "/api/v1/projects/{project_id}/feedback"): [
         api_case(kwargs=project_a, ok=each(200, ON_PROJECT_A))
     ],

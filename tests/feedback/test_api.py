@@ -174,3 +174,39 @@ def test_the_pm_rates_a_period_beside_the_client(world):
     member = _api(side, side.member)
     assert member.post(base, {**period, "quality": 4}, content_type=JSON).status_code == 403
     assert member.get(base).json()["count"] == 1
+
+
+def test_survey_schedules_are_set_changed_and_removed_through_the_api(world):
+    side = world.one
+    api = _api(side, side.pm)
+    base = f"/api/v1/projects/{side.project_a.pk}/survey-schedules"
+    template_id = services.template_default(organisation=side.organisation).pk
+    monthly = {"trigger": "monthly", "template_id": template_id, "contact_ids": [side.contact_a.pk]}
+
+    no_day = api.post(base, monthly, content_type=JSON)
+    assert no_day.status_code == 422 and no_day["Content-Type"] == "application/problem+json"
+    assert no_day.json()["errors"] == [
+        {"field": "day_of_month", "message": "Enter a day of the month from 1 to 28."}
+    ]
+    foreign = api.post(
+        base, {**monthly, "day_of_month": 5, "contact_ids": [side.contact_b.pk]}, content_type=JSON
+    )
+    assert foreign.status_code == 422 and foreign.json()["errors"][0]["field"] == "contact_ids"
+    created = api.post(base, {**monthly, "day_of_month": 5}, content_type=JSON)
+    assert created.status_code == 201, created.content
+    schedule = created.json()
+    assert schedule["description"] == "Monthly, on day 5"
+    assert schedule["contact_ids"] == [side.contact_a.pk]
+    changed = api.post(base, {**monthly, "day_of_month": 12}, content_type=JSON)
+    assert changed.status_code == 200 and changed.json()["id"] == schedule["id"]
+    assert [row["day_of_month"] for row in api.get(base).json()["items"]] == [12]
+
+    member = _api(side, side.member)
+    assert member.get(base).status_code == 403
+    assert member.delete(f"{base}/{schedule['id']}").status_code == 403
+    other = _api(world.two, world.two.pm)
+    assert other.delete(f"{base}/{schedule['id']}").status_code == 404
+    removed = api.delete(f"{base}/{schedule['id']}")
+    assert removed.status_code == 204
+    assert api.get(f"{base}/{schedule['id']}").status_code == 404
+    assert AuditEvent.objects.filter(action="survey_schedule_deleted").count() == 1

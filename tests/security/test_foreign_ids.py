@@ -579,6 +579,7 @@ API_NOT_REFERENCES: dict[str, str] = dict.fromkeys(
         "communication",
         "confirm_days",
         "count",
+        "day_of_month",
         "custom",
         "expires_in_days",
         "impact",

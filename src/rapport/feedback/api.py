@@ -1,11 +1,14 @@
 """Client feedback through the API: the organisation's survey templates, sending a survey and
-reading its invitations (never their tokens), the feedback received, and the analysis figures.
-Every write is a call to ``feedback.services``, which holds the rules."""
+reading its invitations (never their tokens), the project's survey schedules, the feedback
+received, and the analysis figures.
+Every write is a call to ``feedback.services`` (``feedback.schedule`` for the schedules), which
+holds the rules."""
 
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
@@ -14,7 +17,7 @@ from pydantic import Field, StringConstraints
 
 from rapport.core.api_pagination import Pages
 from rapport.core.services import require
-from rapport.feedback import permissions, selectors, services, template_services
+from rapport.feedback import permissions, schedule, selectors, services, template_services
 from rapport.feedback.analysis_views import analysis_of
 from rapport.feedback.models import (
     TEXT,
@@ -24,6 +27,7 @@ from rapport.feedback.models import (
     SurveyInvitation,
     SurveyTemplate,
 )
+from rapport.feedback.schedule_models import SurveySchedule
 from rapport.projects.models import Project
 from rapport.projects.selectors import project_get
 from rapport.tenancy.actors import ActorRequest
@@ -351,3 +355,113 @@ def feedback_get(request: ActorRequest, project_id: int, feedback_id: int) -> Fe
     return get_object_or_404(
         selectors.feedback_list(actor=request.actor, project=project), pk=feedback_id
     )
+
+
+# --- survey schedules -----------------------------------------------------------------------
+
+
+class ScheduleOut(Schema):
+    id: int
+    trigger: str
+    description: str
+    day_of_month: int | None
+    template_id: int
+    all_portal_contacts: bool
+    contact_ids: list[int]
+    created_at: datetime
+
+    @staticmethod
+    def resolve_description(obj: SurveySchedule) -> str:
+        return schedule.describe(obj)
+
+    @staticmethod
+    def resolve_contact_ids(obj: SurveySchedule) -> list[int]:
+        return sorted(contact.pk for contact in obj.contacts.all())
+
+
+class ScheduleIn(Schema):
+    """One schedule per trigger: sending the same trigger again changes its schedule."""
+
+    trigger: SurveySchedule.Trigger
+    template_id: Id
+    day_of_month: Annotated[int, Field(ge=1, le=schedule.LAST_DAY)] | None = Field(
+        None, description="for a monthly schedule: the day it goes out (1 to 28)"
+    )
+    all_portal_contacts: bool = Field(
+        False, description="everyone with portal access at the time, instead of contact_ids"
+    )
+    contact_ids: list[Id] = Field([], max_length=200)
+
+
+SCHEDULE_BODY_FIELDS = {"template": "template_id", "contacts": "contact_ids"}
+
+
+def _schedules(request: ActorRequest, project_id: int) -> QuerySet[SurveySchedule]:
+    """The schedules of a project the actor may send surveys for (the schedules page's rule)."""
+    project = project_get(actor=request.actor, project_id=project_id)
+    require(permissions.can_send(request.actor, project))
+    return schedule.schedules_of(actor=request.actor, project=project)
+
+
+@router.get(
+    "/projects/{project_id}/survey-schedules",
+    response=list[ScheduleOut],
+    operation_id="survey_schedules_list",
+)
+@paginate(Pages)
+def survey_schedules_list(request: ActorRequest, project_id: int) -> QuerySet[SurveySchedule]:
+    """When the project's surveys go out on their own (its managers)."""
+    return _schedules(request, project_id)
+
+
+@router.post(
+    "/projects/{project_id}/survey-schedules",
+    response={200: ScheduleOut, 201: ScheduleOut},
+    operation_id="survey_schedules_save",
+)
+def survey_schedules_save(
+    request: ActorRequest, project_id: int, payload: ScheduleIn
+) -> Status[SurveySchedule]:
+    """Set the schedule of one trigger: after each milestone is completed, monthly on a day,
+    or at closure. 201 when the trigger had none, 200 when its schedule changed."""
+    project = project_get(actor=request.actor, project_id=project_id)
+    values = payload.dict()
+    values["trigger"] = payload.trigger.value
+    existed = SurveySchedule.objects.filter(project=project, trigger=values["trigger"]).exists()
+    try:
+        saved = schedule.schedule_save(actor=request.actor, project=project, **values)
+    except ValidationError as error:
+        if not hasattr(error, "error_dict"):
+            raise
+        raise ValidationError(
+            {
+                SCHEDULE_BODY_FIELDS.get(name, name): errors
+                for name, errors in error.error_dict.items()
+            }
+        ) from None
+    return Status(200 if existed else 201, _schedules(request, project_id).get(pk=saved.pk))
+
+
+@router.get(
+    "/projects/{project_id}/survey-schedules/{schedule_id}",
+    response=ScheduleOut,
+    operation_id="survey_schedules_get",
+)
+def survey_schedules_get(
+    request: ActorRequest, project_id: int, schedule_id: int
+) -> SurveySchedule:
+    return get_object_or_404(_schedules(request, project_id), pk=schedule_id)
+
+
+@router.delete(
+    "/projects/{project_id}/survey-schedules/{schedule_id}",
+    response={204: None},
+    operation_id="survey_schedules_delete",
+)
+def survey_schedules_delete(
+    request: ActorRequest, project_id: int, schedule_id: int
+) -> Status[None]:
+    """Stop sending: the surveys it sent stay."""
+    item = get_object_or_404(_schedules(request, project_id), pk=schedule_id)
+    schedule.schedule_delete(actor=request.actor, schedule=item)
+    return Status(204, None)
