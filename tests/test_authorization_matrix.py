@@ -3803,6 +3803,14 @@ OPERATIONS: dict[tuple[str, str], list[Case]] = {
             denied={"member": 403},
         )
     ],
+    ("POST", "/api/v1/projects/{project_id}/publish"): [
+        api_case(
+            kwargs=project_a,
+            data=lambda side: {"published": False},
+            ok=each(200, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
     # --- baseline ---------------------------------------------------------------------------
     ("GET", "/api/v1/projects/{project_id}/objectives"): _reading(kwargs=project_a),
     ("POST", "/api/v1/projects/{project_id}/objectives"): _drafting(

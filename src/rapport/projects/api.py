@@ -122,3 +122,19 @@ def projects_update(request: ActorRequest, project_id: int, payload: ProjectPatc
     project = selectors.project_get(actor=actor, project_id=project_id)
     values = _resolve(request, payload.dict(exclude_unset=True, exclude_none=True))
     return services.project_update(actor=actor, project=project, **values)
+
+
+class ProjectPublishIn(Schema):
+    published: bool = Field(
+        True, strict=True, description="false takes the project out of the client portal"
+    )
+
+
+@router.post("/projects/{project_id}/publish", response=ProjectOut, operation_id="projects_publish")
+def projects_publish(request: ActorRequest, project_id: int, payload: ProjectPublishIn) -> Project:
+    """Show the project in its client's portal, or take it out (``published_at`` says since
+    when); who did it stays on record."""
+    actor = request.actor
+    project = selectors.project_get(actor=actor, project_id=project_id)
+    services.project_publish(actor=actor, project=project, published=payload.published)
+    return selectors.project_get(actor=actor, project_id=project_id)
