@@ -5,6 +5,7 @@ import base64
 import io
 import re
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.core import mail
@@ -95,7 +96,8 @@ def test_the_pdf_carries_the_chinese_and_english_content_and_the_numbers(world):
     english = _compact(_text(pdf.render(report, language="en")))
     assert "Summary" in english and "Budget(BAC)" in english
     assert "设计评审推迟了两周" in english  # what the PM wrote stays as written
-    assert report.data["budget"]["ac"] in english
+    # money with the reader's digit grouping: "3,147.00" in English, "3147.00" in Chinese
+    assert f"{Decimal(report.data['budget']['ac']):,.2f}" in english
     assert "摘要" not in english
 
 
