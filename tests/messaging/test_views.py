@@ -181,3 +181,20 @@ def test_the_team_is_told_when_the_client_cannot_read_along(world):
     assert "Publish the project to the client portal first" in response.content.decode()
     assert not Thread.objects.exists()
     assert "not in the client portal" not in pm.get(_app(side)).content.decode()
+
+
+def test_each_side_is_told_whom_a_new_conversation_reaches(world):
+    """The empty list speaks to its reader: the client asks the project team, the team asks
+    the client."""
+    side = world.one
+    portal = login(side.contact_a.user).get(_portal(side)).content.decode()
+    app = login(side.pm).get(_app(side)).content.decode()
+    assert "ask the project team a question" in portal and "ask the client" not in portal
+    assert "ask the client a question" in app
+
+
+def test_a_wait_under_a_minute_is_said_in_words():
+    from rapport.messaging.templatetags.messaging import wait
+
+    assert wait(timedelta(seconds=12)) == "less than a minute"
+    assert wait(timedelta(minutes=3)) == "3\xa0minutes"

@@ -515,3 +515,25 @@ def test_an_internal_deliverable_is_a_404_in_the_portal(world, login_as):
         _url("portal:deliverable_decide", side.project_a.pk, internal.pk), {"decision": "accept"}
     )
     assert response.status_code == 404
+
+
+def test_a_reason_for_the_change_is_asked_only_once_a_version_exists(world, login_as):
+    side = world.one
+    http = login_as(side.pm)
+    first = http.get(_url("projects:baseline", side.project_a.pk)).content.decode()
+    assert "Submit to the client" in first and 'name="reason"' not in first
+
+    version = _submit(side)
+    services.baseline_withdraw(actor=side.actor(side.pm), version=version)
+    again = http.get(_url("projects:baseline", side.project_a.pk)).content.decode()
+    assert "Submit to the client" in again and 'name="reason"' in again
+
+
+def test_the_project_page_links_each_area_on_its_own(world, login_as):
+    html = login_as(world.one.pm).get(_url("projects:detail", world.one.project_a.pk))
+    nav = re.search(r'<nav class="area-nav"[^>]*>(.*?)</nav>', html.content.decode(), re.DOTALL)
+    assert nav, "the project's areas are one navigation"
+    links = re.findall(r"<a [^>]*>(.*?)</a>", nav.group(1), re.DOTALL)
+    texts = [re.sub(r"<[^>]+>", "", link).split()[0] for link in links]
+    assert {"Baseline", "Messages", "Meetings", "Risks", "Closure"} <= set(texts)
+    assert all("<a " not in link for link in links)  # no link inside another
