@@ -15,6 +15,7 @@ from ninja.pagination import paginate
 from pydantic import Field, StringConstraints
 
 from rapport.core.api_pagination import Pages
+from rapport.core.api_schemas import NoBody
 from rapport.core.forms import MAX_ID
 from rapport.meetings import minutes as minutes_services
 from rapport.meetings import permissions, selectors, services
@@ -273,7 +274,9 @@ def meetings_cancel(
     response=MeetingOut,
     operation_id="meetings_send_update",
 )
-def meetings_send_update(request: ActorRequest, project_id: int, number: int) -> Meeting:
+def meetings_send_update(
+    request: ActorRequest, project_id: int, number: int, payload: NoBody | None = None
+) -> Meeting:
     """Send the attendees the invitation again, with the agenda as it is now (a scheduled
     meeting only)."""
     _project, meeting = _meeting(request, project_id, number)
