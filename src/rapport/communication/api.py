@@ -7,8 +7,7 @@ unseen object in the path is a 404; an unseen or foreign id in a body is a 422 o
 field, never a write), and every write is a call to ``communication.services``, which holds
 the rules. Service errors are named by the body's fields (``owner_id``, ``contact_ids`` …)."""
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from datetime import date, datetime
 from enum import Enum
 from typing import Annotated, Any, Literal
@@ -25,6 +24,7 @@ from rapport.clients.selectors import contacts_visible_to
 from rapport.communication import permissions, selectors, services
 from rapport.communication.channels import Channel, MessageKind
 from rapport.communication.models import Level, PlanItem, Stakeholder
+from rapport.core.api_conventions import named_by_body
 from rapport.core.api_pagination import Pages
 from rapport.core.services import require
 from rapport.projects.models import Project
@@ -62,19 +62,6 @@ BODY_FIELDS = {
     "plan_item": "plan_item_id",
     "project": "project_id",
 }
-
-
-@contextmanager
-def named_by_body() -> Iterator[None]:
-    """A service's field errors under the names the body uses (``owner`` → ``owner_id``)."""
-    try:
-        yield
-    except ValidationError as error:
-        if not hasattr(error, "error_dict"):
-            raise
-        raise ValidationError(
-            {BODY_FIELDS.get(field, field): errors for field, errors in error.error_dict.items()}
-        ) from None
 
 
 def body_values(payload: Schema, blank: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -209,7 +196,7 @@ def stakeholders_create(
     project = _plannable(request, project_id)
     values = body_values(payload)
     [contact] = body_contacts(request, project.client, [values.pop("contact_id")], "contact_id")
-    with named_by_body():
+    with named_by_body(BODY_FIELDS):
         stakeholder = services.stakeholder_add(
             actor=request.actor, project=project, contact=contact, **values
         )
@@ -236,7 +223,7 @@ def stakeholders_update(
     """Change a stakeholder's role, influence, interest or notes (``null`` notes: none)."""
     project = _plannable(request, project_id)
     stakeholder = _stakeholder(request, project, stakeholder_id)
-    with named_by_body():
+    with named_by_body(BODY_FIELDS):
         services.stakeholder_update(
             actor=request.actor, stakeholder=stakeholder, **body_values(payload, blank=("notes",))
         )
@@ -375,7 +362,7 @@ def communication_plan_create(
         request, project.client, values.pop("audience_ids", []), "audience_ids"
     )
     owner_id = _owner_id(request, values.pop("owner_id", project.pm_id))
-    with named_by_body():
+    with named_by_body(BODY_FIELDS):
         item = services.plan_item_create(
             actor=request.actor, project=project, audience=audience, owner_id=owner_id, **values
         )
@@ -411,7 +398,7 @@ def communication_plan_update(
     owner_id = None
     if "owner_id" in values:
         owner_id = _owner_id(request, values.pop("owner_id"))
-    with named_by_body():
+    with named_by_body(BODY_FIELDS):
         services.plan_item_update(
             actor=request.actor, item=item, audience=audience, owner_id=owner_id, **values
         )

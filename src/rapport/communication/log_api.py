@@ -18,6 +18,7 @@ from rapport.clients.models import Client
 from rapport.clients.selectors import client_get, contact_get
 from rapport.communication import channels, selectors, services
 from rapport.communication.api import (
+    BODY_FIELDS,
     ContactRef,
     Id,
     Ids,
@@ -25,11 +26,11 @@ from rapport.communication.api import (
     body_contacts,
     body_values,
     contact_refs,
-    named_by_body,
     project_on_team,
 )
 from rapport.communication.channels import Channel, MessageKind
 from rapport.communication.models import Interaction, PlanItem
+from rapport.core.api_conventions import named_by_body
 from rapport.core.api_pagination import Pages
 from rapport.core.api_schemas import AwareDateTime
 from rapport.projects.models import Project
@@ -119,7 +120,7 @@ def _log(
     values.pop("project_id", None)
     contacts = body_contacts(request, client, values.pop("contact_ids", []), "contact_ids")
     plan_item = _plan_item(request, values.pop("plan_item_id", None))
-    with named_by_body():
+    with named_by_body(BODY_FIELDS):
         interaction = services.interaction_log(
             actor=request.actor,
             client=client,

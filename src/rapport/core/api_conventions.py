@@ -10,12 +10,14 @@ import copy
 import hashlib
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import timedelta
 from functools import wraps
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import Resolver404, resolve
@@ -314,3 +316,17 @@ def prune() -> int:
     keys, _ = ApiIdempotencyKey.objects.filter(expires_at__lte=timezone.now()).delete()
     windows, _ = ApiRateWindow.objects.filter(minute__lt=int(time.time() // 60) - 1).delete()
     return keys + windows
+
+
+@contextmanager
+def named_by_body(fields: Mapping[str, str]) -> Iterator[None]:
+    """A service's field errors under the names the request body uses (``owner`` →
+    ``owner_id``); ``fields`` maps the service's names to the body's."""
+    try:
+        yield
+    except ValidationError as error:
+        if not hasattr(error, "error_dict"):
+            raise
+        raise ValidationError(
+            {fields.get(field, field): errors for field, errors in error.error_dict.items()}
+        ) from None

@@ -8,13 +8,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field, StringConstraints
 
+from rapport.core.api_conventions import named_by_body
 from rapport.core.api_pagination import Pages
 from rapport.core.services import require
 from rapport.feedback import permissions, schedule, selectors, services, template_services
@@ -428,17 +428,8 @@ def survey_schedules_save(
     values = payload.dict()
     values["trigger"] = payload.trigger.value
     existed = SurveySchedule.objects.filter(project=project, trigger=values["trigger"]).exists()
-    try:
+    with named_by_body(SCHEDULE_BODY_FIELDS):
         saved = schedule.schedule_save(actor=request.actor, project=project, **values)
-    except ValidationError as error:
-        if not hasattr(error, "error_dict"):
-            raise
-        raise ValidationError(
-            {
-                SCHEDULE_BODY_FIELDS.get(name, name): errors
-                for name, errors in error.error_dict.items()
-            }
-        ) from None
     return Status(200 if existed else 201, _schedules(request, project_id).get(pk=saved.pk))
 
 

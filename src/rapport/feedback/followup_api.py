@@ -4,19 +4,17 @@ the client said (shareable ones are the portal's "you said, we did"), and the PM
 set beside the client's (the expectation gap). Every write is a call to
 ``feedback.followups``, which holds the rules."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field, StringConstraints
 
+from rapport.core.api_conventions import named_by_body
 from rapport.core.api_pagination import Pages
 from rapport.core.services import require
 from rapport.feedback import followups, permissions
@@ -34,19 +32,6 @@ Title = Annotated[str, StringConstraints(max_length=200)]
 Rating = Annotated[int, Field(ge=1, le=5)]
 
 BODY_FIELDS = {"owner": "owner_id", "feedback": "feedback_id"}
-
-
-@contextmanager
-def named_by_body() -> Iterator[None]:
-    """The service's field errors under the names the body uses (``owner`` → ``owner_id``)."""
-    try:
-        yield
-    except ValidationError as error:
-        if not hasattr(error, "error_dict"):
-            raise
-        raise ValidationError(
-            {BODY_FIELDS.get(field, field): errors for field, errors in error.error_dict.items()}
-        ) from None
 
 
 def _viewable(request: ActorRequest, project_id: int) -> Project:
@@ -195,7 +180,7 @@ def improvements_create(
     values["status"] = payload.status.value
     if values["owner_id"] is None and request.actor.user is not None:
         values["owner_id"] = request.actor.user.pk
-    with named_by_body():
+    with named_by_body(BODY_FIELDS):
         action = followups.improvement_save(actor=request.actor, project=project, **values)
     return Status(201, get_object_or_404(_improvements(project), pk=action.pk))
 
@@ -237,7 +222,7 @@ def improvements_update(
             values[name] = value.value if isinstance(value, ImprovementAction.Status) else value
         elif name == "due_date":
             values[name] = None
-    with named_by_body():
+    with named_by_body(BODY_FIELDS):
         followups.improvement_save(actor=request.actor, project=project, action=action, **values)
     return get_object_or_404(_improvements(project), pk=improvement_id)
 

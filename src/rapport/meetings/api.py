@@ -7,13 +7,14 @@ Times are ISO 8601: with an offset, or without one meaning wall-clock time in ``
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field, StringConstraints
 
+from rapport.core.api_conventions import named_by_body
 from rapport.core.api_pagination import Pages
 from rapport.core.api_schemas import NoBody
 from rapport.core.forms import MAX_ID
@@ -635,17 +636,8 @@ def meeting_minutes_record(
     _project, meeting = _meeting(request, project_id, number)
     values = payload.dict()
     notes = {note["agenda_item_id"]: note["notes"] for note in values.pop("notes")}
-    try:
+    with named_by_body(MINUTES_BODY_FIELDS):
         minutes_services.minutes_record(actor=request.actor, meeting=meeting, notes=notes, **values)
-    except ValidationError as error:
-        if not hasattr(error, "error_dict"):
-            raise
-        raise ValidationError(
-            {
-                MINUTES_BODY_FIELDS.get(name, name): errors
-                for name, errors in error.error_dict.items()
-            }
-        ) from None
     return _minutes_out(_meeting(request, project_id, number)[1])
 
 

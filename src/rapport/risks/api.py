@@ -3,8 +3,6 @@
 (client portal API, read-only). Every write is a call to ``risks.services``, which holds the
 rules; its field errors are named by the body's fields (``owner`` → ``owner_id``)."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime
 from enum import Enum
 from typing import Annotated, Any, Literal
@@ -17,6 +15,7 @@ from ninja.pagination import paginate
 from pydantic import Field, StringConstraints
 
 from rapport.changes.selectors import change_requests_visible_to
+from rapport.core.api_conventions import named_by_body
 from rapport.core.api_pagination import Pages
 from rapport.core.api_schemas import NoBody
 from rapport.core.services import require
@@ -44,19 +43,6 @@ BODY_FIELDS = {
     "team_parties": "team_party_ids",
     "contact_parties": "contact_party_ids",
 }
-
-
-@contextmanager
-def named_by_body() -> Iterator[None]:
-    """A service's field errors under the names the body uses (``owner`` → ``owner_id``)."""
-    try:
-        yield
-    except ValidationError as error:
-        if not hasattr(error, "error_dict"):
-            raise
-        raise ValidationError(
-            {BODY_FIELDS.get(field, field): errors for field, errors in error.error_dict.items()}
-        ) from None
 
 
 def body_values(payload: Schema, blank: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -168,7 +154,7 @@ def risks_create(request: ActorRequest, project_id: int, payload: RiskIn) -> Sta
     project = _recordable(request, project_id)
     values = body_values(payload)
     values.setdefault("owner_id", project.pm_id)
-    with named_by_body():
+    with named_by_body(BODY_FIELDS):
         risk = services.risk_create(actor=request.actor, project=project, **values)
     return Status(201, _risk(request, project, risk.number))
 
@@ -188,7 +174,7 @@ def risks_update(request: ActorRequest, project_id: int, number: int, payload: R
     values = body_values(payload, blank=("cause", "mitigation", "contingency", "trigger"))
     if "review_date" in payload.dict(exclude_unset=True):
         values["review_date"] = payload.review_date
-    with named_by_body():
+    with named_by_body(BODY_FIELDS):
         services.risk_update(actor=request.actor, risk=risk, **values)
     return _risk(request, project, number)
 
@@ -327,7 +313,7 @@ def issues_create(request: ActorRequest, project_id: int, payload: IssueIn) -> S
     project = _recordable(request, project_id)
     values = body_values(payload)
     values.setdefault("owner_id", project.pm_id)
-    with named_by_body():
+    with named_by_body(BODY_FIELDS):
         issue = services.issue_create(actor=request.actor, project=project, **values)
     return Status(201, _issue(request, project, issue.number))
 
@@ -348,7 +334,7 @@ def issues_update(
     values = body_values(payload, blank=("description", "impact", "proposed_solution"))
     if "due_date" in payload.dict(exclude_unset=True):
         values["due_date"] = payload.due_date
-    with named_by_body():
+    with named_by_body(BODY_FIELDS):
         services.issue_update(actor=request.actor, issue=issue, **values)
     return _issue(request, project, number)
 

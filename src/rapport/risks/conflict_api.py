@@ -13,10 +13,12 @@ from pydantic import Field
 
 from rapport.audit.labels import action_label
 from rapport.clients.selectors import client_get
+from rapport.core.api_conventions import named_by_body
 from rapport.core.api_pagination import Pages
 from rapport.core.services import require
 from rapport.risks import conflicts, permissions, selectors
 from rapport.risks.api import (
+    BODY_FIELDS,
     EvidenceIn,
     EvidenceOut,
     Id,
@@ -24,7 +26,6 @@ from rapport.risks.api import (
     Title,
     body_values,
     evidence_ids,
-    named_by_body,
 )
 from rapport.risks.models import Conflict, ConflictStep, Evidence
 from rapport.tenancy.actors import ActorRequest
@@ -238,7 +239,7 @@ def conflicts_create(
 ) -> Status[Conflict]:
     client = client_get(actor=request.actor, client_id=client_id)
     require(permissions.can_record_conflict(request.actor, client))
-    with named_by_body():
+    with named_by_body(BODY_FIELDS):
         conflict = conflicts.conflict_create(
             actor=request.actor, client=client, **body_values(payload)
         )
@@ -260,7 +261,7 @@ def conflicts_update(request: ActorRequest, conflict_id: int, payload: ConflictP
     values = body_values(payload, blank=("description", "impact", "strategy"))
     if "project_id" in payload.dict(exclude_unset=True):
         values["project_id"] = payload.project_id
-    with named_by_body():
+    with named_by_body(BODY_FIELDS):
         conflicts.conflict_update(actor=request.actor, conflict=conflict, **values)
     return _detail(request, conflict_id)
 
@@ -274,7 +275,7 @@ def conflicts_steps_create(
     request: ActorRequest, conflict_id: int, payload: ConflictStepIn
 ) -> Status[Conflict]:
     conflict = _handled(request, conflict_id)
-    with named_by_body():
+    with named_by_body(BODY_FIELDS):
         conflicts.conflict_step_add(actor=request.actor, conflict=conflict, **body_values(payload))
     return Status(201, _detail(request, conflict_id))
 
