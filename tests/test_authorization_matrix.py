@@ -211,6 +211,12 @@ def _fresh_user(side: Side) -> User:
     )
 
 
+def fresh_membership_user(side: Side) -> User:
+    user = _fresh_user(side)
+    Membership.objects.create(organisation=side.organisation, user=user, role=Role.MEMBER)
+    return user
+
+
 def fresh_membership(side: Side) -> dict[str, Any]:
     membership = Membership.objects.create(
         organisation=side.organisation, user=_fresh_user(side), role=Role.MEMBER
@@ -3811,8 +3817,41 @@ OPERATIONS: dict[tuple[str, str], list[Case]] = {
             denied={"member": 403},
         )
     ],
+    # --- the project's team: everyone on it reads it, its managers change it -------------
+    ("GET", "/api/v1/projects/{project_id}/members"): [
+        api_case(kwargs=project_a, ok=each(200, ON_PROJECT_A))
+    ],
+    ("POST", "/api/v1/projects/{project_id}/members"): [
+        api_case(
+            kwargs=project_a,
+            data=lambda side: {"user_id": fresh_membership_user(side).pk},
+            ok=each(201, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+    ("GET", "/api/v1/projects/{project_id}/members/{member_id}"): [
+        api_case(kwargs=page_team_member, ok=each(200, ON_PROJECT_A))
+    ],
+    ("PATCH", "/api/v1/projects/{project_id}/members/{member_id}"): [
+        api_case(
+            kwargs=page_team_member,
+            data=lambda side: {"can_see_financials": True},
+            ok=each(200, MANAGERS),
+            denied={"member": 403},
+        )
+    ],
+    ("DELETE", "/api/v1/projects/{project_id}/members/{member_id}"): [
+        api_case(kwargs=fresh_project_member, ok=each(204, MANAGERS), denied={"member": 403})
+    ],
     # --- baseline ---------------------------------------------------------------------------
     ("GET", "/api/v1/projects/{project_id}/objectives"): _reading(kwargs=project_a),
+    ("POST", "/api/v1/projects/{project_id}/objectives/smart-check"): [
+        api_case(
+            kwargs=project_a,
+            data=lambda side: {"statement": "Answer every ticket within a day", "metric": "h"},
+            ok=each(200, ON_PROJECT_A),
+        )
+    ],
     ("POST", "/api/v1/projects/{project_id}/objectives"): _drafting(
         lambda side: {
             "statement": f"Matrix objective number {next(_serial)} for the client",

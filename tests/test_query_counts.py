@@ -174,6 +174,14 @@ def projects(side: Side, n: int) -> None:
         factories.ProjectMemberFactory(project=project, user=side.pm)
 
 
+def project_team(side: Side, n: int) -> None:
+    """Team members of project A, each a member of the organisation."""
+    for _ in range(n):
+        user = factories.UserFactory()
+        Membership.objects.create(organisation=side.organisation, user=user, role=Role.MEMBER)
+        factories.ProjectMemberFactory(project=side.project_a, user=user)
+
+
 def contacts(side: Side, n: int) -> None:
     """Contacts of client A, half of them with a portal login."""
     for i in range(n):
@@ -1683,6 +1691,9 @@ LISTS: dict[str, ListPage] = {
     ),
     "GET /api/v1/projects": ListPage(lambda s: "/api/v1/projects", "owner", projects, api=True),
     "GET /api/v1/projects as pm": ListPage(lambda s: "/api/v1/projects", "pm", projects, api=True),
+    "GET /api/v1/projects/A/members": ListPage(
+        lambda s: f"/api/v1/projects/{s.project_a.pk}/members", "member", project_team, api=True
+    ),
     "GET /api/v1/projects/A/objectives": baseline_list("objectives"),
     "GET /api/v1/projects/A/milestones": baseline_list("milestones"),
     "GET /api/v1/projects/A/deliverables": baseline_list("deliverables"),

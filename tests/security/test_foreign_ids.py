@@ -610,6 +610,7 @@ API_FIELD_KINDS: dict[str, Ref] = {
     "pm_id": Ref(User),
     "owner_id": Ref(User),
     "person_id": Ref(User),
+    "user_id": Ref(User),
     "taken_by_id": Ref(User),
     "owner_user_id": Ref(User),
     "decided_by_user_id": Ref(User),

@@ -9,9 +9,10 @@ from ninja.pagination import paginate
 from pydantic import Field, StringConstraints
 
 from rapport.clients.selectors import client_get
+from rapport.core.api_conventions import named_by_body
 from rapport.core.api_pagination import Pages
 from rapport.projects import selectors, services
-from rapport.projects.models import Project
+from rapport.projects.models import Project, ProjectMember
 from rapport.tenancy.actors import ActorRequest
 from rapport.tenancy.selectors import project_managers_in_organisation
 
@@ -138,3 +139,97 @@ def projects_publish(request: ActorRequest, project_id: int, payload: ProjectPub
     project = selectors.project_get(actor=actor, project_id=project_id)
     services.project_publish(actor=actor, project=project, published=payload.published)
     return selectors.project_get(actor=actor, project_id=project_id)
+
+
+# --- the project's team ---------------------------------------------------------------------
+
+
+class MemberOut(Schema):
+    id: int
+    user_id: int
+    full_name: str = Field(alias="user.full_name")
+    can_see_financials: bool = Field(
+        description="Whether this team member sees the project's budgets, costs and rates."
+    )
+    created_at: datetime
+    updated_at: datetime
+
+
+class MemberIn(Schema):
+    user_id: int = Field(ge=1, le=2**63 - 1, description="A member of the organisation.")
+
+
+class MemberPatch(Schema):
+    can_see_financials: bool = Field(strict=True)
+
+
+def _member(request: ActorRequest, project_id: int, member_id: int) -> ProjectMember:
+    actor = request.actor
+    project = selectors.project_get(actor=actor, project_id=project_id)
+    return selectors.project_member_get(actor=actor, project=project, member_id=member_id)
+
+
+@router.get(
+    "/projects/{project_id}/members", response=list[MemberOut], operation_id="project_members_list"
+)
+@paginate(Pages)
+def project_members_list(request: ActorRequest, project_id: int) -> QuerySet[ProjectMember]:
+    """The project's team besides its PM (``pm_id`` on the project), everyone on the project
+    may read it."""
+    project = selectors.project_get(actor=request.actor, project_id=project_id)
+    return selectors.project_members(project=project)
+
+
+@router.post(
+    "/projects/{project_id}/members",
+    response={200: MemberOut, 201: MemberOut},
+    operation_id="project_members_add",
+)
+def project_members_add(
+    request: ActorRequest, project_id: int, payload: MemberIn
+) -> Status[ProjectMember]:
+    """Adds a member of the organisation to the team (201), or answers with their membership
+    when they are on it already (200). The project's PM and the organisation's admins."""
+    actor = request.actor
+    project = selectors.project_get(actor=actor, project_id=project_id)
+    already = project.memberships.filter(user_id=payload.user_id).exists()
+    with named_by_body({"user": "user_id"}):
+        member = services.project_member_add(actor=actor, project=project, user_id=payload.user_id)
+    return Status(200 if already else 201, member)
+
+
+@router.get(
+    "/projects/{project_id}/members/{member_id}",
+    response=MemberOut,
+    operation_id="project_members_get",
+)
+def project_members_get(request: ActorRequest, project_id: int, member_id: int) -> ProjectMember:
+    return _member(request, project_id, member_id)
+
+
+@router.patch(
+    "/projects/{project_id}/members/{member_id}",
+    response=MemberOut,
+    operation_id="project_members_update",
+)
+def project_members_update(
+    request: ActorRequest, project_id: int, member_id: int, payload: MemberPatch
+) -> ProjectMember:
+    """Grants or withdraws a team member's sight of budgets, costs and rates; on record."""
+    member = _member(request, project_id, member_id)
+    return services.project_member_set_financials(
+        actor=request.actor, member=member, allowed=payload.can_see_financials
+    )
+
+
+@router.delete(
+    "/projects/{project_id}/members/{member_id}",
+    response={204: None},
+    operation_id="project_members_remove",
+)
+def project_members_remove(request: ActorRequest, project_id: int, member_id: int) -> Status[None]:
+    """Takes the member off the team; their past work on the project stays on record."""
+    services.project_member_remove(
+        actor=request.actor, member=_member(request, project_id, member_id)
+    )
+    return Status(204, None)

@@ -37,7 +37,7 @@ from rapport.projects.models import (
     QualityStandard,
     TimeEntry,
 )
-from rapport.projects.smart import objective_checks
+from rapport.projects.smart import objective_checks, smart_checks
 from rapport.tenancy.actors import Actor, ActorRequest
 from rapport.tenancy.selectors import users_in_organisation
 
@@ -232,6 +232,58 @@ def objectives_create(
     request: ActorRequest, project_id: int, payload: ObjectiveIn
 ) -> Status[Model]:
     return Status(201, _create(request, _project(request, project_id), "objective", payload))
+
+
+class ObjectiveDraft(Schema):
+    statement: Annotated[str, StringConstraints(max_length=1000)] = ""
+    metric: Short = ""
+    target_value: Decimal | None = None
+    due_date: date | None = None
+    relevance: Text = ""
+    achievability: Text = ""
+    owner_id: Id | None = None
+
+
+class SmartCheckOut(Schema):
+    letter: Literal["S", "M", "A", "R", "T"]
+    name: str = Field(description="The letter's rule, in the caller's language.")
+    passed: bool
+    explanation: str = Field(description="What the rule asks for, in the caller's language.")
+
+
+@router.post(
+    "/projects/{project_id}/objectives/smart-check",
+    response=list[SmartCheckOut],
+    operation_id="objectives_smart_check",
+)
+def objectives_smart_check(
+    request: ActorRequest, project_id: int, payload: ObjectiveDraft
+) -> list[dict[str, Any]]:
+    """The SMART letters of an objective as drafted, without keeping it: what makes it vague
+    before it goes into the baseline. Everyone who tracks the project may ask."""
+    project = _project(request, project_id)
+    require(permissions.can_track(request.actor, project))
+    values = _resolve(request, project, payload.dict())
+    checks = smart_checks(
+        statement=values["statement"],
+        metric=values["metric"],
+        target_value=values["target_value"],
+        achievability=values["achievability"],
+        has_owner=values["owner"] is not None,
+        relevance=values["relevance"],
+        due_date=values["due_date"],
+        project_start=project.start_date,
+        project_end=project.end_date,
+    )
+    return [
+        {
+            "letter": check.letter,
+            "name": str(check.name),
+            "passed": check.passed,
+            "explanation": str(check.explanation),
+        }
+        for check in checks
+    ]
 
 
 @router.get(

@@ -76,7 +76,9 @@ def project_members(*, project: Project) -> QuerySet[ProjectMember]:
 
 def project_member_get(*, actor: Actor, project: Project, member_id: int) -> ProjectMember:
     return get_object_or_404(
-        ProjectMember.objects.filter(project__in=projects_visible_to(actor), project=project),
+        ProjectMember.objects.filter(
+            project__in=projects_visible_to(actor), project=project
+        ).select_related("user", "project"),
         pk=member_id,
     )
 
