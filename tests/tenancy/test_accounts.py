@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.utils import timezone
 
 from rapport.audit.models import AuditEvent
@@ -51,10 +52,27 @@ def test_signup_creates_organisation_owner_and_audit_trail(client):
 
 
 @pytest.mark.real_password_hashing
-def test_passwords_are_stored_with_argon2(client):
+def test_passwords_are_stored_with_argon2id_at_owasps_parameters(client):
     client.post("/accounts/signup/", SIGNUP)
 
-    assert User.objects.get().password.startswith("argon2$")
+    assert User.objects.get().password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+
+
+@pytest.mark.real_password_hashing
+def test_a_hash_with_djangos_heavier_parameters_signs_in_and_is_made_again(client):
+    user = UserFactory(email="ada@harbour.test")
+    user.password = Argon2PasswordHasher().encode("correct horse battery", "saltsaltsalt")
+    user.save(update_fields=["password"])
+    assert ",p=8$" in user.password
+
+    response = client.post(
+        "/accounts/login/", {"username": "ada@harbour.test", "password": "correct horse battery"}
+    )
+
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+    assert user.check_password("correct horse battery")
 
 
 def test_signup_with_taken_email_is_refused_and_changes_nothing(client):
