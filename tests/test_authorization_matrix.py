@@ -3417,6 +3417,40 @@ OPERATIONS: dict[tuple[str, str], list[Case]] = {
     ("POST", "/api/v1/webhook-deliveries/{delivery_id}/replay"): [
         api_case(kwargs=webhook_delivery_of, ok=each(202, ADMINS))
     ],
+    # --- the organisation's people: every member reads them, owners and admins change them --
+    ("GET", "/api/v1/memberships"): [api_case(scoped=False, ok=each(200, MEMBERS))],
+    ("GET", "/api/v1/memberships/{membership_id}"): [
+        api_case(kwargs=fresh_membership, ok=each(200, MEMBERS))
+    ],
+    ("PATCH", "/api/v1/memberships/{membership_id}"): [
+        api_case(
+            kwargs=fresh_membership,
+            data=lambda side: {"role": "pm"},
+            ok=each(200, ADMINS),
+            denied=each(403, NOT_ADMINS),
+        )
+    ],
+    ("DELETE", "/api/v1/memberships/{membership_id}"): [
+        api_case(kwargs=fresh_membership, ok=each(204, ADMINS), denied=each(403, NOT_ADMINS))
+    ],
+    # Invitations are the admins': a list or an invitation is refused (403) or unseen (404).
+    ("GET", "/api/v1/invitations"): [
+        api_case(scoped=False, ok=each(200, ADMINS), denied=each(403, NOT_ADMINS))
+    ],
+    ("POST", "/api/v1/invitations"): [
+        api_case(
+            scoped=False,
+            data=lambda side: {"email": f"api{next(_serial)}@invitee.test", "role": "member"},
+            ok=each(201, ADMINS),
+            denied=each(403, NOT_ADMINS),
+        )
+    ],
+    ("GET", "/api/v1/invitations/{invitation_id}"): [
+        api_case(kwargs=fresh_invitation, ok=each(200, ADMINS))
+    ],
+    ("POST", "/api/v1/invitations/{invitation_id}/revoke"): [
+        api_case(kwargs=fresh_invitation, data=lambda side: {}, ok=each(200, ADMINS))
+    ],
     # --- the audit trail: read-only, owners and admins -------------------------------------
     ("GET", "/api/v1/audit-events"): [
         api_case(scoped=False, ok=each(200, ADMINS), denied=each(403, NOT_ADMINS)),

@@ -1691,6 +1691,8 @@ LISTS: dict[str, ListPage] = {
     ),
     "GET /api/v1/projects": ListPage(lambda s: "/api/v1/projects", "owner", projects, api=True),
     "GET /api/v1/projects as pm": ListPage(lambda s: "/api/v1/projects", "pm", projects, api=True),
+    "GET /api/v1/memberships": ListPage(lambda s: "/api/v1/memberships", "pm", team, api=True),
+    "GET /api/v1/invitations": ListPage(lambda s: "/api/v1/invitations", "admin", team, api=True),
     "GET /api/v1/projects/A/members": ListPage(
         lambda s: f"/api/v1/projects/{s.project_a.pk}/members", "member", project_team, api=True
     ),

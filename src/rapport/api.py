@@ -327,6 +327,7 @@ def _register() -> None:
     from rapport.risks.api import portal_router as risks_portal_router
     from rapport.risks.api import router as risks_router
     from rapport.risks.conflict_api import router as conflicts_router
+    from rapport.tenancy.api import router as tenancy_router
     from rapport.webhooks.api import router as webhooks_router
 
     api.add_router("/v1/", clients_router)
@@ -347,6 +348,7 @@ def _register() -> None:
     api.add_router("/v1/", lessons_router)
     api.add_router("/v1/", webhooks_router)
     api.add_router("/v1/", audit_router)
+    api.add_router("/v1/", tenancy_router)
     api.add_router("/v1/portal/", portal_router)
     api.add_router("/v1/portal/", report_threads_portal_router)
     api.add_router("/v1/portal/", messaging_portal_router)
