@@ -5,7 +5,7 @@ commits or at the next read, and when a day passes."""
 from __future__ import annotations
 
 import zoneinfo
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -22,6 +22,7 @@ from rapport.reports.models import ProjectHealth
 from rapport.reports.tasks import refresh_project_health
 from rapport.risks import services as risks
 from rapport.tenancy import services as tenancy
+from rapport.tenancy.models import User
 from tests.conftest import Side, World, login
 
 pytestmark = pytest.mark.django_db
@@ -244,12 +245,38 @@ def test_the_hourly_job_fills_every_organisations_today(world: World) -> None:
     }
     refresh_project_health.call()
     for project in Project.objects.all():
-        days = health_store.readers_days(project.organisation)
+        days = health_store.readers_days(project.organisation, ahead=health_store.AHEAD)
         for day in days:
             assert _stored(project, day) == _expected(project, day), (project.code, day)
         assert ProjectHealth.objects.filter(project=project).count() == len(days)
     assert not ProjectHealth.objects.filter(pk=old.pk).exists()
     assert refresh_project_health.call() == 0  # nothing left to compute
+
+
+def test_before_midnight_the_job_computes_the_day_about_to_start(world: World) -> None:
+    side = world.one
+    shanghai = zoneinfo.ZoneInfo("Asia/Shanghai")
+    side.organisation.time_zone = "Asia/Shanghai"
+    side.organisation.save()
+    User.objects.filter(memberships__organisation=side.organisation).update(
+        time_zone="Asia/Shanghai"
+    )
+    ProjectHealth.objects.all().delete()
+    evening = datetime(2026, 6, 9, 23, 10, tzinfo=shanghai)
+    tomorrow = date(2026, 6, 10)
+    at_noon = datetime(2026, 6, 9, 12, 10, tzinfo=shanghai)
+
+    health_store.refresh_due(now=at_noon)
+    assert not ProjectHealth.objects.filter(
+        project__organisation=side.organisation, as_of=tomorrow
+    ).exists()
+
+    health_store.refresh_due(now=evening)
+    projects = Project.objects.filter(organisation=side.organisation)
+    for project in projects:
+        assert _stored(project, tomorrow) == _expected(project, tomorrow), project.code
+    # Just after midnight the first reader finds every row of the new day stored.
+    assert health_store.ensure_fresh(projects, as_of=tomorrow) == 0
 
 
 def test_new_thresholds_make_every_project_of_the_organisation_stale(

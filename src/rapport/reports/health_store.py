@@ -13,7 +13,8 @@ marked stale since.
 * Days: health depends on the day (a milestone falls overdue, feedback leaves the window), so a
   row counts only for its ``as_of`` day (a reader's today, in their time zone). The hourly
   ``refresh_project_health`` job computes every project's row for the days its organisation's
-  people are in (the organisation's time zone and its members') and prunes past days.
+  people are in (the organisation's time zone and its members'), in the last hour before
+  someone's midnight also for the day they are about to start, and prunes past days.
 * Whatever is left (rows written outside the services, such as the scale seed, existing data
   after the upgrade, a job not run yet, a reader in another time zone): ``ensure_fresh``
   computes the missing or stale rows of the projects about to be read, for all of them at
@@ -48,6 +49,9 @@ from rapport.tenancy.models import Organisation, User
 PENDING_CHANGE_STATES = tuple(sorted(OPEN_STATES - {ChangeState.DRAFT}))
 BATCH = 2000  # projects computed at once (their ids are parameters of each query)
 KEEP_DAYS = 2  # rows of the last days stay for readers in time zones behind
+# The hourly job computes ahead the day a reader starts before its next run (75 minutes: its
+# hour and a late start). Every change still marks those rows stale and recomputes them.
+AHEAD = timedelta(minutes=75)
 
 
 def _grouped(rows: Iterable[Any], key: str = "project_id") -> dict[int, list[Any]]:
@@ -310,26 +314,35 @@ def organisation_today(organisation: Organisation, now: datetime | None = None) 
     return _today_in(organisation.time_zone, now or timezone.now())
 
 
-def readers_days(organisation: Organisation, now: datetime | None = None) -> set[date]:
+def readers_days(
+    organisation: Organisation, now: datetime | None = None, *, ahead: timedelta = timedelta(0)
+) -> set[date]:
     """The days the organisation's people are in now: its own time zone's and each member's
-    (a reader sees the health of their own today)."""
+    (a reader sees the health of their own today); with ``ahead``, also the days they will be
+    in by then."""
     moment = now or timezone.now()
     zones = set(
         User.objects.filter(memberships__organisation=organisation)
         .values_list("time_zone", flat=True)
         .distinct()
     )
-    return {_today_in(zone, moment) for zone in zones | {organisation.time_zone}}
+    return {
+        _today_in(zone, at)
+        for zone in zones | {organisation.time_zone}
+        for at in {moment, moment + ahead}
+    }
 
 
 def refresh_due(now: datetime | None = None) -> int:
     """Every organisation's projects computed, where they are missing or stale, for the days
-    its people are in; the rows of days gone pruned. How many rows were computed."""
+    its people are in and, in the last hour before someone's midnight, for the day they are
+    about to start (so the first portfolio of a day reads stored rows); the rows of days gone
+    pruned. How many rows were computed."""
     moment = now or timezone.now()
     done = 0
     for organisation in Organisation.objects.order_by("pk"):
         projects = Project.objects.filter(organisation=organisation)
-        for day in sorted(readers_days(organisation, moment)):
+        for day in sorted(readers_days(organisation, moment, ahead=AHEAD)):
             done += ensure_fresh(projects, as_of=day)
     oldest = _today_in("UTC", moment) - timedelta(days=KEEP_DAYS)
     ProjectHealth.objects.filter(as_of__lt=oldest).delete()
