@@ -144,7 +144,7 @@ def projects_publish(request: ActorRequest, project_id: int, payload: ProjectPub
 # --- the project's team ---------------------------------------------------------------------
 
 
-class MemberOut(Schema):
+class ProjectMemberOut(Schema):
     id: int
     user_id: int
     full_name: str = Field(alias="user.full_name")
@@ -155,11 +155,11 @@ class MemberOut(Schema):
     updated_at: datetime
 
 
-class MemberIn(Schema):
+class ProjectMemberIn(Schema):
     user_id: int = Field(ge=1, le=2**63 - 1, description="A member of the organisation.")
 
 
-class MemberPatch(Schema):
+class ProjectMemberPatch(Schema):
     can_see_financials: bool = Field(strict=True)
 
 
@@ -170,7 +170,9 @@ def _member(request: ActorRequest, project_id: int, member_id: int) -> ProjectMe
 
 
 @router.get(
-    "/projects/{project_id}/members", response=list[MemberOut], operation_id="project_members_list"
+    "/projects/{project_id}/members",
+    response=list[ProjectMemberOut],
+    operation_id="project_members_list",
 )
 @paginate(Pages)
 def project_members_list(request: ActorRequest, project_id: int) -> QuerySet[ProjectMember]:
@@ -182,11 +184,11 @@ def project_members_list(request: ActorRequest, project_id: int) -> QuerySet[Pro
 
 @router.post(
     "/projects/{project_id}/members",
-    response={200: MemberOut, 201: MemberOut},
+    response={200: ProjectMemberOut, 201: ProjectMemberOut},
     operation_id="project_members_add",
 )
 def project_members_add(
-    request: ActorRequest, project_id: int, payload: MemberIn
+    request: ActorRequest, project_id: int, payload: ProjectMemberIn
 ) -> Status[ProjectMember]:
     """Adds a member of the organisation to the team (201), or answers with their membership
     when they are on it already (200). The project's PM and the organisation's admins."""
@@ -200,7 +202,7 @@ def project_members_add(
 
 @router.get(
     "/projects/{project_id}/members/{member_id}",
-    response=MemberOut,
+    response=ProjectMemberOut,
     operation_id="project_members_get",
 )
 def project_members_get(request: ActorRequest, project_id: int, member_id: int) -> ProjectMember:
@@ -209,11 +211,11 @@ def project_members_get(request: ActorRequest, project_id: int, member_id: int) 
 
 @router.patch(
     "/projects/{project_id}/members/{member_id}",
-    response=MemberOut,
+    response=ProjectMemberOut,
     operation_id="project_members_update",
 )
 def project_members_update(
-    request: ActorRequest, project_id: int, member_id: int, payload: MemberPatch
+    request: ActorRequest, project_id: int, member_id: int, payload: ProjectMemberPatch
 ) -> ProjectMember:
     """Grants or withdraws a team member's sight of budgets, costs and rates; on record."""
     member = _member(request, project_id, member_id)

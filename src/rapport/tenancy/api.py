@@ -42,7 +42,7 @@ class MembershipPatch(Schema):
     role: RoleText
 
 
-class InvitationOut(Schema):
+class MemberInvitationOut(Schema):
     id: int
     email: str
     role: str
@@ -62,7 +62,7 @@ class InvitationOut(Schema):
         return "pending" if invitation.is_pending else "expired"
 
 
-class InvitationIn(Schema):
+class MemberInvitationIn(Schema):
     email: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=254)]
     role: RoleText = Role.MEMBER.value
 
@@ -110,7 +110,7 @@ def memberships_remove(request: ActorRequest, membership_id: int) -> Status[None
 # --- invitations ---------------------------------------------------------------------------
 
 
-@router.get("/invitations", response=list[InvitationOut], operation_id="invitations_list")
+@router.get("/invitations", response=list[MemberInvitationOut], operation_id="invitations_list")
 @paginate(Pages)
 def invitations_list(request: ActorRequest, pending: bool = False) -> QuerySet[Invitation]:
     """The organisation's invitations, newest first (``pending=true``: those still open).
@@ -122,8 +122,8 @@ def invitations_list(request: ActorRequest, pending: bool = False) -> QuerySet[I
     return selectors.invitations_visible_to(actor).order_by("-created_at", "-id")
 
 
-@router.post("/invitations", response={201: InvitationOut}, operation_id="invitations_create")
-def invitations_create(request: ActorRequest, payload: InvitationIn) -> Status[Invitation]:
+@router.post("/invitations", response={201: MemberInvitationOut}, operation_id="invitations_create")
+def invitations_create(request: ActorRequest, payload: MemberInvitationIn) -> Status[Invitation]:
     """Emails a colleague a link that makes them a member with the role given, in the
     language of the request; a new invitation to the same address replaces the old."""
     invitation = services.invitation_create(
@@ -132,14 +132,16 @@ def invitations_create(request: ActorRequest, payload: InvitationIn) -> Status[I
     return Status(201, invitation)
 
 
-@router.get("/invitations/{invitation_id}", response=InvitationOut, operation_id="invitations_get")
+@router.get(
+    "/invitations/{invitation_id}", response=MemberInvitationOut, operation_id="invitations_get"
+)
 def invitations_get(request: ActorRequest, invitation_id: int) -> Invitation:
     return selectors.invitation_get(actor=request.actor, invitation_id=invitation_id)
 
 
 @router.post(
     "/invitations/{invitation_id}/revoke",
-    response=InvitationOut,
+    response=MemberInvitationOut,
     operation_id="invitations_revoke",
 )
 def invitations_revoke(
