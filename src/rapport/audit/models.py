@@ -52,8 +52,13 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["organisation", "-created_at"]),
             models.Index(fields=["content_type", "object_id"]),
-            # The trail's filter of kinds of record: does the organisation mention this kind?
-            models.Index(fields=["organisation", "content_type"]),
+            # A record's history on its page (its newest events), and the trail's filter of
+            # kinds of record (does the organisation mention this kind?). With the organisation
+            # alone, SQLite walked all its events newest first to find a record's few.
+            models.Index(
+                fields=["organisation", "content_type", "object_id", "-created_at"],
+                name="audit_record_history_idx",
+            ),
         ]
 
     def __str__(self) -> str:

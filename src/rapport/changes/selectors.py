@@ -94,7 +94,12 @@ def timeline(*, change_request: ChangeRequest) -> list[AuditEvent]:
 
     content_type = ContentType.objects.get_for_model(ChangeRequest)
     return list(
-        AuditEvent.objects.filter(content_type=content_type, object_id=str(change_request.pk))
+        # The organisation too, so that the record-history index serves it (see AuditEvent).
+        AuditEvent.objects.filter(
+            organisation_id=change_request.project.organisation_id,
+            content_type=content_type,
+            object_id=str(change_request.pk),
+        )
         .select_related("content_type")
         .order_by("created_at", "id")
     )
