@@ -117,9 +117,12 @@ def invitations_list(request: ActorRequest, pending: bool = False) -> QuerySet[I
     Owners and admins."""
     actor = request.actor
     require(permissions.can_manage_team(actor))
-    if pending:
-        return selectors.pending_invitations(actor=actor).order_by("-created_at", "-id")
-    return selectors.invitations_visible_to(actor).order_by("-created_at", "-id")
+    invitations = (
+        selectors.pending_invitations(actor=actor)
+        if pending
+        else selectors.invitations_visible_to(actor)
+    )
+    return invitations.order_by("-created_at", "-id")
 
 
 @router.post("/invitations", response={201: MemberInvitationOut}, operation_id="invitations_create")
