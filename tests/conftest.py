@@ -61,10 +61,16 @@ def _language_reset() -> Any:
     translation.deactivate()
 
 
+PROCESS_CACHE = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
 @pytest.fixture(autouse=True)
-def _fresh_cache() -> None:
+def _fresh_cache(settings: Any) -> None:
+    """Each test process has a cache of its own, empty at the start of every test (the cache on
+    disk of one machine would be shared by the parallel test processes)."""
     from django.core.cache import cache
 
+    settings.CACHES = PROCESS_CACHE
     cache.clear()
 
 

@@ -191,12 +191,22 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache --------------------------------------------------------------------------------
+CACHES: dict[str, dict[str, object]]
 if REDIS_URL := os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # One machine: the web workers, the job worker and the scheduler share a cache on disk, so
+    # that a change made in one process is seen by the next page another process serves (what
+    # waits for each member is kept there, keyed by the organisation's version).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    }
 
 # --- authentication -----------------------------------------------------------------------
 AUTH_USER_MODEL = "tenancy.User"

@@ -8,6 +8,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -383,3 +385,92 @@ def test_a_long_section_shows_ten_and_a_link_to_the_rest(world):
 def test_nothing_waiting_says_so(world):
     page = login(world.one.outsider).get("/app/").content.decode()
     assert 'data-testid="nothing-waiting"' in page
+
+
+def _queries(http, url: str) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as queries:
+        response = http.get(url)
+    assert response.status_code == 200
+    return len(queries), response.content.decode()
+
+
+def test_the_sections_are_kept_until_something_in_the_organisation_changes(world):
+    """The home page does not run its sources again for a second look; a change made through
+    any service (here by the client, and in the other organisation) is seen at once."""
+    side = world.one
+    request = _client_raises(side)
+    http = login(side.pm)
+    first, _page = _queries(http, "/app/")
+    again, page = _queries(http, "/app/")
+    assert again <= first - 15, (first, again)  # every source counts (and lists): not again
+    assert str(request) in page
+
+    other = world.two
+    conflicts.conflict_create(
+        actor=other.actor(other.pm), client=other.client_a, title="Elsewhere", root_causes=["other"]
+    )
+    assert _queries(http, "/app/")[0] == again  # another organisation's change: still kept
+
+    changes.change_request_withdraw(
+        actor=side.contact_actor(side.contact_a), change_request=request
+    )
+    _count, page = _queries(http, "/app/")
+    assert str(request) not in page and 'data-testid="nothing-waiting"' in page
+
+
+def test_the_kept_sections_are_the_readers_language(world):
+    from rapport.communication import services as communication
+
+    side = world.one
+    communication.plan_item_create(
+        actor=side.actor(side.pm),
+        project=side.project_a,
+        audience=[side.contact_a],
+        owner_id=side.pm.pk,
+        title="Weekly call",
+        channel="phone",
+        cadence_days=7,
+        starts_on=TODAY - timedelta(days=2),
+    )
+    http = login(side.pm)
+    assert "Phone call" in http.get("/app/").content.decode()
+    side.pm.language = "zh-hans"
+    side.pm.save(update_fields=["language"])  # the setting alone, as the language menu does
+    page = http.get("/app/").content.decode()
+    assert "电话" in page and "Phone call" not in page
+
+
+def test_one_machine_shares_its_cache_between_processes(tmp_path, settings):
+    """Without Redis, the web workers, the job worker and the scheduler share one cache on
+    disk: a change recorded by one process moves the organisation's version for all of them."""
+    import os
+    import subprocess
+    import sys
+
+    from django.core.cache import cache
+
+    env = {**os.environ, "RAPPORT_VAR_DIR": str(tmp_path)}
+    env.pop("REDIS_URL", None)
+    env.pop("DATABASE_URL", None)
+    script = (
+        "import django; django.setup()\n"
+        "from django.conf import settings\n"
+        "from rapport.core import waiting_cache\n"
+        "print(settings.CACHES['default']['BACKEND'])\n"
+        "waiting_cache.changed(7)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**env, "DJANGO_SETTINGS_MODULE": "rapport.settings"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.strip() == "django.core.cache.backends.filebased.FileBasedCache"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": tmp_path / "cache",
+        }
+    }
+    assert cache.get("waiting:version:7") == 2  # moved now, and again at the commit

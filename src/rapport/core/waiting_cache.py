@@ -1,14 +1,19 @@
-"""The navigation's count of what waits for a member, kept in the cache so that every page
-does not run the home page's sources again. It stays right because every change goes through
-a service that writes an audit event, and each audit event moves its organisation's version
-on (a new key for every member's count); a minute's expiry covers what falls due with time."""
+"""What waits for a member (the home page's sections, and the count beside Home in the
+navigation), kept in the cache so that neither is computed again while nothing changed. It
+stays right because every change goes through a service that writes an audit event, and each
+audit event moves its organisation's version on (a new key for every member); a minute's expiry
+covers what falls due with time. The cache is shared by every process of the installation
+(on disk on one machine, Redis in the scaled tier), so a change made through one web worker
+is seen by the next page another serves."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone, translation
 
 from rapport.tenancy.actors import Actor
 
@@ -33,10 +38,10 @@ def changed(organisation_id: int | None) -> None:
     transaction.on_commit(bump)
 
 
-def _key(actor: Actor) -> str:
+def _key(actor: Actor, what: str = "count") -> str:
     version = cache.get(_version_key(actor.organisation_id), 0)
     user_id = actor.user.pk if actor.user else None
-    return f"waiting:count:{actor.organisation_id}:{user_id}:{version}"
+    return f"waiting:{what}:{actor.organisation_id}:{user_id}:{version}"
 
 
 def count(actor: Actor, compute: Callable[[], int]) -> int:
@@ -51,3 +56,15 @@ def count(actor: Actor, compute: Callable[[], int]) -> int:
 def store(actor: Actor, value: int) -> None:
     """The home page has just counted: other pages show the same number."""
     cache.set(_key(actor), value, EXPIRES)
+
+
+def sections(actor: Actor, compute: Callable[[], Any]) -> Any:
+    """The home page's sections: computed once for the member's day and language (a line's
+    wording and what is overdue depend on both) while nothing in the organisation changes."""
+    what = f"sections:{translation.get_language()}:{timezone.localdate().isoformat()}"
+    key = _key(actor, what)
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, EXPIRES)
+    return value

@@ -67,7 +67,14 @@ class StatusReport(TimeStamped):
                 name="status_report_period_ordered",
             ),
         ]
-        indexes = [models.Index(fields=["project", "state"])]
+        indexes = [
+            # a project's reports in a state, newest first: its latest published report in
+            # one step of the index (the portal and the status lists)
+            models.Index(
+                fields=["project", "state", "-published_at", "-number"],
+                name="status_report_latest",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} · {self.period_start}–{self.period_end}"
