@@ -2,7 +2,10 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.renderers import BaseRenderer
 from django.forms.utils import ErrorDict
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_noop
 
 # Django 6.1 shows this in every empty <select> but its own Chinese catalogue lacks it.
@@ -16,6 +19,55 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def _attributes(attrs: dict[str, Any]) -> SafeString:
+    """Django's ``attrs.html``: ``False`` leaves the attribute out, ``True`` writes its name."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
+            for name, value in attrs.items()
+            if value is not False
+        ),
+    )
+
+
+class Select(forms.Select):
+    """Django's select, its options written in Python rather than one template include each:
+    the same HTML, but a list of hundreds of clients or people renders in a millisecond
+    instead of twenty."""
+
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: BaseRenderer | None = None,
+    ) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        groups = []
+        for group_name, options, _index in widget["optgroups"]:
+            written = format_html_join(
+                "",
+                '\n  <option value="{}"{}>{}</option>\n',
+                (
+                    (option["value"], _attributes(option["attrs"]), option["label"])
+                    for option in options
+                ),
+            )
+            groups.append(
+                format_html('\n  <optgroup label="{}">{}\n  </optgroup>', group_name, written)
+                if group_name
+                else written
+            )
+        return format_html(
+            '<select name="{}"{}>{}\n</select>',
+            widget["name"],
+            _attributes(widget["attrs"]),
+            format_html_join("", "{}", ((group,) for group in groups)),
+        )
 
 
 MAX_ID = 2**63 - 1  # the largest id any of Rapport's databases stores

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from rapport.audit.selectors import history_for
 from rapport.clients.selectors import clients_visible_to
 from rapport.core import export
-from rapport.core.forms import add_service_errors, int_or_none
+from rapport.core.forms import Select, add_service_errors, int_or_none
 from rapport.lessons import exports, permissions, search, selectors, services
 from rapport.lessons.forms import LessonForm, LessonSearchForm
 from rapport.lessons.models import Lesson
@@ -38,7 +38,13 @@ def library(request: ActorRequest) -> HttpResponse:
             "lessons": lessons,
             "query": query,
             "no_words": bool(query.strip()) and not search.query_terms(query),
-            "clients": clients_visible_to(actor).order_by("name"),
+            "client_select": Select(
+                choices=[
+                    ("", _("All clients")),
+                    *clients_visible_to(actor).order_by("name").values_list("pk", "name"),
+                ],
+                attrs={"aria-label": _("Client")},
+            ).render("client", form.data.get("client", "")),
             "can_create": permissions.can_create(actor, projects_visible_to(actor)),
         },
     )

@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from rapport.clients.selectors import clients_visible_to
+from rapport.core.forms import Select
 from rapport.portfolio.columns import BY_KEY, DEFAULT_SORT
 from rapport.projects.models import Project
 from rapport.projects.selectors import projects_visible_to
@@ -21,8 +22,10 @@ SORTS = [key for column in BY_KEY for key in (column, f"-{column}")]
 
 
 class PortfolioFilterForm(forms.Form):
-    client = forms.TypedChoiceField(label=_("Client"), required=False, coerce=int)
-    pm = forms.TypedChoiceField(label=_("Project manager"), required=False, coerce=int)
+    client = forms.TypedChoiceField(label=_("Client"), required=False, coerce=int, widget=Select)
+    pm = forms.TypedChoiceField(
+        label=_("Project manager"), required=False, coerce=int, widget=Select
+    )
     status = forms.ChoiceField(label=_("Status"), required=False)
     health = forms.ChoiceField(label=_("Overall health"), required=False)
     sort = forms.ChoiceField(

@@ -1,0 +1,43 @@
+"""Rapport's form widgets write what Django's write."""
+
+from __future__ import annotations
+
+import pytest
+from django import forms
+
+from rapport.core.forms import Select
+
+CHOICES = [
+    ("", "Any <client>"),
+    (1, "A & B"),
+    (2, 'Say "hi"'),
+    (3, "华晨物流"),
+    ("Group", [(4, "x"), (5, "y")]),
+]
+
+
+@pytest.mark.parametrize("value", ["", 2, "3", "4", None, "nonsense"])
+@pytest.mark.parametrize(
+    "attrs",
+    [
+        {},
+        {"id": "id_client", "required": True, "disabled": False, "data-x": 'a"b<c>'},
+        {"aria-describedby": "help", "autofocus": True},
+    ],
+)
+def test_select_writes_djangos_html_byte_for_byte(value, attrs):
+    ours = Select(choices=CHOICES, attrs=attrs).render("client", value)
+    djangos = forms.Select(choices=CHOICES, attrs=attrs).render("client", value)
+    assert ours == djangos
+    assert "&lt;client&gt;" in ours and "A &amp; B" in ours  # escaped as Django escapes
+
+
+def test_select_is_what_a_bound_field_renders():
+    class Form(forms.Form):
+        client = forms.TypedChoiceField(choices=CHOICES, coerce=int, widget=Select)
+
+    class DjangosForm(forms.Form):
+        client = forms.TypedChoiceField(choices=CHOICES, coerce=int)
+
+    assert str(Form({"client": "2"})["client"]) == str(DjangosForm({"client": "2"})["client"])
+    assert 'value="2" selected' in str(Form({"client": "2"})["client"])
