@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from operator import attrgetter
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -85,16 +86,25 @@ class PlannedTouchpoint:
     due: cadence.Due
 
 
-def _with_cadence(items: QuerySet[PlanItem], today: date) -> list[PlannedTouchpoint]:
-    """Each item with when it was last done (its latest logged touchpoint, or the project's
-    latest published report for items done by reports) and when it is next due."""
-    rows = list(
-        items.select_related("owner", "project__client")
-        .prefetch_related("audience")
-        .annotate(last_touchpoint=Max("interactions__occurred_at"))
-    )
+CADENCE_FIELDS = (
+    "pk",
+    "project_id",
+    "fulfilled_by",
+    "starts_on",
+    "cadence_days",
+    "last_touchpoint",
+)
+
+
+def _dues(
+    rows: list[tuple[int, int, str, date, int, datetime | None]], today: date
+) -> dict[int, tuple[date | None, cadence.Due]]:
+    """Each item's last done day (its latest logged touchpoint, or the project's latest
+    published report for items done by reports) and when it is next due, by item id."""
     report_projects = {
-        row.project_id for row in rows if row.fulfilled_by == PlanItem.Fulfilment.STATUS_REPORT
+        project_id
+        for _pk, project_id, fulfilled_by, *_rest in rows
+        if fulfilled_by == PlanItem.Fulfilment.STATUS_REPORT
     }
     last_report: dict[int, date] = {}
     if report_projects:
@@ -106,21 +116,37 @@ def _with_cadence(items: QuerySet[PlanItem], today: date) -> list[PlannedTouchpo
             .annotate(last=Max("published_at"))
         ):
             last_report[entry["project_id"]] = timezone.localdate(entry["last"])
-    result = []
-    for item in rows:
-        if item.fulfilled_by == PlanItem.Fulfilment.STATUS_REPORT:
-            last_done = last_report.get(item.project_id)
+    dues = {}
+    for pk, project_id, fulfilled_by, starts_on, cadence_days, touched in rows:
+        if fulfilled_by == PlanItem.Fulfilment.STATUS_REPORT:
+            last_done = last_report.get(project_id)
         else:
-            touched = item.last_touchpoint
             last_done = timezone.localdate(touched) if touched else None
         due = cadence.due(
-            starts_on=item.starts_on,
-            last_done=last_done,
-            cadence_days=item.cadence_days,
-            today=today,
+            starts_on=starts_on, last_done=last_done, cadence_days=cadence_days, today=today
         )
-        result.append(PlannedTouchpoint(item, last_done, due))
-    return result
+        dues[pk] = (last_done, due)
+    return dues
+
+
+def _with_cadence(
+    items: QuerySet[PlanItem], today: date, *, needing_attention: bool = False
+) -> list[PlannedTouchpoint]:
+    """Each item with when it was last done and when it is next due. ``needing_attention``
+    keeps only those due or overdue: their cadence is worked out from the few columns it
+    needs, and only the items kept are read in full."""
+    latest = Interaction.objects.filter(plan_item=OuterRef("pk")).order_by("-occurred_at")
+    # one step of the (plan item, occurred) index per item, not all of its touchpoints
+    items = items.annotate(last_touchpoint=Subquery(latest.values("occurred_at")[:1]))
+    full = items.select_related("owner", "project__client").prefetch_related("audience")
+    if needing_attention:
+        dues = _dues(list(items.values_list(*CADENCE_FIELDS)), today)
+        kept = [pk for pk, (_last, due) in dues.items() if due.needs_attention]
+        rows = list(full.filter(pk__in=kept)) if kept else []
+    else:
+        rows = list(full)
+        dues = _dues([attrgetter(*CADENCE_FIELDS)(row) for row in rows], today)
+    return [PlannedTouchpoint(row, *dues[row.pk]) for row in rows]
 
 
 def plan(*, actor: Actor, project: Project, today: date | None = None) -> list[PlannedTouchpoint]:
@@ -167,8 +193,7 @@ def attention(*, actor: Actor, today: date | None = None) -> list[PlannedTouchpo
         active=True,
         project__status__in=ACTIVE,
     )
-    touchpoints = _with_cadence(items, today or timezone.localdate())
-    due = [t for t in touchpoints if t.due.needs_attention]
+    due = _with_cadence(items, today or timezone.localdate(), needing_attention=True)
     return sorted(due, key=lambda t: (-t.due.overdue_days, t.item.project.name, t.item.title))
 
 
