@@ -177,6 +177,63 @@ def test_suggestions_on_a_new_project_of_the_same_client(world, login_as):
     assert lesson.pk not in [x.pk for x in selectors.suggestions(actor=pm, project=side.project_a)]
 
 
+def _lesson(side, title: str, *, project=None, **values):
+    return services.lesson_create(
+        actor=side.actor(side.pm),
+        project_id=project.pk if project else None,
+        title=title,
+        what_happened=values.pop("what_happened", "It happened."),
+        recommendation=values.pop("recommendation", "Do better."),
+        category="other",
+        **values,
+    )
+
+
+def test_a_lesson_of_the_same_client_wins_a_tie_of_relevance(world):
+    """The bonus of the same client adds to the lesson's relevance, wherever the lesson
+    ranks in the whole library: many lessons as relevant, of other clients and newer, do
+    not push it out."""
+    from tests import factories
+
+    side = world.one
+    ours = _lesson(side, "Warehouse scanners arrive late", project=side.project_a)
+    others = factories.ProjectFactory(client=side.client_b, pm=side.pm)
+    for i in range(60):  # more than the library's fifty best, each as relevant and newer
+        _lesson(side, f"Warehouse scanners arrive late {i}", project=others)
+    for i in range(200):  # the rest of the library, so that the words are rare in it
+        _lesson(side, f"Budget review {i}", project=others)
+    new = factories.ProjectFactory(
+        client=side.client_a, pm=side.pm, name="Warehouse scanners", description=""
+    )
+    found = selectors.suggestions(actor=side.actor(side.pm), project=new)
+    assert found[0].pk == ours.pk
+    assert len(found) == 5
+
+
+def test_suggestions_are_kept_until_the_library_or_the_project_changes(world):
+    from tests import factories
+
+    side = world.one
+    pm = side.actor(side.pm)
+    new = factories.ProjectFactory(
+        client=side.client_b, pm=side.pm, name="Data migration", description="legacy CRM"
+    )
+    assert selectors.suggestions(actor=pm, project=new) == []
+    lesson = _lesson(side, "Data migration needs a dry run", project=side.project_a)
+    assert [x.pk for x in selectors.suggestions(actor=pm, project=new)] == [lesson.pk]
+    services.lesson_update(actor=pm, lesson=lesson, title="Hardware orders go early")
+    assert selectors.suggestions(actor=pm, project=new) == []  # no word in common any more
+    services.lesson_update(actor=pm, lesson=lesson, title="Legacy CRM exports are slow")
+    assert [x.pk for x in selectors.suggestions(actor=pm, project=new)] == [lesson.pk]
+    new.description = "a new website"  # the project's own words are part of what is kept
+    new.name = "Website"
+    assert selectors.suggestions(actor=pm, project=new) == []
+    new.description = "legacy CRM"
+    assert [x.pk for x in selectors.suggestions(actor=pm, project=new)] == [lesson.pk]
+    services.lesson_delete(actor=pm, lesson=lesson)
+    assert selectors.suggestions(actor=pm, project=new) == []
+
+
 def _brute_force(lessons, query: str, limit: int) -> list[tuple[int, float]]:
     """Every posting of the query's terms scored, over the organisation's library: what the
     threshold algorithm must return without reading them all."""

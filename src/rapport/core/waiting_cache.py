@@ -24,18 +24,27 @@ def _version_key(organisation_id: int | None) -> str:
     return f"waiting:version:{organisation_id}"
 
 
-def changed(organisation_id: int | None) -> None:
-    """Something in the organisation changed: every member's count is counted again. Now,
-    and once more after the commit, so a count taken in between is never kept."""
+def move_on(version_key: str) -> None:
+    """Move a version on, so that what was kept under the old one is worked out again. Now,
+    and once more after the commit, so that what is worked out in between is never kept."""
 
     def bump() -> None:
         try:
-            cache.incr(_version_key(organisation_id))
+            cache.incr(version_key)
         except ValueError:
-            cache.set(_version_key(organisation_id), 1, None)
+            cache.set(version_key, 1, None)
 
     bump()
     transaction.on_commit(bump)
+
+
+def version(version_key: str) -> int:
+    return int(cache.get(version_key, 0))
+
+
+def changed(organisation_id: int | None) -> None:
+    """Something in the organisation changed: what waits for each member is counted again."""
+    move_on(_version_key(organisation_id))
 
 
 def _key(actor: Actor, what: str = "count") -> str:

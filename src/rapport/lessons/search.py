@@ -41,6 +41,7 @@ from dataclasses import dataclass
 
 from django.db.models import Avg, Count, QuerySet
 
+from rapport.core import waiting_cache
 from rapport.lessons.models import Lesson, LessonTerm
 
 MAX_QUERY_CHARS = 500
@@ -219,6 +220,20 @@ def index(lesson: Lesson) -> None:
     LessonTerm.objects.bulk_create(postings(lesson, counts))
     Lesson.objects.filter(pk=lesson.pk).update(length=sum(counts.values()))
     lesson.length = sum(counts.values())
+    library_changed(lesson.organisation_id)
+
+
+def _library_key(organisation_id: int | None) -> str:
+    return f"lessons:library:{organisation_id}"
+
+
+def library_changed(organisation_id: int | None) -> None:
+    """A lesson was written or removed: what was ranked against the library is ranked again."""
+    waiting_cache.move_on(_library_key(organisation_id))
+
+
+def library_version(organisation_id: int | None) -> int:
+    return waiting_cache.version(_library_key(organisation_id))
 
 
 def query_terms(query: str) -> list[str]:

@@ -3,6 +3,9 @@ for); contacts only those shared with them, of their clients' published projects
 
 from __future__ import annotations
 
+import hashlib
+
+from django.core.cache import cache
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 
@@ -79,23 +82,48 @@ def lesson_search(
 
 
 SAME_CLIENT_BONUS = 1.0
+SUGGESTIONS_KEPT = 3600  # seconds; the library's version moves on whenever a lesson changes
+
+
+def _suggested(actor: Actor, project: Project, text: str, limit: int) -> list[tuple[int, float]]:
+    """Two rankings of ``limit`` each, the library's and the client's, give the best
+    ``limit`` of the sum exactly."""
+    candidates = lessons_visible_to(actor).exclude(project=project)
+    same_client = candidates.filter(client_id=project.client_id)
+    libraries = [actor.organisation_id]
+    scores = {
+        hit.lesson_id: hit.score
+        for hit in search.rank(candidates, text, organisation_ids=libraries, limit=limit)
+    }
+    for hit in search.rank(same_client, text, organisation_ids=libraries, limit=limit):
+        scores[hit.lesson_id] = hit.score + SAME_CLIENT_BONUS
+    for lesson_id in same_client.order_by("-pk").values_list("pk", flat=True)[: 2 * limit]:
+        scores.setdefault(lesson_id, SAME_CLIENT_BONUS)
+    return sorted(scores.items(), key=lambda item: (-item[1], -item[0]))[:limit]
 
 
 def suggestions(*, actor: Actor, project: Project, limit: int = 5) -> list[Lesson]:
     """Past lessons most relevant to a project: its name and description against the
-    library (BM25), with lessons from the same client raised; its own lessons left out."""
+    library (BM25), a lesson of the same client raised by ``SAME_CLIENT_BONUS`` (the newest
+    of them when too few match); its own lessons left out. The ranking is kept until the
+    library, or the project's words or client, change."""
     if not actor.is_member:
         return []
-    candidates = lessons_visible_to(actor).exclude(project=project)
     text = f"{project.name} {project.description}"
-    hits = search.rank(candidates, text, organisation_ids=[actor.organisation_id], limit=50)
-    scores = {hit.lesson_id: hit.score for hit in hits}
-    same_client = set(
-        candidates.filter(client_id=project.client_id).values_list("pk", flat=True)[:50]
+    key = ":".join(
+        [
+            "lessons:suggested",
+            str(search.library_version(actor.organisation_id)),
+            str(project.pk),
+            str(project.client_id),
+            str(limit),
+            hashlib.sha256(text.encode()).hexdigest(),
+        ]
     )
-    for lesson_id in same_client:
-        scores[lesson_id] = scores.get(lesson_id, 0.0) + SAME_CLIENT_BONUS
-    best = sorted(scores.items(), key=lambda item: (-item[1], -item[0]))[:limit]
+    best = cache.get(key)
+    if best is None:
+        best = _suggested(actor, project, text, limit)
+        cache.set(key, best, SUGGESTIONS_KEPT)
     if not best:
         return []
     order = Case(

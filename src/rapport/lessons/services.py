@@ -131,3 +131,4 @@ def lesson_delete(*, actor: Actor, lesson: Lesson) -> None:
         changes=audit.removal(audit.snapshot(lesson, LESSON_FIELDS)),
     )
     lesson.delete()
+    search.library_changed(lesson.organisation_id)
