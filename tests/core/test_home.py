@@ -8,6 +8,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -474,3 +475,35 @@ def test_one_machine_shares_its_cache_between_processes(tmp_path, settings):
         }
     }
     assert cache.get("waiting:version:7") == 2  # moved now, and again at the commit
+
+
+def test_the_navigation_count_follows_the_members_changes_at_once_and_others_on_home(world):
+    """Counted again after a change of the member's own; someone else's (here the client's)
+    shows at once on the home page, which stores its count for the other pages, and anyway
+    within the minute the count is kept."""
+    side = world.one
+    http = login(side.pm)
+
+    def count_on(url: str) -> str:
+        page = http.get(url).content.decode()
+        return page.split('data-testid="waiting-count">', 1)[1].split("<", 1)[0]
+
+    request = _client_raises(side)
+    assert count_on("/app/projects/") == "1"
+    _client_raises(side)  # the client again: this page keeps its count a minute at most
+    assert count_on("/app/projects/") == "1"
+    assert count_on("/app/") == "2"  # the home page counts afresh, and stores it
+    assert count_on("/app/projects/") == "2"
+    changes.change_request_evaluate(  # the PM's own change: counted again at once
+        actor=side.actor(side.pm), change_request=request, schedule_days=1, recommendation="approve"
+    )
+    changes.change_request_send_for_approval(actor=side.actor(side.pm), change_request=request)
+    assert count_on("/app/projects/") == "2"  # now waiting on the client: still two lines
+    assert "waiting-count" in http.get("/app/projects/").content.decode()
+    conflicts.conflict_create(
+        actor=side.actor(side.pm), client=side.client_a, title="Late", root_causes=["other"]
+    )
+    assert count_on("/app/projects/") == "3"
+    cache.clear()  # a minute later, whatever changed
+    _client_raises(side)
+    assert count_on("/app/projects/") == "4"

@@ -1,10 +1,17 @@
-"""What waits for a member (the home page's sections, and the count beside Home in the
-navigation), kept in the cache so that neither is computed again while nothing changed. It
-stays right because every change goes through a service that writes an audit event, and each
-audit event moves its organisation's version on (a new key for every member); a minute's expiry
-covers what falls due with time. The cache is shared by every process of the installation
-(on disk on one machine, Redis in the scaled tier), so a change made through one web worker
-is seen by the next page another serves."""
+"""What waits for a member, kept in the cache so that it is not worked out again on every page.
+
+- The home page's sections are kept while nothing in the organisation changes: every change
+  goes through a service that writes an audit event, and each audit event moves its
+  organisation's version on (a new key for every member).
+- The count beside Home in the navigation, on every other page, is kept a minute at most, and
+  not past a change the member makes: a change of their own shows at once, someone else's
+  (a client's message, a colleague's change request) within the minute, and at once on the
+  home page, which stores the count it shows. Keyed on the organisation's version, as the
+  sections are, every page would count again after any change by anyone: under load, always.
+
+A minute's expiry also covers what falls due with time. The cache is shared by every process of
+the installation (on disk on one machine, Redis in the scaled tier), so a change made through
+one web worker is seen by the next page another serves."""
 
 from __future__ import annotations
 
@@ -38,18 +45,28 @@ def move_on(version_key: str) -> None:
     transaction.on_commit(bump)
 
 
-def version(version_key: str) -> int:
+def version_of(version_key: str) -> int:
     return int(cache.get(version_key, 0))
 
 
-def changed(organisation_id: int | None) -> None:
-    """Something in the organisation changed: what waits for each member is counted again."""
+def changed(organisation_id: int | None, user_id: int | None = None) -> None:
+    """Something in the organisation changed, by this user (if one): the sections are worked
+    out again for everyone, the user's own count at once."""
     move_on(_version_key(organisation_id))
+    if user_id is not None:
+        move_on(_user_key(user_id))
+
+
+def _user_key(user_id: int | None) -> str:
+    return f"waiting:user:{user_id}"
 
 
 def _key(actor: Actor, what: str = "count") -> str:
-    version = cache.get(_version_key(actor.organisation_id), 0)
+    """The count's key moves on with the member's own changes, the sections' with anyone's."""
     user_id = actor.user.pk if actor.user else None
+    version = version_of(
+        _user_key(user_id) if what == "count" else _version_key(actor.organisation_id)
+    )
     return f"waiting:{what}:{actor.organisation_id}:{user_id}:{version}"
 
 

@@ -233,7 +233,7 @@ def library_changed(organisation_id: int | None) -> None:
 
 
 def library_version(organisation_id: int | None) -> int:
-    return waiting_cache.version(_library_key(organisation_id))
+    return waiting_cache.version_of(_library_key(organisation_id))
 
 
 def query_terms(query: str) -> list[str]:
