@@ -58,6 +58,37 @@ def test_audit_trail_is_read_by_admins_filtered_and_paginated(world):
     assert foreign.get(f"/api/v1/audit-events/{event['id']}").status_code == 404
 
 
+def test_the_audit_trails_count_stops_at_its_limit_and_every_page_is_served(world, monkeypatch):
+    from rapport.core.api_pagination import CountedUpTo
+
+    side = world.one
+    admin_api = _api(side, side.admin)
+    for name in ("One", "Two", "Three", "Four", "Five"):
+        admin_api.patch(
+            f"/api/v1/projects/{side.project_b.pk}", {"name": name}, content_type="application/json"
+        )
+    events = AuditEvent.objects.filter(organisation=side.organisation).count()
+    assert events > 5
+    assert admin_api.get("/api/v1/audit-events").json()["count"] == events  # under it: exact
+    monkeypatch.setattr(CountedUpTo, "COUNT_LIMIT", 3)
+    first = admin_api.get("/api/v1/audit-events", {"page_size": 2}).json()
+    assert first["count"] == 3 and len(first["items"]) == 2
+    walked, page = [], 1
+    while True:  # walk on while a page is full
+        items = admin_api.get("/api/v1/audit-events", {"page_size": 2, "page": page}).json()[
+            "items"
+        ]
+        walked += [item["id"] for item in items]
+        if len(items) < 2:
+            break
+        page += 1
+    assert len(walked) == len(set(walked)) == events
+    narrowed = admin_api.get(
+        "/api/v1/audit-events", {"object_type": "project", "object_id": side.project_a.pk}
+    ).json()
+    assert narrowed["count"] == len(narrowed["items"]) <= 3
+
+
 def test_change_request_decisions_hide_the_money_from_those_who_do_not_see_it(world):
     side = world.one
     pm = side.actor(side.pm)

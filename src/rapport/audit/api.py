@@ -12,7 +12,7 @@ from pydantic import Field, StringConstraints
 
 from rapport.audit import selectors
 from rapport.audit.models import AuditEvent
-from rapport.core.api_pagination import Pages
+from rapport.core.api_pagination import CountedUpTo
 from rapport.core.api_schemas import AwareDateTime
 from rapport.core.forms import MAX_ID
 from rapport.core.services import require
@@ -43,7 +43,7 @@ class AuditEventOut(Schema):
 
 
 @router.get("/audit-events", response=list[AuditEventOut], operation_id="audit_events_list")
-@paginate(Pages)
+@paginate(CountedUpTo)
 def audit_events_list(
     request: ActorRequest,
     object_type: Annotated[str, StringConstraints(max_length=100)] = "",
@@ -55,7 +55,8 @@ def audit_events_list(
     until: AwareDateTime | None = None,
 ) -> QuerySet[AuditEvent]:
     """Newest first. ``since`` is inclusive, ``until`` exclusive; a time without an offset
-    is in UTC."""
+    is in UTC. ``count`` stops at 10,000: walk on while a page is full, or narrow the trail
+    (``since``, ``until``, the filters) to count it exactly."""
     require(permissions.can_read_audit(request.actor))
     return selectors.audit_event_list(
         actor=request.actor,

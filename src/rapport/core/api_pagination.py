@@ -135,3 +135,17 @@ class Pages(PageNumberPagination):
     ) -> Any:
         ordered = self.order(queryset, getattr(pagination, "ordering", None))
         return super().paginate_queryset(ordered, pagination, request=request, **params)
+
+
+class CountedUpTo(Pages):
+    """Pages of a list too long to count on every request (the audit trail, a million events
+    in ten years): ``count`` stops at ``COUNT_LIMIT``. Counting stops there, so a page costs
+    the same whatever the length; every page is still served, and a page that is not full
+    is the last."""
+
+    COUNT_LIMIT = 10_000
+
+    def _items_count(self, queryset: Any) -> int:
+        if isinstance(queryset, QuerySet):
+            return queryset.order_by()[: self.COUNT_LIMIT].count()
+        return min(len(queryset), self.COUNT_LIMIT)
