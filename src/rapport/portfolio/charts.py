@@ -74,9 +74,13 @@ def satisfaction_trend(projects: QuerySet[Project], *, today: date) -> SafeStrin
     across the given projects: one query of sums and counts per day (at most 366 rows, in
     the database's own date arithmetic), added up by month here."""
     since = (today.replace(day=1) - timedelta(days=31 * (TREND_MONTHS - 1))).replace(day=1)
+    # The projects' ids as a list: PostgreSQL cannot estimate how few projects the scoped
+    # subquery gives a PM, and scans the whole organisation's feedback instead of each
+    # project's range of its (project, received_on) index.
+    project_ids = list(projects.order_by().values_list("pk", flat=True))
     days = (
         Feedback.objects.filter(
-            project__in=projects, received_on__gte=since, received_on__lte=today
+            project_id__in=project_ids, received_on__gte=since, received_on__lte=today
         )
         .values("received_on")
         .annotate(
