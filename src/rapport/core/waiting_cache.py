@@ -15,6 +15,7 @@ one web worker is seen by the next page another serves."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from typing import Any
 
@@ -38,15 +39,26 @@ def move_on(version_key: str) -> None:
     def bump() -> None:
         try:
             cache.incr(version_key)
-        except ValueError:
-            cache.set(version_key, 1, None)
+        except ValueError:  # gone (culled, or the cache emptied): a version never used
+            cache.add(version_key, _fresh(), None)
 
     bump()
     transaction.on_commit(bump)
 
 
+def _fresh() -> int:
+    """A first version, at random: a version key the cache dropped (it culls when full) comes
+    back as a number no entry was kept under, instead of a small one an entry of the last
+    minute may still carry."""
+    return secrets.randbits(48)
+
+
 def version_of(version_key: str) -> int:
-    return int(cache.get(version_key, 0))
+    value = cache.get(version_key)
+    if value is None:
+        cache.add(version_key, _fresh(), None)
+        value = cache.get(version_key, 0)
+    return int(value)
 
 
 def changed(organisation_id: int | None, user_id: int | None = None) -> None:
