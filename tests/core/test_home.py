@@ -442,13 +442,13 @@ def test_the_kept_sections_are_the_readers_language(world):
 
 
 def test_a_version_the_cache_dropped_comes_back_as_one_never_used():
-    from rapport.core import waiting_cache
+    from rapport.core import versions, waiting_cache
 
-    first = waiting_cache.version_of("waiting:version:9")
+    first = versions.version_of("waiting:version:9")
     waiting_cache.changed(9)
-    assert waiting_cache.version_of("waiting:version:9") == first + 1  # again at the commit
+    assert versions.version_of("waiting:version:9") == first + 1  # again at the commit
     cache.delete("waiting:version:9")  # culled
-    again = waiting_cache.version_of("waiting:version:9")
+    again = versions.version_of("waiting:version:9")
     assert again not in range(first - 10, first + 10) and again > 1000
 
 
@@ -467,9 +467,9 @@ def test_one_machine_shares_its_cache_between_processes(tmp_path, settings):
     script = (
         "import django; django.setup()\n"
         "from django.conf import settings\n"
-        "from rapport.core import waiting_cache\n"
+        "from rapport.core import versions, waiting_cache\n"
         "print(settings.CACHES['default']['BACKEND'])\n"
-        "first = waiting_cache.version_of('waiting:version:7')\n"
+        "first = versions.version_of('waiting:version:7')\n"
         "waiting_cache.changed(7)\n"
         "print(first)\n"
     )

@@ -15,14 +15,13 @@ one web worker is seen by the next page another serves."""
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import cache
-from django.db import transaction
 from django.utils import timezone, translation
 
+from rapport.core.versions import move_on, version_of
 from rapport.tenancy.actors import Actor
 
 EXPIRES = 60  # seconds
@@ -30,35 +29,6 @@ EXPIRES = 60  # seconds
 
 def _version_key(organisation_id: int | None) -> str:
     return f"waiting:version:{organisation_id}"
-
-
-def move_on(version_key: str) -> None:
-    """Move a version on, so that what was kept under the old one is worked out again. Now,
-    and once more after the commit, so that what is worked out in between is never kept."""
-
-    def bump() -> None:
-        try:
-            cache.incr(version_key)
-        except ValueError:  # gone (culled, or the cache emptied): a version never used
-            cache.add(version_key, _fresh(), None)
-
-    bump()
-    transaction.on_commit(bump)
-
-
-def _fresh() -> int:
-    """A first version, at random: a version key the cache dropped (it culls when full) comes
-    back as a number no entry was kept under, instead of a small one an entry of the last
-    minute may still carry."""
-    return secrets.randbits(48)
-
-
-def version_of(version_key: str) -> int:
-    value = cache.get(version_key)
-    if value is None:
-        cache.add(version_key, _fresh(), None)
-        value = cache.get(version_key, 0)
-    return int(value)
 
 
 def changed(organisation_id: int | None, user_id: int | None = None) -> None:
@@ -73,36 +43,28 @@ def _user_key(user_id: int | None) -> str:
     return f"waiting:user:{user_id}"
 
 
-def _key(actor: Actor, what: str = "count") -> str:
-    """The count's key moves on with the member's own changes, the sections' with anyone's."""
+def _count_key(actor: Actor) -> str:
+    """Moves on with the member's own changes."""
     user_id = actor.user.pk if actor.user else None
-    version = version_of(
-        _user_key(user_id) if what == "count" else _version_key(actor.organisation_id)
-    )
-    return f"waiting:{what}:{actor.organisation_id}:{user_id}:{version}"
+    return f"waiting:count:{actor.organisation_id}:{user_id}:{version_of(_user_key(user_id))}"
 
 
 def count(actor: Actor, compute: Callable[[], int]) -> int:
-    key = _key(actor)
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, EXPIRES)
-    return int(value)
+    return int(cache.get_or_set(_count_key(actor), compute, EXPIRES) or 0)
 
 
 def store(actor: Actor, value: int) -> None:
     """The home page has just counted: other pages show the same number."""
-    cache.set(_key(actor), value, EXPIRES)
+    cache.set(_count_key(actor), value, EXPIRES)
 
 
 def sections(actor: Actor, compute: Callable[[], Any]) -> Any:
     """The home page's sections: computed once for the member's day and language (a line's
     wording and what is overdue depend on both) while nothing in the organisation changes."""
-    what = f"sections:{translation.get_language()}:{timezone.localdate().isoformat()}"
-    key = _key(actor, what)
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, EXPIRES)
-    return value
+    user_id = actor.user.pk if actor.user else None
+    version = version_of(_version_key(actor.organisation_id))
+    key = (
+        f"waiting:sections:{translation.get_language()}:{timezone.localdate().isoformat()}:"
+        f"{actor.organisation_id}:{user_id}:{version}"
+    )
+    return cache.get_or_set(key, compute, EXPIRES)

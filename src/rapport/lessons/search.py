@@ -41,7 +41,7 @@ from dataclasses import dataclass
 
 from django.db.models import Avg, Count, QuerySet
 
-from rapport.core import waiting_cache
+from rapport.core import versions
 from rapport.lessons.models import Lesson, LessonTerm
 
 MAX_QUERY_CHARS = 500
@@ -229,11 +229,11 @@ def _library_key(organisation_id: int | None) -> str:
 
 def library_changed(organisation_id: int | None) -> None:
     """A lesson was written or removed: what was ranked against the library is ranked again."""
-    waiting_cache.move_on(_library_key(organisation_id))
+    versions.move_on(_library_key(organisation_id))
 
 
 def library_version(organisation_id: int | None) -> int:
-    return waiting_cache.version_of(_library_key(organisation_id))
+    return versions.version_of(_library_key(organisation_id))
 
 
 def query_terms(query: str) -> list[str]:

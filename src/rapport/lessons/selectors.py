@@ -120,10 +120,7 @@ def suggestions(*, actor: Actor, project: Project, limit: int = 5) -> list[Lesso
             hashlib.sha256(text.encode()).hexdigest(),
         ]
     )
-    best = cache.get(key)
-    if best is None:
-        best = _suggested(actor, project, text, limit)
-        cache.set(key, best, SUGGESTIONS_KEPT)
+    best = cache.get_or_set(key, lambda: _suggested(actor, project, text, limit), SUGGESTIONS_KEPT)
     if not best:
         return []
     order = Case(
