@@ -1,7 +1,8 @@
-"""Demo client health: two more clients whose relationship is going badly — one to watch
-(satisfaction slipping, an overdue issue), one critical (low scores, open conflicts, overdue
-issues) — and half a year of monthly snapshots of every client's score, so the clients list
-shows each band and the client pages a history with what moved it."""
+"""Demo client health: three more clients — one whose relationship is going well (high scores,
+nothing open, whatever the day the demo is made on), one to watch (satisfaction slipping, an
+overdue issue), one critical (low scores, open conflicts, overdue issues) — and half a year
+of monthly snapshots of every client's score, so the clients list shows each band and the
+client pages a history with what moved it."""
 
 from __future__ import annotations
 
@@ -22,6 +23,14 @@ MONTHS = 6
 # name, language, project (code, name), feedback as (days ago, progress, quality,
 # communication, nps), open conflicts, issues as (title, days overdue or None)
 CLIENTS: list[dict[str, Any]] = [
+    {
+        "name": "Fernhill Press",
+        "language": "en",
+        "project": ("FHP-01", "Online catalogue"),
+        "feedback": [(150, 5, 4, 5, 9), (60, 5, 5, 4, 10), (20, 5, 5, 5, 10)],
+        "conflicts": [],
+        "issues": [],
+    },
     {
         "name": "Harbourline Retail",
         "language": "en",
