@@ -164,3 +164,35 @@ def test_a_records_history_is_read_through_its_own_index(world):
             cursor.execute("EXPLAIN QUERY PLAN " + sql)
             plan = " ".join(str(row) for row in cursor.fetchall())
         assert "audit_record_history_idx" in plan, plan
+
+
+def test_the_trail_page_counts_up_to_its_limit_and_next_reaches_every_event(
+    world, login_as, monkeypatch
+):
+    import re
+
+    from rapport.audit import views
+
+    side = world.one
+    for number in range(7):
+        clients.client_create(actor=side.actor(side.pm), name=f"Walked {number}")
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    monkeypatch.setattr(views, "COUNT_LIMIT", 4)
+    admin = login_as(side.admin)
+
+    first = admin.get("/app/audit/", {"type": "client"}).content.decode()
+    assert "Page 1 of more than 2" in first
+    walked, url = [], "/app/audit/?type=client"
+    while url:
+        with CaptureQueriesContext(connection) as queries:
+            html = admin.get(url).content.decode()
+        count = next(q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"])
+        assert "LIMIT" in count  # never the whole trail
+        walked += re.findall(r"<td>client: (Walked \d)</td>", html)
+        found = re.search(r'href="\?([^"]*page=\d+)">Next', html)
+        url = "/app/audit/?" + found.group(1).replace("&amp;", "&") if found else None
+    assert sorted(walked) == [f"Walked {number}" for number in range(7)]
+    assert "Page 4 of 4" in html  # the last page is counted exactly
+    beyond = admin.get("/app/audit/", {"type": "client", "page": "99"}).content.decode()
+    assert "Page 4 of 4" in beyond  # past the end: the last page
+    assert "Page 1 of" in admin.get("/app/audit/", {"page": "x"}).content.decode()

@@ -16,6 +16,8 @@ from rapport.tenancy.access import member_required
 from rapport.tenancy.actors import ActorRequest
 
 ACTIONS = list(ACTION_LABELS)
+PAGE_SIZE = 50
+COUNT_LIMIT = 10_000  # a million events in ten years: the page counts this far at most
 
 
 def _filters(request: ActorRequest) -> dict[str, Any]:
@@ -52,7 +54,7 @@ def audit_list(request: ActorRequest) -> HttpResponse:
         request,
         "audit/list.html",
         {
-            "page": paginate(request, events, per_page=50),
+            "page": paginate(request, events, per_page=PAGE_SIZE, count_limit=COUNT_LIMIT),
             "filters": filters,
             "actions": ACTIONS,
             "types": types,
