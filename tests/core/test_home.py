@@ -419,6 +419,42 @@ def test_the_sections_are_kept_until_something_in_the_organisation_changes(world
     assert str(request) not in page and 'data-testid="nothing-waiting"' in page
 
 
+def test_a_change_works_out_again_only_the_sections_reading_its_app(world):
+    """A client's message moves ``messaging`` on: the message section is worked out again and
+    shows it, the others are read from the cache; a change to a project (which every section
+    reads: who sees what) works every section out again."""
+    from rapport.projects import services as project_services
+
+    side = world.one
+    _client_raises(side)
+    http = login(side.pm)
+    everything, _page = _queries(http, "/app/")
+    kept, _page = _queries(http, "/app/")
+
+    messaging.thread_open(
+        actor=side.contact_actor(side.contact_a),
+        project=side.project_a,
+        subject="Where is the test data?",
+        body="We cannot find it.",
+    )
+    one_section, page = _queries(http, "/app/")
+    assert "Where is the test data?" in page and "Export to Excel" in page
+    assert kept < one_section <= kept + 3, (kept, one_section)  # the message source: 2 queries
+
+    project_services.project_update(actor=side.actor(side.pm), project=side.project_b, name="B2")
+    assert _queries(http, "/app/")[0] >= everything - 1
+
+
+def test_every_section_reads_apps_with_their_own_version():
+    from rapport.core import today, waiting_cache
+
+    for section in today.SECTIONS:
+        assert section.reads and set(section.reads) <= waiting_cache.OWN_VERSION, section.key
+    assert {app for section in today.SECTIONS for app in section.reads} == (
+        waiting_cache.OWN_VERSION
+    )
+
+
 def test_the_kept_sections_are_the_readers_language(world):
     from rapport.communication import services as communication
 

@@ -66,7 +66,9 @@ def record(
         if organisation_id is not None
         else getattr(obj, "organisation_id", None) or actor.organisation_id or None
     )
-    waiting_cache.changed(organisation_id, actor.user.pk if actor.user else None)
+    waiting_cache.changed(
+        organisation_id, actor.user.pk if actor.user else None, obj._meta.app_label
+    )
     health_store.changed(obj, changes)
     return AuditEvent.objects.create(
         organisation_id=organisation_id,

@@ -25,7 +25,7 @@ def app_home(request: ActorRequest) -> HttpResponse:
             raise Http404
         page = paginate(request, today.SectionLines(section, actor))  # type: ignore[arg-type]
         return render(request, "app/home_section.html", {"section": section, "page": page})
-    sections = waiting_cache.sections(actor, lambda: today.today(actor))
+    sections = today.today(actor)
     request.waiting_count = sum(shown.total for shown in sections)  # type: ignore[attr-defined]
     waiting_cache.store(actor, request.waiting_count)  # type: ignore[attr-defined]
     projects = project_list(actor=actor).exclude(

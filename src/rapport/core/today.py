@@ -25,6 +25,7 @@ from rapport.changes import selectors as changes
 from rapport.changes.models import ChangeRequest
 from rapport.closure.checkins import checkins_due
 from rapport.communication import selectors as communication
+from rapport.core import waiting_cache
 from rapport.feedback import followups
 from rapport.feedback.models import Dimension
 from rapport.meetings import selectors as meetings
@@ -369,9 +370,15 @@ def expectation_gaps(moment: Moment, stop: int) -> Lines:
 
 @dataclass(frozen=True)
 class Section:
+    """``reads``: the apps whose records its sources read besides projects, clients and the
+    organisation's people (any change to those works every section out again), and those
+    whose services write such records in passing (minutes and check-ins log touchpoints).
+    The home page keeps the section until one of them changes (``waiting_cache``)."""
+
     key: str
     heading: str | Promise
     sources: tuple[Source, ...]
+    reads: tuple[str, ...]
     testid: str = ""
 
     def lines(self, moment: Moment, start: int, stop: int) -> Lines:
@@ -387,44 +394,65 @@ class Section:
 
 
 SECTIONS: tuple[Section, ...] = (
-    Section("touchpoints", _("Touchpoints due and overdue"), (touchpoints,)),
+    Section(
+        "touchpoints",
+        _("Touchpoints due and overdue"),
+        (touchpoints,),
+        reads=("communication", "reports", "meetings", "closure"),
+    ),
     Section(
         "messages",
         _("Client messages waiting for an answer"),
         (client_messages,),
+        reads=("messaging",),
         testid="messages-waiting",
     ),
     Section(
         "questions",
         _("Client questions on status reports waiting for an answer"),
         (report_threads,),
+        reads=("reports",),
     ),
     Section(
         "on-you",
         _("Decisions waiting on you"),
         (change_requests_to_assess, change_requests_to_approve, minutes_corrections),
+        reads=("changes", "meetings"),
     ),
     Section(
         "on-client",
         _("Decisions waiting on the client"),
         (baselines, change_requests_with_client, deliverables, minutes_to_confirm),
+        reads=("changes", "meetings"),
     ),
-    Section("action-items", _("Overdue action items"), (action_items,)),
-    Section("reports", _("Status reports due or drafted"), (reports_due, report_drafts)),
+    Section(
+        "action-items",
+        _("Overdue action items"),
+        (action_items,),
+        reads=("meetings", "changes"),
+    ),
+    Section(
+        "reports",
+        _("Status reports due or drafted"),
+        (reports_due, report_drafts),
+        reads=("reports",),
+    ),
     Section(
         "follow-ups",
         _("Low feedback to follow up"),
         (feedback_follow_ups,),
+        reads=("feedback",),
         testid="feedback-follow-ups",
     ),
-    Section("conflicts", pgettext_lazy("home", "Open conflicts"), (conflicts,)),
+    Section("conflicts", pgettext_lazy("home", "Open conflicts"), (conflicts,), reads=("risks",)),
     Section(
         "checkins",
         _("Check-ins due with clients of closed projects"),
         (checkins,),
+        reads=("closure", "communication"),
         testid="checkins-due",
     ),
-    Section("gaps", _("Expectation gaps"), (expectation_gaps,)),
+    Section("gaps", _("Expectation gaps"), (expectation_gaps,), reads=("feedback",)),
 )
 BY_KEY = {section.key: section for section in SECTIONS}
 
@@ -441,15 +469,17 @@ def moment_of(actor: Actor) -> Moment:
     return Moment(actor=actor, now=timezone.now(), today=timezone.localdate())
 
 
-def today(actor: Actor, limit: int = LIMIT) -> list[Shown]:
-    """Every section with something waiting, in priority order, ``limit`` lines each."""
+def shown(section: Section, moment: Moment, limit: int = LIMIT) -> Shown | None:
+    """The section's first ``limit`` lines, or None when nothing waits in it."""
+    lines, total = section.lines(moment, 0, limit)
+    return Shown(section, lines, total, more=total - len(lines)) if total else None
+
+
+def today(actor: Actor) -> list[Shown]:
+    """Every section with something waiting, in priority order, ``LIMIT`` lines each; each
+    section kept in the cache while nothing it reads changes."""
     moment = moment_of(actor)
-    shown = []
-    for section in SECTIONS:
-        lines, total = section.lines(moment, 0, limit)
-        if total:
-            shown.append(Shown(section, lines, total, more=total - len(lines)))
-    return shown
+    return waiting_cache.sections(actor, SECTIONS, lambda section: shown(section, moment))
 
 
 def waiting_count(actor: Actor) -> int:

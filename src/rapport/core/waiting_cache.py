@@ -1,8 +1,10 @@
 """What waits for a member, kept in the cache so that it is not worked out again on every page.
 
-- The home page's sections are kept while nothing in the organisation changes: every change
-  goes through a service that writes an audit event, and each audit event moves its
-  organisation's version on (a new key for every member).
+- The home page's sections are kept, each while nothing it reads changes: every change goes
+  through a service that writes an audit event, and each audit event moves on the version of
+  its record's app in its organisation (``OWN_VERSION``; a client's message moves only
+  ``messaging`` on, and only the sections reading it are worked out again), or, for any other
+  app, the organisation's version, which every section reads (who sees what, names, settings).
 - The count beside Home in the navigation, on every other page, is kept a minute at most, and
   not past a change the member makes: a change of their own shows at once, someone else's
   (a client's message, a colleague's change request) within the minute, and at once on the
@@ -15,26 +17,42 @@ one web worker is seen by the next page another serves."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Collection, Sequence
+from typing import Any, Protocol
 
 from django.core.cache import cache
 from django.utils import timezone, translation
 
-from rapport.core.versions import move_on, version_of
+from rapport.core.versions import move_on, version_of, versions_of
 from rapport.tenancy.actors import Actor
 
 EXPIRES = 60  # seconds
+# The apps whose changes move only their own version on: what the home sections read (each
+# says which in ``Section.reads``). A change in any other app (projects, clients, tenancy…)
+# moves the organisation's version on, and every section is worked out again.
+OWN_VERSION = frozenset(
+    ("changes", "closure", "communication", "feedback", "meetings", "messaging", "reports", "risks")
+)
 
 
-def _version_key(organisation_id: int | None) -> str:
-    return f"waiting:version:{organisation_id}"
+class Kept(Protocol):
+    """What the home page keeps: a section, named by its key, and the apps it reads."""
+
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def reads(self) -> Collection[str]: ...
 
 
-def changed(organisation_id: int | None, user_id: int | None = None) -> None:
-    """Something in the organisation changed, by this user (if one): the sections are worked
-    out again for everyone, the user's own count at once."""
-    move_on(_version_key(organisation_id))
+def _version_key(organisation_id: int | None, app: str = "") -> str:
+    return f"waiting:version:{organisation_id}" + (f":{app}" if app else "")
+
+
+def changed(organisation_id: int | None, user_id: int | None = None, app: str = "") -> None:
+    """A record of ``app`` in the organisation changed, by this user (if one): the sections
+    reading it are worked out again for everyone, the user's own count at once."""
+    move_on(_version_key(organisation_id, app if app in OWN_VERSION else ""))
     if user_id is not None:
         move_on(_user_key(user_id))
 
@@ -58,13 +76,34 @@ def store(actor: Actor, value: int) -> None:
     cache.set(_count_key(actor), value, EXPIRES)
 
 
-def sections(actor: Actor, compute: Callable[[], Any]) -> Any:
-    """The home page's sections: computed once for the member's day and language (a line's
-    wording and what is overdue depend on both) while nothing in the organisation changes."""
+def sections[S: Kept](actor: Actor, wanted: Sequence[S], compute: Callable[[S], Any]) -> list[Any]:
+    """The home page's sections, each computed once for the member's day and language (a
+    line's wording and what is overdue depend on both) while nothing it reads changes; what
+    ``compute`` returned for each, in order, leaving out the sections it returned None for.
+    Two looks at the cache: the versions, then the sections."""
+    organisation_id = actor.organisation_id
     user_id = actor.user.pk if actor.user else None
-    version = version_of(_version_key(actor.organisation_id))
-    key = (
-        f"waiting:sections:{translation.get_language()}:{timezone.localdate().isoformat()}:"
-        f"{actor.organisation_id}:{user_id}:{version}"
+    general = _version_key(organisation_id)
+    apps = {app: _version_key(organisation_id, app) for app in OWN_VERSION}
+    versions = versions_of([general, *apps.values()])
+    prefix = (
+        f"waiting:section:{translation.get_language()}:{timezone.localdate().isoformat()}:"
+        f"{organisation_id}:{user_id}"
     )
-    return cache.get_or_set(key, compute, EXPIRES)
+    keys = [
+        f"{prefix}:{section.key}:{versions[general]}"
+        + "".join(f":{versions[apps[app]]}" for app in sorted(section.reads))
+        for section in wanted
+    ]
+    kept = cache.get_many(keys)
+    computed = {}
+    shown = []
+    for section, key in zip(wanted, keys, strict=True):
+        if key not in kept:
+            computed[key] = (compute(section),)  # a tuple: "nothing waiting" is kept too
+        (value,) = kept.get(key) or computed[key]
+        if value is not None:
+            shown.append(value)
+    if computed:
+        cache.set_many(computed, EXPIRES)
+    return shown
