@@ -53,12 +53,15 @@ def _private_exports(settings: Any, tmp_path_factory: pytest.TempPathFactory) ->
 
 @pytest.fixture(autouse=True)
 def _language_reset() -> Any:
-    """A request by a Chinese-speaking user leaves the thread in Chinese (the preferences
-    middleware activates it): the next test starts in the default language again."""
+    """A request by a Chinese-speaking user in Shanghai leaves the thread in Chinese and in
+    Shanghai's time zone (the preferences middleware activates both, for the response to be
+    rendered in them, streamed ones too): the next test starts in the defaults again. Without
+    it, a test's "today" depended on the test before it and on the hour it ran."""
     yield
-    from django.utils import translation
+    from django.utils import timezone, translation
 
     translation.deactivate()
+    timezone.deactivate()
 
 
 PROCESS_CACHE = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

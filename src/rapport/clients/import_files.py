@@ -20,7 +20,6 @@ from typing import IO, Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import load_workbook
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 50 * 1024 * 1024  # an .xlsx that inflates beyond this is refused
@@ -130,6 +129,8 @@ def _xlsx_records(upload: IO[bytes]) -> Iterator[list[str]]:
     if unzipped > MAX_UNZIPPED_BYTES:
         raise _refuse(_("The file is larger than 5 MB. Split it into smaller files."))
     upload.seek(0)
+    from openpyxl import load_workbook  # here: a web worker that never imports does not hold it
+
     try:
         # data_only=False: a formula cell reads as its text, which is stored, never run.
         workbook = load_workbook(upload, read_only=True, data_only=False)

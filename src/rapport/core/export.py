@@ -30,7 +30,6 @@ from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 Cell = str | int | float | Decimal | date | datetime | bool | Promise | None
 
@@ -144,6 +143,8 @@ def _sheet_title(title: str) -> str:
 def xlsx_response[Row](
     *, name: str, title: str | Promise, columns: Sequence[Column[Row]], rows: Iterable[Row]
 ) -> HttpResponse:
+    from openpyxl import Workbook  # here: a web worker that never exports does not hold it
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_sheet_title(str(title)))
     sheet.append(_heading(columns))

@@ -11,13 +11,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
-from icalendar import Calendar, Event, vCalAddress, vText
 
 from rapport.meetings import recurrence
 from rapport.meetings.models import Meeting, MeetingSeries
+
+if TYPE_CHECKING:  # icalendar is imported where it is used: a web worker that never writes
+    # an invitation does not hold it (6 MB)
+    from icalendar import Calendar, Event, vCalAddress
 
 PRODID = "-//Rapport//Client meetings//EN"
 MIMETYPE = "text/calendar"
@@ -30,6 +33,8 @@ class Person:
 
 
 def _address(person: Person, *, attendee: bool) -> vCalAddress:
+    from icalendar import vCalAddress, vText
+
     address = vCalAddress(f"mailto:{person.email}")
     if person.name:
         address.params["cn"] = vText(person.name)
@@ -54,6 +59,8 @@ def people(meeting: Meeting) -> tuple[Person, list[Person]]:
 
 
 def _calendar(method: str) -> Calendar:
+    from icalendar import Calendar
+
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -72,6 +79,8 @@ def _event(
     as_exception: bool = True,
     stamp: datetime,
 ) -> Event:
+    from icalendar import Event
+
     tz = recurrence.zone(meeting.time_zone)
     event = Event()
     event.add("uid", meeting.uid)
