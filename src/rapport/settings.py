@@ -198,7 +198,7 @@ if REDIS_URL := os.environ.get("REDIS_URL"):
 else:
     # One machine: the web workers, the job worker and the scheduler share a cache on disk, so
     # that a change made in one process is seen by the next page another process serves (what
-    # waits for each member is kept there, keyed by the organisation's version).
+    # waits for each member is kept there, keyed by the versions of what it was worked out from).
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",

@@ -449,9 +449,9 @@ def test_every_section_reads_apps_with_their_own_version():
     from rapport.core import today, waiting_cache
 
     for section in today.SECTIONS:
-        assert section.reads and set(section.reads) <= waiting_cache.OWN_VERSION, section.key
+        assert section.reads and set(section.reads) <= waiting_cache.SECTION_APPS, section.key
     assert {app for section in today.SECTIONS for app in section.reads} == (
-        waiting_cache.OWN_VERSION
+        waiting_cache.SECTION_APPS
     )
 
 
@@ -478,19 +478,19 @@ def test_the_kept_sections_are_the_readers_language(world):
 
 
 def test_a_version_the_cache_dropped_comes_back_as_one_never_used():
-    from rapport.core import versions, waiting_cache
+    from rapport.core import versions
 
-    first = versions.version_of("waiting:version:9")
-    waiting_cache.changed(9)
-    assert versions.version_of("waiting:version:9") == first + 1  # again at the commit
-    cache.delete("waiting:version:9")  # culled
-    again = versions.version_of("waiting:version:9")
+    first = versions.version_of("version:9:messaging")
+    versions.record_changed(9, "messaging")
+    assert versions.version_of("version:9:messaging") == first + 1  # again at the commit
+    cache.delete("version:9:messaging")  # culled
+    again = versions.version_of("version:9:messaging")
     assert again not in range(first - 10, first + 10) and again > 1000
 
 
 def test_one_machine_shares_its_cache_between_processes(tmp_path, settings):
     """Without Redis, the web workers, the job worker and the scheduler share one cache on
-    disk: a change recorded by one process moves the organisation's version for all of them."""
+    disk: a change recorded by one process moves its app's version for all of them."""
     import os
     import subprocess
     import sys
@@ -503,10 +503,10 @@ def test_one_machine_shares_its_cache_between_processes(tmp_path, settings):
     script = (
         "import django; django.setup()\n"
         "from django.conf import settings\n"
-        "from rapport.core import versions, waiting_cache\n"
+        "from rapport.core import versions\n"
         "print(settings.CACHES['default']['BACKEND'])\n"
-        "first = versions.version_of('waiting:version:7')\n"
-        "waiting_cache.changed(7)\n"
+        "first = versions.version_of('version:7:projects')\n"
+        "versions.record_changed(7, 'projects')\n"
         "print(first)\n"
     )
     done = subprocess.run(
@@ -524,7 +524,7 @@ def test_one_machine_shares_its_cache_between_processes(tmp_path, settings):
             "LOCATION": tmp_path / "cache",
         }
     }
-    assert cache.get("waiting:version:7") == int(first) + 2  # moved now, and at the commit
+    assert cache.get("version:7:projects") == int(first) + 2  # moved now, and at the commit
 
 
 def test_the_navigation_count_follows_the_members_changes_at_once_and_others_on_home(world):

@@ -410,3 +410,47 @@ def test_client_health_is_the_clients_latest_score(world: World) -> None:
     exported = _csv(login(side.owner).get(f"{URL}export.csv"))
     assert exported[0][-1] == "Client health"
     assert {row[0]: row[-1] for row in exported[1:]}["ALPHA"] == "35"
+
+
+def test_the_satisfaction_trend_is_kept_until_feedback_is_recorded(world: World) -> None:
+    """A second look reads the trend from the cache; feedback recorded through the service
+    (here in the PM's project) shows at once, and only for those who see that project."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from rapport.feedback import services as feedback
+
+    side = world.one
+    http = login(side.owner)
+    empty = http.get(URL).context["satisfaction_chart"]
+    with CaptureQueriesContext(connection) as queries:
+        assert http.get(URL).context["satisfaction_chart"] == empty
+    assert not [q for q in queries.captured_queries if "feedback_feedback" in q["sql"]]
+
+    other = world.two
+    feedback.feedback_record(
+        actor=other.actor(other.pm),
+        project=other.project_a,
+        source="call",
+        received_on=timezone.localdate(),
+        quality=1,
+    )
+    assert http.get(URL).context["satisfaction_chart"] == empty  # another organisation's
+
+    feedback.feedback_record(
+        actor=side.actor(side.pm),
+        project=side.project_a,
+        source="call",
+        received_on=timezone.localdate(),
+        quality=2,
+    )
+    moved = http.get(URL).context["satisfaction_chart"]
+    assert moved != empty and "2.0" in moved
+    outside = _other_pm_of(side)
+    assert "2.0" not in login(outside).get(URL).context["satisfaction_chart"]
+
+
+def _other_pm_of(side: Side) -> Any:
+    pm = factories.UserFactory()
+    Membership.objects.create(organisation=side.organisation, user=pm, role=Role.PM)
+    return pm

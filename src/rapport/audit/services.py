@@ -11,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from rapport.audit.models import AuditEvent
-from rapport.core import waiting_cache
+from rapport.core import versions, waiting_cache
 from rapport.reports import health_store
 from rapport.tenancy.actors import Actor
 
@@ -66,9 +66,8 @@ def record(
         if organisation_id is not None
         else getattr(obj, "organisation_id", None) or actor.organisation_id or None
     )
-    waiting_cache.changed(
-        organisation_id, actor.user.pk if actor.user else None, obj._meta.app_label
-    )
+    versions.record_changed(organisation_id, obj._meta.app_label)
+    waiting_cache.changed(actor.user.pk if actor.user else None)
     health_store.changed(obj, changes)
     return AuditEvent.objects.create(
         organisation_id=organisation_id,

@@ -1,12 +1,16 @@
 """Versions in the cache: what is worked out from many rows is kept under a key that names the
 version of what it was worked out from, and a change moves that version on, so the kept entry
-is never read again (it expires by itself). The home page's sections, the count beside Home and
-the lesson suggestions are kept this way."""
+is never read again (it expires by itself). The home page's sections, the count beside Home,
+the portfolio's satisfaction trend and the lesson suggestions are kept this way.
+
+Every change goes through a service that writes an audit event, and each audit event moves on
+the version of its record's app in its organisation (``record_changed``): what is worked out
+from an app's records is kept under that app's version."""
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from django.core.cache import cache
 from django.db import transaction
@@ -31,6 +35,22 @@ def move_on(version_key: str) -> None:
 
     bump()
     transaction.on_commit(bump)
+
+
+def app_key(organisation_id: int | None, app: str) -> str:
+    return f"version:{organisation_id}:{app}"
+
+
+def record_changed(organisation_id: int | None, app: str) -> None:
+    """A record of ``app`` (its label) in the organisation changed."""
+    move_on(app_key(organisation_id, app))
+
+
+def apps_of(organisation_id: int | None, apps: Iterable[str]) -> dict[str, int]:
+    """The versions of these apps in the organisation, in one look at the cache."""
+    keys = {app: app_key(organisation_id, app) for app in apps}
+    found = versions_of(list(keys.values()))
+    return {app: found[key] for app, key in keys.items()}
 
 
 def version_of(version_key: str) -> int:

@@ -1,15 +1,15 @@
 """What waits for a member, kept in the cache so that it is not worked out again on every page.
 
-- The home page's sections are kept, each while nothing it reads changes: every change goes
-  through a service that writes an audit event, and each audit event moves on the version of
-  its record's app in its organisation (``OWN_VERSION``; a client's message moves only
-  ``messaging`` on, and only the sections reading it are worked out again), or, for any other
-  app, the organisation's version, which every section reads (who sees what, names, settings).
+- The home page's sections are kept, each while nothing it reads changes: each audit event
+  moves on the version of its record's app (``rapport.core.versions``). A section reads every
+  app's version but those of the ``SECTION_APPS`` it does not read: a client's message moves
+  ``messaging`` on, and only the sections reading it are worked out again; a change to a
+  project, a client or the organisation's people works every section out again.
 - The count beside Home in the navigation, on every other page, is kept a minute at most, and
   not past a change the member makes: a change of their own shows at once, someone else's
   (a client's message, a colleague's change request) within the minute, and at once on the
-  home page, which stores the count it shows. Keyed on the organisation's version, as the
-  sections are, every page would count again after any change by anyone: under load, always.
+  home page, which stores the count it shows. Keyed on the apps' versions, as the sections
+  are, every page would count again after almost any change by anyone: under load, always.
 
 A minute's expiry also covers what falls due with time. The cache is shared by every process of
 the installation (on disk on one machine, Redis in the scaled tier), so a change made through
@@ -17,20 +17,21 @@ one web worker is seen by the next page another serves."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+import hashlib
+from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import Any, Protocol
 
+from django.apps import apps as django_apps
 from django.core.cache import cache
 from django.utils import timezone, translation
 
-from rapport.core.versions import move_on, version_of, versions_of
+from rapport.core.versions import apps_of, move_on, version_of
 from rapport.tenancy.actors import Actor
 
 EXPIRES = 60  # seconds
-# The apps whose changes move only their own version on: what the home sections read (each
-# says which in ``Section.reads``). A change in any other app (projects, clients, tenancy…)
-# moves the organisation's version on, and every section is worked out again.
-OWN_VERSION = frozenset(
+# The apps only some sections read (each says which in ``Section.reads``); every section reads
+# every other app (projects, clients, tenancy…).
+SECTION_APPS = frozenset(
     ("changes", "closure", "communication", "feedback", "meetings", "messaging", "reports", "risks")
 )
 
@@ -45,14 +46,8 @@ class Kept(Protocol):
     def reads(self) -> Collection[str]: ...
 
 
-def _version_key(organisation_id: int | None, app: str = "") -> str:
-    return f"waiting:version:{organisation_id}" + (f":{app}" if app else "")
-
-
-def changed(organisation_id: int | None, user_id: int | None = None, app: str = "") -> None:
-    """A record of ``app`` in the organisation changed, by this user (if one): the sections
-    reading it are worked out again for everyone, the user's own count at once."""
-    move_on(_version_key(organisation_id, app if app in OWN_VERSION else ""))
+def changed(user_id: int | None) -> None:
+    """This user changed something: their own count is counted again at once."""
     if user_id is not None:
         move_on(_user_key(user_id))
 
@@ -76,6 +71,13 @@ def store(actor: Actor, value: int) -> None:
     cache.set(_count_key(actor), value, EXPIRES)
 
 
+def _digest(versions: Iterable[int]) -> str:
+    """Versions in a key of a fixed length (a cache key stays under 250 characters)."""
+    return hashlib.blake2b(
+        ":".join(map(str, versions)).encode(), digest_size=12, usedforsecurity=False
+    ).hexdigest()
+
+
 def sections[S: Kept](actor: Actor, wanted: Sequence[S], compute: Callable[[S], Any]) -> list[Any]:
     """The home page's sections, each computed once for the member's day and language (a
     line's wording and what is overdue depend on both) while nothing it reads changes; what
@@ -83,16 +85,17 @@ def sections[S: Kept](actor: Actor, wanted: Sequence[S], compute: Callable[[S], 
     Two looks at the cache: the versions, then the sections."""
     organisation_id = actor.organisation_id
     user_id = actor.user.pk if actor.user else None
-    general = _version_key(organisation_id)
-    apps = {app: _version_key(organisation_id, app) for app in OWN_VERSION}
-    versions = versions_of([general, *apps.values()])
+    labels = sorted(config.label for config in django_apps.get_app_configs())
+    versions = apps_of(organisation_id, labels)
     prefix = (
         f"waiting:section:{translation.get_language()}:{timezone.localdate().isoformat()}:"
         f"{organisation_id}:{user_id}"
     )
     keys = [
-        f"{prefix}:{section.key}:{versions[general]}"
-        + "".join(f":{versions[apps[app]]}" for app in sorted(section.reads))
+        f"{prefix}:{section.key}:"
+        + _digest(
+            versions[app] for app in labels if app not in SECTION_APPS or app in section.reads
+        )
         for section in wanted
     ]
     kept = cache.get_many(keys)

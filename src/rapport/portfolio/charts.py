@@ -3,16 +3,20 @@ rows shown (after the filters), and the organisation's satisfaction trend."""
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import translation
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from rapport.core import versions
 from rapport.core.charts import bar_chart
 from rapport.feedback.charts import score_chart
 from rapport.feedback.models import Dimension, Feedback
@@ -30,6 +34,7 @@ SLIP_BUCKETS = [
     ("more", gettext_lazy("More than 90 days late"), None),
 ]
 TREND_MONTHS = 12
+TREND_KEPT = 3600  # seconds: a new day, or new feedback, makes a new key before that
 
 
 def health_distribution(rows: QuerySet[ProjectHealth]) -> SafeString:
@@ -69,15 +74,34 @@ def slip_distribution(rows: QuerySet[ProjectHealth]) -> SafeString:
     )
 
 
-def satisfaction_trend(projects: QuerySet[Project], *, today: date) -> SafeString:
+def satisfaction_trend(
+    projects: QuerySet[Project], *, today: date, organisation_id: int
+) -> SafeString:
     """The monthly average score of each feedback dimension (1–5) over the last twelve months,
-    across the given projects: one query of sums and counts per day (at most 366 rows, in
-    the database's own date arithmetic), added up by month here."""
-    since = (today.replace(day=1) - timedelta(days=31 * (TREND_MONTHS - 1))).replace(day=1)
+    across the given projects. Kept in the cache for the day, the reader's language and these
+    projects until feedback is recorded in the organisation (its app's version moves on)."""
     # The projects' ids as a list: PostgreSQL cannot estimate how few projects the scoped
     # subquery gives a PM, and scans the whole organisation's feedback instead of each
     # project's range of its (project, received_on) index.
-    project_ids = list(projects.order_by().values_list("pk", flat=True))
+    project_ids = list(projects.order_by("pk").values_list("pk", flat=True))
+    version = versions.apps_of(organisation_id, ["feedback"])["feedback"]
+    chosen = hashlib.blake2b(
+        ",".join(map(str, project_ids)).encode(), digest_size=12, usedforsecurity=False
+    ).hexdigest()
+    key = (
+        f"portfolio:trend:{translation.get_language()}:{today.isoformat()}:"
+        f"{organisation_id}:{version}:{chosen}"
+    )
+    return cast(
+        SafeString,
+        cache.get_or_set(key, lambda: _trend(project_ids, today=today), TREND_KEPT),
+    )
+
+
+def _trend(project_ids: list[int], *, today: date) -> SafeString:
+    """One query of sums and counts per day (at most 366 rows, in the database's own date
+    arithmetic), added up by month here."""
+    since = (today.replace(day=1) - timedelta(days=31 * (TREND_MONTHS - 1))).replace(day=1)
     days = (
         Feedback.objects.filter(
             project_id__in=project_ids, received_on__gte=since, received_on__lte=today

@@ -105,7 +105,9 @@ def portfolio_page(request: ActorRequest) -> HttpResponse:
             "health_chart": charts.health_distribution(portfolio.stored),
             "slip_chart": charts.slip_distribution(portfolio.stored),
             "satisfaction_chart": charts.satisfaction_trend(
-                portfolio.projects, today=timezone.localdate()
+                portfolio.projects,
+                today=timezone.localdate(),
+                organisation_id=request.actor.organisation_id,
             ),
             "max_export": export.MAX_ROWS,
         },
