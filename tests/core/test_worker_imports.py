@@ -3,11 +3,7 @@ calendar invitations and PDFs are loaded the first time one is made, not when th
 starts (together some 60 MB of each worker's memory). What it does load, its code, is
 frozen out of the garbage collector's full collections."""
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
+from tests.fresh import run_fresh
 
 WORKER = """
 import gc, json, sys
@@ -29,25 +25,7 @@ print(json.dumps({
 
 
 def test_a_web_worker_starts_without_the_libraries_it_rarely_needs(tmp_path):
-    root = Path(__file__).resolve().parents[2]
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "rapport.settings",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'web.sqlite3'}",
-        "RAPPORT_VAR_DIR": str(tmp_path),
-        "PYTHONPATH": os.pathsep.join([str(root / "src"), str(root)]),
-    }
-    done = subprocess.run(
-        [sys.executable, "-c", WORKER],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == {
+    assert run_fresh(WORKER, tmp_path) == {
         "started": [],
         "views": True,  # loaded before the first request, and frozen with the rest
         "frozen": True,

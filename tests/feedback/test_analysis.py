@@ -3,17 +3,14 @@ English, themes with their examples, scores by month, response rate; the comment
 the job when recorded, and the pages never load a language model."""
 
 import io
-import os
-import subprocess
-import sys
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
 from rapport.feedback import analysis
 from rapport.feedback.analysis import Entry
+from tests.fresh import run_fresh
 
 
 def read(day, scores, nps, text):
@@ -218,25 +215,5 @@ print(json.dumps({
 def test_the_analysis_pages_load_no_language_model(tmp_path):
     """In a fresh interpreter, as a web worker: the pages aggregate the stored figures, and
     neither snownlp nor vaderSentiment nor jieba is imported."""
-    root = Path(__file__).resolve().parents[2]
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "rapport.settings",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'web.sqlite3'}",
-        "RAPPORT_VAR_DIR": str(tmp_path),
-        "PYTHONPATH": os.pathsep.join([str(root / "src"), str(root)]),
-    }
-    done = subprocess.run(
-        [sys.executable, "-c", PAGES_WITHOUT_MODELS],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    import json
-
-    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    figures = run_fresh(PAGES_WITHOUT_MODELS, tmp_path)
     assert figures == {"status": [200, 200, 200], "counted": True, "loaded": []}
