@@ -201,7 +201,7 @@ else:
     # waits for each member is kept there, keyed by the versions of what it was worked out from).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "rapport.core.file_cache.FileCache",
             "LOCATION": str(VAR_DIR / "cache"),
             "OPTIONS": {"MAX_ENTRIES": 2000},
         }

@@ -517,10 +517,10 @@ def test_one_machine_shares_its_cache_between_processes(tmp_path, settings):
         check=True,
     )
     backend, first = done.stdout.split()
-    assert backend == "django.core.cache.backends.filebased.FileBasedCache"
+    assert backend == "rapport.core.file_cache.FileCache"
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "rapport.core.file_cache.FileCache",
             "LOCATION": tmp_path / "cache",
         }
     }
