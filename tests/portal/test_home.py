@@ -291,3 +291,37 @@ def test_project_page_timeline_of_another_client_is_a_404(world: World):
     http = login(side.contact_a.user)
     assert http.get(f"/portal/projects/{side.project_b.pk}/").status_code == 404
     assert http.get(f"/portal/projects/{world.two.project_a.pk}/").status_code == 404
+
+
+def test_what_waits_is_kept_until_an_app_it_reads_changes(world: World):
+    """A second look does not ask every app again; a message (an app no waiting line reads)
+    leaves it kept, and shows among the recent messages; a change request sent for the
+    client's decision shows at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    side = world.one
+    http = login(side.contact_a.user)
+
+    def look() -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as queries:
+            response = http.get("/portal/")
+        assert response.status_code == 200
+        return len(queries), response.content.decode()
+
+    first, _page = look()
+    kept, _page = look()
+    assert kept <= first - 8, (first, kept)  # every source of what waits: not again
+
+    message_services.thread_open(
+        actor=side.actor(side.pm),
+        project=side.project_a,
+        subject="Test data is ready",
+        body="In the shared folder.",
+    )
+    queries, page = look()
+    assert queries == kept and "Test data is ready" in page
+
+    url, _handle = _change_request(side)
+    queries, page = look()
+    assert queries > kept and url in page

@@ -9,6 +9,7 @@ from an app's records is kept under that app's version."""
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Iterable, Sequence
 
@@ -51,6 +52,13 @@ def apps_of(organisation_id: int | None, apps: Iterable[str]) -> dict[str, int]:
     keys = {app: app_key(organisation_id, app) for app in apps}
     found = versions_of(list(keys.values()))
     return {app: found[key] for app, key in keys.items()}
+
+
+def digest(versions: Iterable[int]) -> str:
+    """Versions in a key of a fixed length (a cache key stays under 250 characters)."""
+    return hashlib.blake2b(
+        ":".join(map(str, versions)).encode(), digest_size=12, usedforsecurity=False
+    ).hexdigest()
 
 
 def version_of(version_key: str) -> int:

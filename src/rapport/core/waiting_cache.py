@@ -17,15 +17,14 @@ one web worker is seen by the next page another serves."""
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any, Protocol
 
 from django.apps import apps as django_apps
 from django.core.cache import cache
 from django.utils import timezone, translation
 
-from rapport.core.versions import apps_of, move_on, version_of
+from rapport.core.versions import apps_of, digest, move_on, version_of
 from rapport.tenancy.actors import Actor
 
 EXPIRES = 60  # seconds
@@ -71,13 +70,6 @@ def store(actor: Actor, value: int) -> None:
     cache.set(_count_key(actor), value, EXPIRES)
 
 
-def _digest(versions: Iterable[int]) -> str:
-    """Versions in a key of a fixed length (a cache key stays under 250 characters)."""
-    return hashlib.blake2b(
-        ":".join(map(str, versions)).encode(), digest_size=12, usedforsecurity=False
-    ).hexdigest()
-
-
 def sections[S: Kept](actor: Actor, wanted: Sequence[S], compute: Callable[[S], Any]) -> list[Any]:
     """The home page's sections, each computed once for the member's day and language (a
     line's wording and what is overdue depend on both) while nothing it reads changes; what
@@ -93,9 +85,7 @@ def sections[S: Kept](actor: Actor, wanted: Sequence[S], compute: Callable[[S], 
     )
     keys = [
         f"{prefix}:{section.key}:"
-        + _digest(
-            versions[app] for app in labels if app not in SECTION_APPS or app in section.reads
-        )
+        + digest(versions[app] for app in labels if app not in SECTION_APPS or app in section.reads)
         for section in wanted
     ]
     kept = cache.get_many(keys)

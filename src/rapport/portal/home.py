@@ -7,13 +7,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import cast
 
+from django.apps import apps as django_apps
+from django.core.cache import cache
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from rapport.changes import selectors as change_selectors
+from rapport.clients.models import Contact
 from rapport.closure import selectors as closure_selectors
+from rapport.core import versions
 from rapport.feedback import selectors as feedback_selectors
 from rapport.meetings import selectors as meeting_selectors
 from rapport.meetings.models import ActionItem
@@ -24,6 +29,10 @@ from rapport.reports import selectors as report_selectors
 from rapport.tenancy.actors import Actor
 
 LIMIT = 25  # lines per kind and per group; what waits beyond is reached from the project pages
+KEPT = 60  # seconds: what falls due with time, and changes made outside the services
+# The apps whose records no source of ``waiting_for`` reads: a message, a touchpoint or a risk
+# leaves what waits for the contact kept.
+UNREAD = frozenset(("communication", "messaging", "risks"))
 
 
 @dataclass(frozen=True)
@@ -173,6 +182,33 @@ class WaitingGroup:
     heading: str
     lines: list[Waiting]
     more: bool
+
+
+def waiting_for_kept(*, actor: Actor) -> list[WaitingGroup]:
+    """``waiting_for``, kept in the cache for the contact's day and language (what is due and
+    the wording depend on both) until a record changes in their clients' organisations in an
+    app it reads (every app but ``UNREAD``; see ``rapport.core.versions``), a minute at most."""
+    organisation_ids = sorted(
+        set(
+            Contact.objects.filter(pk__in=actor.contact_ids).values_list(
+                "client__organisation_id", flat=True
+            )
+        )
+    )
+    labels = sorted(
+        config.label for config in django_apps.get_app_configs() if config.label not in UNREAD
+    )
+    stamp = versions.digest(
+        version
+        for organisation_id in organisation_ids
+        for version in versions.apps_of(organisation_id, labels).values()
+    )
+    user_id = actor.user.pk if actor.user else None
+    key = (
+        f"portal:waiting:{translation.get_language()}:{timezone.localdate().isoformat()}:"
+        f"{user_id}:{versions.digest(sorted(actor.contact_ids))}:{stamp}"
+    )
+    return cast(list[WaitingGroup], cache.get_or_set(key, lambda: waiting_for(actor=actor), KEPT))
 
 
 def waiting_for(*, actor: Actor) -> list[WaitingGroup]:

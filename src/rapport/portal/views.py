@@ -52,7 +52,7 @@ def home(request: ActorRequest) -> HttpResponse:
         request,
         "portal/home.html",
         {
-            "waiting": portal_home.waiting_for(actor=actor),
+            "waiting": portal_home.waiting_for_kept(actor=actor),
             "page": page,
             "current": [(project, latest.get(project.pk)) for project in page],
             "past": paginate(request, projects.filter(status__in=PAST), param="past"),

@@ -3,7 +3,6 @@ rows shown (after the filters), and the organisation's satisfaction trend."""
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
@@ -85,9 +84,7 @@ def satisfaction_trend(
     # project's range of its (project, received_on) index.
     project_ids = list(projects.order_by("pk").values_list("pk", flat=True))
     version = versions.apps_of(organisation_id, ["feedback"])["feedback"]
-    chosen = hashlib.blake2b(
-        ",".join(map(str, project_ids)).encode(), digest_size=12, usedforsecurity=False
-    ).hexdigest()
+    chosen = versions.digest(project_ids)
     key = (
         f"portfolio:trend:{translation.get_language()}:{today.isoformat()}:"
         f"{organisation_id}:{version}:{chosen}"
