@@ -195,4 +195,6 @@ def test_the_trail_page_counts_up_to_its_limit_and_next_reaches_every_event(
     assert "Page 4 of 4" in html  # the last page is counted exactly
     beyond = admin.get("/app/audit/", {"type": "client", "page": "99"}).content.decode()
     assert "Page 4 of 4" in beyond  # past the end: the last page
+    huge = admin.get("/app/audit/", {"type": "client", "page": "9" * 25})
+    assert huge.status_code == 200 and "Page 4 of 4" in huge.content.decode()  # no overflow
     assert "Page 1 of" in admin.get("/app/audit/", {"page": "x"}).content.decode()

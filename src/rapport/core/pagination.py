@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.utils.functional import cached_property
 
 PAGE_SIZE = 25
+MAX_PAGE = 10**9  # a page number past it is read as it (the last page): a LIMIT the databases take
 
 
 def paginate(
@@ -52,7 +53,7 @@ class CountedUpTo(Paginator):
         super().__init__(queryset, per_page)
         self.queryset = queryset
         try:
-            number = max(int(wanted), 1)
+            number = min(max(int(wanted), 1), MAX_PAGE)
         except (TypeError, ValueError):
             number = 1
         self.limit = max(limit, number * per_page)
