@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
 
+from django.apps import apps as django_apps
 from django.core.cache import cache
 from django.db import transaction
 
@@ -47,11 +49,28 @@ def record_changed(organisation_id: int | None, app: str) -> None:
     move_on(app_key(organisation_id, app))
 
 
-def apps_of(organisation_id: int | None, apps: Iterable[str]) -> dict[str, int]:
-    """The versions of these apps in the organisation, in one look at the cache."""
-    keys = {app: app_key(organisation_id, app) for app in apps}
-    found = versions_of(list(keys.values()))
-    return {app: found[key] for app, key in keys.items()}
+@dataclass(frozen=True)
+class Stamps:
+    """The versions of every app in some organisations, read in one look at the cache."""
+
+    found: tuple[tuple[str, int], ...]  # (app, version), in a fixed order
+
+    def stamp(self, leaving_out: Collection[str] = ()) -> str:
+        """What is worked out from every app but those ``leaving_out`` is kept under this."""
+        return digest(version for app, version in self.found if app not in leaving_out)
+
+
+def of_every_app(organisation_ids: Iterable[int | None]) -> Stamps:
+    """The versions of every installed app in these organisations (give them in a fixed
+    order), in one look at the cache."""
+    labels = sorted(config.label for config in django_apps.get_app_configs())
+    keys = [
+        (app, app_key(organisation_id, app))
+        for organisation_id in organisation_ids
+        for app in labels
+    ]
+    found = versions_of([key for _, key in keys])
+    return Stamps(tuple((app, found[key]) for app, key in keys))
 
 
 def digest(versions: Iterable[int]) -> str:

@@ -20,11 +20,10 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Sequence
 from typing import Any, Protocol
 
-from django.apps import apps as django_apps
 from django.core.cache import cache
 from django.utils import timezone, translation
 
-from rapport.core.versions import apps_of, digest, move_on, version_of
+from rapport.core.versions import move_on, of_every_app, version_of
 from rapport.tenancy.actors import Actor
 
 EXPIRES = 60  # seconds
@@ -77,15 +76,13 @@ def sections[S: Kept](actor: Actor, wanted: Sequence[S], compute: Callable[[S], 
     Two looks at the cache: the versions, then the sections."""
     organisation_id = actor.organisation_id
     user_id = actor.user.pk if actor.user else None
-    labels = sorted(config.label for config in django_apps.get_app_configs())
-    versions = apps_of(organisation_id, labels)
+    versions = of_every_app([organisation_id])
     prefix = (
         f"waiting:section:{translation.get_language()}:{timezone.localdate().isoformat()}:"
         f"{organisation_id}:{user_id}"
     )
     keys = [
-        f"{prefix}:{section.key}:"
-        + digest(versions[app] for app in labels if app not in SECTION_APPS or app in section.reads)
+        f"{prefix}:{section.key}:{versions.stamp(leaving_out=SECTION_APPS - set(section.reads))}"
         for section in wanted
     ]
     kept = cache.get_many(keys)

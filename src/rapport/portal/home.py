@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import cast
 
-from django.apps import apps as django_apps
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -195,14 +194,7 @@ def waiting_for_kept(*, actor: Actor) -> list[WaitingGroup]:
             )
         )
     )
-    labels = sorted(
-        config.label for config in django_apps.get_app_configs() if config.label not in UNREAD
-    )
-    stamp = versions.digest(
-        version
-        for organisation_id in organisation_ids
-        for version in versions.apps_of(organisation_id, labels).values()
-    )
+    stamp = versions.of_every_app(organisation_ids).stamp(leaving_out=UNREAD)
     user_id = actor.user.pk if actor.user else None
     key = (
         f"portal:waiting:{translation.get_language()}:{timezone.localdate().isoformat()}:"

@@ -83,7 +83,7 @@ def satisfaction_trend(
     # subquery gives a PM, and scans the whole organisation's feedback instead of each
     # project's range of its (project, received_on) index.
     project_ids = list(projects.order_by("pk").values_list("pk", flat=True))
-    version = versions.apps_of(organisation_id, ["feedback"])["feedback"]
+    version = versions.version_of(versions.app_key(organisation_id, "feedback"))
     chosen = versions.digest(project_ids)
     key = (
         f"portfolio:trend:{translation.get_language()}:{today.isoformat()}:"
