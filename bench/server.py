@@ -178,6 +178,10 @@ def prepare(args: argparse.Namespace, out: Path, url: str) -> Data:
         marker_path.write_text(json.dumps(markers, indent=2))
     # the feedback comments' sentiment and terms, as the job worker stores them when recorded
     call_command("read_feedback_comments", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    # the projects' words as search terms, as the job worker reads them when they change
+    from rapport.lessons.services import project_terms_read_pending
+
+    project_terms_read_pending()
     organisation = (
         Organisation.objects.get(slug=ORG_SLUG)
         if has_seed_scale

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 
 from rapport.audit.models import AuditEvent
 from rapport.changes.models import ChangeRequest
@@ -19,7 +19,8 @@ from rapport.communication.models import Interaction
 from rapport.core.scale import PASSWORD, Seeded, plan, seed_scale
 from rapport.core.scale.plan import FULL, spread, spread_weighted
 from rapport.feedback.models import Feedback
-from rapport.lessons.models import Lesson, LessonTerm
+from rapport.lessons import search
+from rapport.lessons.models import Lesson, LessonTerm, ProjectTerms
 from rapport.meetings.models import ActionItem, Meeting
 from rapport.messaging.models import Message
 from rapport.projects.models import BaselineVersion, Milestone, Project
@@ -73,6 +74,15 @@ def test_counts_are_the_plans(seeded: Seeded):
     assert Membership.objects.filter(organisation=seeded.organisation).count() == 50
     # the lesson index is built as the lesson services build it
     assert LessonTerm.objects.filter(organisation=seeded.organisation).count() > 0
+    # and every project's words, as the job worker reads them, for its lesson suggestions
+    stored = ProjectTerms.objects.filter(project__in=projects)
+    assert stored.count() == projects.count()
+    assert not stored.filter(read_at__lt=F("project__updated_at")).exists()
+    first = projects.order_by("pk").first()
+    assert first is not None
+    assert stored.get(project=first).terms == search.query_terms(
+        search.project_text(first.name, first.description)
+    )
 
 
 def test_postgresql_has_the_planners_statistics_of_what_was_seeded(seeded: Seeded):

@@ -105,3 +105,21 @@ class LessonTerm(models.Model):
 
     def __str__(self) -> str:
         return self.term
+
+
+class ProjectTerms(models.Model):
+    """A project's name and description as search terms (``search.query_terms``), what its
+    lesson suggestions are ranked against. The job worker reads them when the words change,
+    so that a project page does not load the Chinese segmenter (jieba, ~65 MB) into the web
+    process. They count only while ``text_digest`` is the digest of the project's current
+    words (``search.text_digest``); otherwise the words are read where they are needed."""
+
+    project = models.OneToOneField(
+        "projects.Project", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    text_digest = models.CharField(max_length=64)
+    terms = models.JSONField(default=list)
+    read_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return " ".join(self.terms)

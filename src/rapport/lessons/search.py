@@ -31,6 +31,7 @@ lesson, and the stop test keeps a small margin for rounding, so it only ever rea
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import logging
 import math
@@ -236,6 +237,16 @@ def library_version(organisation_id: int | None) -> int:
     return versions.version_of(_library_key(organisation_id))
 
 
+def project_text(name: str, description: str) -> str:
+    """The words of a project its lesson suggestions are found by."""
+    return f"{name} {description}"
+
+
+def text_digest(text: str) -> str:
+    """What a text's terms are kept under (``ProjectTerms``, the suggestions' cache)."""
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def query_terms(query: str) -> list[str]:
     cleaned = (query or "").replace("\x00", "")[:MAX_QUERY_CHARS]
     return list(dict.fromkeys(terms(cleaned)))[:MAX_QUERY_TERMS]
@@ -409,7 +420,13 @@ def rank(
     """BM25 over the lessons given (already scoped and filtered) of these organisations, each
     ranked in its own library; best first, ties to the newest lesson. An empty list for a query
     with no word in it."""
-    wanted = query_terms(query)
+    return rank_terms(lessons, query_terms(query), organisation_ids=organisation_ids, limit=limit)
+
+
+def rank_terms(
+    lessons: QuerySet[Lesson], wanted: list[str], *, organisation_ids: list[int], limit: int = 50
+) -> list[Hit]:
+    """``rank`` for a query already made into terms (``query_terms``)."""
     if not wanted or limit < 1:
         return []
     scores: dict[int, float] = {}

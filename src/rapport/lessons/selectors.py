@@ -3,14 +3,12 @@ for); contacts only those shared with them, of their clients' published projects
 
 from __future__ import annotations
 
-import hashlib
-
 from django.core.cache import cache
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 
 from rapport.lessons import search
-from rapport.lessons.models import Lesson
+from rapport.lessons.models import Lesson, ProjectTerms
 from rapport.projects.models import Project
 from rapport.projects.selectors import projects_visible_to
 from rapport.tenancy.actors import Actor
@@ -85,7 +83,20 @@ SAME_CLIENT_BONUS = 1.0
 SUGGESTIONS_KEPT = 3600  # seconds; the library's version moves on whenever a lesson changes
 
 
-def _suggested(actor: Actor, project: Project, text: str, limit: int) -> list[tuple[int, float]]:
+def project_terms(project: Project, text: str, digest: str) -> list[str]:
+    """The project's words as search terms: those the job worker read (``ProjectTerms``) if
+    they are of these words, else read here (which loads jieba into this process)."""
+    stored = (
+        ProjectTerms.objects.filter(project=project, text_digest=digest)
+        .values_list("terms", flat=True)
+        .first()
+    )
+    return list(stored) if stored is not None else search.query_terms(text)
+
+
+def _suggested(
+    actor: Actor, project: Project, wanted: list[str], limit: int
+) -> list[tuple[int, float]]:
     """Two rankings of ``limit`` each, the library's and the client's, give the best
     ``limit`` of the sum exactly."""
     candidates = lessons_visible_to(actor).exclude(project=project)
@@ -93,9 +104,9 @@ def _suggested(actor: Actor, project: Project, text: str, limit: int) -> list[tu
     libraries = [actor.organisation_id]
     scores = {
         hit.lesson_id: hit.score
-        for hit in search.rank(candidates, text, organisation_ids=libraries, limit=limit)
+        for hit in search.rank_terms(candidates, wanted, organisation_ids=libraries, limit=limit)
     }
-    for hit in search.rank(same_client, text, organisation_ids=libraries, limit=limit):
+    for hit in search.rank_terms(same_client, wanted, organisation_ids=libraries, limit=limit):
         scores[hit.lesson_id] = hit.score + SAME_CLIENT_BONUS
     for lesson_id in same_client.order_by("-pk").values_list("pk", flat=True)[: 2 * limit]:
         scores.setdefault(lesson_id, SAME_CLIENT_BONUS)
@@ -109,7 +120,8 @@ def suggestions(*, actor: Actor, project: Project, limit: int = 5) -> list[Lesso
     library, or the project's words or client, change."""
     if not actor.is_member:
         return []
-    text = f"{project.name} {project.description}"
+    text = search.project_text(project.name, project.description)
+    digest = search.text_digest(text)
     key = ":".join(
         [
             "lessons:suggested",
@@ -117,10 +129,14 @@ def suggestions(*, actor: Actor, project: Project, limit: int = 5) -> list[Lesso
             str(project.pk),
             str(project.client_id),
             str(limit),
-            hashlib.sha256(text.encode()).hexdigest(),
+            digest,
         ]
     )
-    best = cache.get_or_set(key, lambda: _suggested(actor, project, text, limit), SUGGESTIONS_KEPT)
+    best = cache.get_or_set(
+        key,
+        lambda: _suggested(actor, project, project_terms(project, text, digest), limit),
+        SUGGESTIONS_KEPT,
+    )
     if not best:
         return []
     order = Case(

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rapport.audit import services as audit
 from rapport.core.services import assign, require
 from rapport.lessons import search
-from rapport.lessons.models import Lesson
+from rapport.lessons.models import Lesson, ProjectTerms
 from rapport.lessons.permissions import can_write
 from rapport.projects.models import Project
 from rapport.projects.selectors import projects_visible_to
@@ -132,3 +134,71 @@ def lesson_delete(*, actor: Actor, lesson: Lesson) -> None:
     )
     lesson.delete()
     search.library_changed(lesson.organisation_id)
+
+
+# --- a project's words as search terms, read by the job worker ------------------------------
+
+TERMS_BATCH = 500
+
+
+def project_terms_later(project_id: int) -> None:
+    """After the caller's transaction commits, the job worker reads the project's words as
+    search terms (``ProjectTerms``), so that its lesson suggestions are ranked without loading
+    jieba into the web process."""
+    from rapport.lessons.tasks import read_project_terms
+
+    transaction.on_commit(lambda: read_project_terms.enqueue(project_id=project_id))
+
+
+def project_terms_store(rows: list[tuple[int, str, str]], read_at: datetime) -> int:
+    """Store the terms of these projects' words (``(pk, name, description)``), read as they
+    were at ``read_at``: a project changed after it is read again by the next sweep."""
+    found = []
+    for pk, name, description in rows:
+        text = search.project_text(name, description)
+        found.append(
+            ProjectTerms(
+                project_id=pk,
+                text_digest=search.text_digest(text),
+                terms=search.query_terms(text),
+                read_at=read_at,
+            )
+        )
+    with transaction.atomic():
+        ProjectTerms.objects.bulk_create(
+            found,
+            update_conflicts=True,
+            unique_fields=["project"],
+            update_fields=["text_digest", "terms", "read_at"],
+        )
+    return len(found)
+
+
+def project_terms_read(*, project_id: int) -> bool:
+    """Store the search terms of one project's words (in the job worker: it loads jieba).
+    False when the project is gone."""
+    read_at = timezone.now()
+    rows = list(Project.objects.filter(pk=project_id).values_list("pk", "name", "description")[:1])
+    return bool(rows) and project_terms_store(rows, read_at) == 1
+
+
+def project_terms_read_pending() -> int:
+    """Read the words of every project whose terms are missing or older than its last change
+    (projects made before the job existed, imported ones, a lost job), in batches by primary
+    key; how many were read."""
+    read_at = timezone.now()
+    current = ProjectTerms.objects.filter(
+        project=OuterRef("pk"), read_at__gte=OuterRef("updated_at")
+    )
+    done, after = 0, 0
+    while True:
+        rows = list(
+            Project.objects.filter(pk__gt=after)
+            .exclude(Exists(current))
+            .order_by("pk")
+            .values_list("pk", "name", "description")[:TERMS_BATCH]
+        )
+        if not rows:
+            return done
+        done += project_terms_store(rows, read_at)
+        after = rows[-1][0]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from rapport.audit import services as audit
 from rapport.clients.selectors import clients_visible_to
 from rapport.core.services import assign, require
+from rapport.lessons import services as lessons
 from rapport.projects import permissions
 from rapport.projects.models import Project, ProjectMember
 from rapport.tenancy.actors import Actor
@@ -78,6 +79,11 @@ def _apply(project: Project, values: dict[str, Any]) -> None:
     project.currency = project.currency.upper()
 
 
+def _words_changed(project: Project) -> None:
+    """The lesson library reads the project's new words, to suggest past lessons."""
+    lessons.project_terms_later(project.pk)
+
+
 @transaction.atomic
 def project_create(*, actor: Actor, **values: Any) -> Project:
     require(permissions.can_create_project(actor))
@@ -93,6 +99,7 @@ def project_create(*, actor: Actor, **values: Any) -> Project:
         obj=project,
         changes=audit.diff({}, audit.snapshot(project, PROJECT_FIELDS)),
     )
+    _words_changed(project)
     return project
 
 
@@ -109,6 +116,8 @@ def project_update(*, actor: Actor, project: Project, **values: Any) -> Project:
     project.save()
     if changes := audit.diff(before, audit.snapshot(project, PROJECT_FIELDS)):
         audit.record(actor=actor, action="updated", obj=project, changes=changes)
+        if {"name", "description"} & changes.keys():
+            _words_changed(project)
     return project
 
 

@@ -12,6 +12,7 @@ from rapport.clients.models import Client, Contact
 from rapport.core.scale import texts
 from rapport.core.scale.base import Loader, Site
 from rapport.core.scale.plan import CLOSED_SHARE, MEMBERS, Plan, spread
+from rapport.lessons import services as lessons
 from rapport.projects.models import Project, ProjectMember
 from rapport.tenancy.models import Language, Membership, Organisation, Role, User
 
@@ -204,6 +205,10 @@ def projects_create(loader: Loader, plan: Plan, contacts: dict[int, list[Contact
             )
         )
     loader.insert(Project, projects, "projects")
+    # their words as search terms, as the job worker reads them after a project is saved
+    lessons.project_terms_store(
+        [(project.pk, project.name, project.description) for project in projects], loader.now
+    )
     loader.insert(
         ProjectMember,
         [
