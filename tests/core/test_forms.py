@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django import forms
+from django.utils.safestring import mark_safe
 
 from rapport.core.forms import Select
 
@@ -13,6 +14,7 @@ CHOICES = [
     (2, 'Say "hi"'),
     (3, "华晨物流"),
     ("Group", [(4, "x"), (5, "y")]),
+    (6, mark_safe("<b>already safe</b>")),  # noqa: S308 - a fixed string
 ]
 
 
@@ -30,6 +32,7 @@ def test_select_writes_djangos_html_byte_for_byte(value, attrs):
     djangos = forms.Select(choices=CHOICES, attrs=attrs).render("client", value)
     assert ours == djangos
     assert "&lt;client&gt;" in ours and "A &amp; B" in ours  # escaped as Django escapes
+    assert "<b>already safe</b>" in ours
 
 
 def test_select_is_what_a_bound_field_renders():

@@ -20,7 +20,7 @@ from rapport.messaging.models import Thread
 from rapport.projects.models import BudgetLine, CostEntry, Milestone, Project
 from rapport.reports import health
 from rapport.reports.data import gather
-from rapport.reports.models import StatusReport
+from rapport.reports.models import ProjectHealth, StatusReport
 from rapport.tenancy.models import Membership, Role
 from tests import factories
 from tests.conftest import Side, World, login
@@ -383,6 +383,38 @@ def test_charts(world: World) -> None:
     assert "Projects by overall health" in content
     assert 'data-code="red"' in content and 'data-code="month"' in content
     assert "Client satisfaction by month" in content
+
+
+def test_the_charts_and_the_count_are_of_the_rows_listed(world: World) -> None:
+    """One query counts the rows for the paginator and both charts: the same figures as
+    counting the rows shown, with and without a health filter."""
+    from rapport.portfolio import charts
+
+    side = world.one
+    _alpha(side)  # 30 days late
+    today = timezone.localdate()
+    factories.ProjectFactory(client=side.client_b, pm=side.pm, code="BETA", end_date=today)
+    http = login(side.owner)
+    for params in ({}, {"health": health.AMBER}, {"health": health.GREEN}):
+        response = http.get(URL, params)
+        rows = _rows(response)
+        counted = charts.counts(response.context["page"].paginator.object_list.query)
+        assert response.context["total"] == counted.total == len(rows)
+        assert counted.overall == {
+            colour: sum(row.overall == colour for row in rows)
+            for colour in (health.GREEN, health.AMBER, health.RED, health.GREY)
+        }
+        late = {code: 0 for code, _label, _most in charts.SLIP_BUCKETS}
+        for row in rows:
+            days = row.slip_days
+            most = next(m for _c, _l, m in charts.SLIP_BUCKETS if m is None or days <= m)
+            late[next(c for c, _l, m in charts.SLIP_BUCKETS if m == most)] += 1
+        assert counted.slip == late
+        if not params:
+            assert late["month"] == 1 and counted.total > 2  # Alpha, 30 days late; the others
+    assert charts.counts(ProjectHealth.objects.none()) == charts.Counts(
+        0, dict.fromkeys(counted.overall, 0), dict.fromkeys(late, 0)
+    )
 
 
 def test_client_health_is_the_clients_latest_score(world: World) -> None:

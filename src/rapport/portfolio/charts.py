@@ -4,6 +4,7 @@ rows shown (after the filters), and the organisation's satisfaction trend."""
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, cast
@@ -36,39 +37,49 @@ TREND_MONTHS = 12
 TREND_KEPT = 3600  # seconds: a new day, or new feedback, makes a new key before that
 
 
-def health_distribution(rows: QuerySet[ProjectHealth]) -> SafeString:
-    """How many projects are green, amber, red and unknown overall: one query."""
-    counts = dict.fromkeys((health.GREEN, health.AMBER, health.RED, health.GREY), 0)
-    for colour, count in rows.order_by().values_list("overall").annotate(count=Count("pk")):
-        counts[colour] = count
-    return bar_chart(
-        [(colour, health.colour_label(colour), count) for colour, count in counts.items()],
-        title=_("Projects by overall health"),
-        colours=COLOURS,
-    )
+@dataclass(frozen=True)
+class Counts:
+    """The projects listed: how many, by overall health and by forecast slip."""
+
+    total: int
+    overall: dict[str, int]  # colour: projects
+    slip: dict[str, int]  # slip bucket's code: projects
 
 
-def slip_bucket(days: int) -> str:
-    for code, _label, most in SLIP_BUCKETS:
-        if most is None or days <= most:
-            return code
-    return SLIP_BUCKETS[-1][0]
-
-
-def slip_distribution(rows: QuerySet[ProjectHealth]) -> SafeString:
-    """How many projects are forecast to end on time, or how late, against their baseline:
-    one query."""
-    buckets: dict[str, Count] = {}
+def counts(rows: QuerySet[ProjectHealth]) -> Counts:
+    """What the two charts and the paginator show of the rows: one query."""
+    colours = (health.GREEN, health.AMBER, health.RED, health.GREY)
+    counted: dict[str, Count] = {"total": Count("pk")}
+    for colour in colours:
+        counted[f"overall_{colour}"] = Count("pk", filter=Q(overall=colour))
     least: int | None = None
     for code, _label, most in SLIP_BUCKETS:
         days = Q() if least is None else Q(slip_days__gt=least)
         if most is not None:
             days &= Q(slip_days__lte=most)
-        buckets[code] = Count("pk", filter=days)
+        counted[f"slip_{code}"] = Count("pk", filter=days)
         least = most
-    counts = rows.order_by().aggregate(**buckets)
+    found = rows.order_by().aggregate(**counted)
+    return Counts(
+        total=found["total"],
+        overall={colour: found[f"overall_{colour}"] for colour in colours},
+        slip={code: found[f"slip_{code}"] for code, _label, _most in SLIP_BUCKETS},
+    )
+
+
+def health_distribution(counted: Counts) -> SafeString:
+    """How many projects are green, amber, red and unknown overall."""
     return bar_chart(
-        [(code, str(label), counts[code]) for code, label, _most in SLIP_BUCKETS],
+        [(colour, health.colour_label(colour), count) for colour, count in counted.overall.items()],
+        title=_("Projects by overall health"),
+        colours=COLOURS,
+    )
+
+
+def slip_distribution(counted: Counts) -> SafeString:
+    """How many projects are forecast to end on time, or how late, against their baseline."""
+    return bar_chart(
+        [(code, str(label), counted.slip[code]) for code, label, _most in SLIP_BUCKETS],
         title=_("Projects by forecast slip"),
     )
 

@@ -187,9 +187,9 @@ class PortfolioRows(Sequence[PortfolioRow]):
     """The rows of a sorted ``portfolio_health`` query, read a page at a time: counted in SQL,
     sliced in SQL, for the paginator and the exports."""
 
-    def __init__(self, query: QuerySet[ProjectHealth]) -> None:
+    def __init__(self, query: QuerySet[ProjectHealth], *, count: int | None = None) -> None:
         self.query = query
-        self._count: int | None = None
+        self._count = count  # when the caller has counted them already
 
     def count(self) -> int:  # type: ignore[override] # the paginator's count
         if self._count is None:

@@ -90,7 +90,8 @@ def _headings(params: QueryDict, sort: str) -> list[dict[str, Any]]:
 @member_required
 def portfolio_page(request: ActorRequest) -> HttpResponse:
     portfolio = _portfolio(request)
-    rows = portfolio.rows
+    counted = charts.counts(portfolio.stored)
+    rows = PortfolioRows(portfolio.rows.query, count=counted.total)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     page.param = "page"  # type: ignore[attr-defined] # read by core/pagination.html
     return render(
@@ -102,8 +103,8 @@ def portfolio_page(request: ActorRequest) -> HttpResponse:
             "total": page.paginator.count,
             "sort": portfolio.sort,
             "headings": _headings(request.GET, portfolio.sort),
-            "health_chart": charts.health_distribution(portfolio.stored),
-            "slip_chart": charts.slip_distribution(portfolio.stored),
+            "health_chart": charts.health_distribution(counted),
+            "slip_chart": charts.slip_distribution(counted),
             "satisfaction_chart": charts.satisfaction_trend(
                 portfolio.projects,
                 today=timezone.localdate(),
