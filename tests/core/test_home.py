@@ -445,6 +445,57 @@ def test_a_change_works_out_again_only_the_sections_reading_its_app(world):
     assert _queries(http, "/app/")[0] >= everything - 1
 
 
+def test_a_change_on_a_project_works_out_again_only_the_sections_of_those_who_see_it(
+    world, monkeypatch
+):
+    """A client's message on the PM's project: the message section is worked out again for
+    the PM, the project's team member and the owner (who sees every project); another
+    manager's sections stay kept. A conflict on a client, of no project, is worked out again
+    for everyone."""
+    from rapport.core import today
+
+    worked_out: list[tuple[str, str]] = []
+    shown = today.shown
+
+    def spy(section, moment, *args):
+        worked_out.append((moment.actor.user.email, section.key))
+        return shown(section, moment, *args)
+
+    monkeypatch.setattr(today, "shown", spy)
+    side = world.one
+    other = _other_pm(side)
+    factories.ProjectFactory(client=side.client_b, pm=other)
+    readers = {user: login(user) for user in (side.pm, side.member, side.owner, other)}
+
+    def look() -> dict:
+        worked_out.clear()
+        pages = {user: http.get("/app/").content.decode() for user, http in readers.items()}
+        assert len(worked_out) == len(set(worked_out))  # each section once at most
+        return pages
+
+    look()
+    look()
+    assert worked_out == []  # all kept
+    messaging.thread_open(
+        actor=side.contact_actor(side.contact_a),
+        project=side.project_a,
+        subject="Where is the test data?",
+        body="We cannot find it.",
+    )
+    pages = look()
+    assert "Where is the test data?" in pages[side.pm]
+    assert "Where is the test data?" not in pages[other]
+    assert sorted(worked_out) == sorted(
+        (user.email, "messages") for user in (side.pm, side.member, side.owner)
+    )  # another manager's sections are still kept
+
+    conflicts.conflict_create(
+        actor=side.actor(side.pm), client=side.client_b, title="Invoices", root_causes=["scope"]
+    )
+    look()
+    assert sorted(worked_out) == sorted((user.email, "conflicts") for user in readers)
+
+
 def test_every_section_reads_apps_with_their_own_version():
     from rapport.core import today, waiting_cache
 

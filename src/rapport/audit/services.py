@@ -67,6 +67,7 @@ def record(
         else getattr(obj, "organisation_id", None) or actor.organisation_id or None
     )
     versions.record_changed(organisation_id, obj._meta.app_label)
+    waiting_cache.record_changed(organisation_id, obj)
     waiting_cache.changed(actor.user.pk if actor.user else None)
     health_store.changed(obj, changes)
     return AuditEvent.objects.create(

@@ -5,6 +5,10 @@
   app's version but those of the ``SECTION_APPS`` it does not read: a client's message moves
   ``messaging`` on, and only the sections reading it are worked out again; a change to a
   project, a client or the organisation's people works every section out again.
+- Owners and admins see every project and read the organisation's versions. A project manager
+  or team member reads, for the section apps, versions of their own, which a record of one of
+  their projects moves on (``record_changed``), and a record of no project (a client's
+  conflict) moves on for everyone: another manager's busy day leaves their sections kept.
 - The count beside Home in the navigation, on every other page, is kept a minute at most, and
   not past a change the member makes: a change of their own shows at once, someone else's
   (a client's message, a colleague's change request) within the minute, and at once on the
@@ -21,9 +25,12 @@ from collections.abc import Callable, Collection, Sequence
 from typing import Any, Protocol
 
 from django.core.cache import cache
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import models
 from django.utils import timezone, translation
 
-from rapport.core.versions import move_on, of_every_app, version_of
+from rapport.core.versions import app_key, digest, move_on, of_every_app, version_of, versions_of
+from rapport.projects.models import Project, ProjectMember
 from rapport.tenancy.actors import Actor
 
 EXPIRES = 60  # seconds
@@ -42,6 +49,57 @@ class Kept(Protocol):
 
     @property
     def reads(self) -> Collection[str]: ...
+
+
+PARENTS = ("change_request", "thread", "meeting", "minutes", "report", "survey")
+
+
+def project_of(record: models.Model) -> int | None:
+    """The project a record belongs to: its own ``project_id``, or its parent's (a change
+    request's, a thread's, a meeting's…, two levels up at most); None when it has none."""
+    for _level in range(3):
+        project_id = getattr(record, "project_id", None)
+        if isinstance(project_id, int):
+            return project_id
+        parent = next(
+            (name for name in PARENTS if getattr(record, f"{name}_id", None) is not None), None
+        )
+        if parent is None:
+            return None
+        try:
+            record = getattr(record, parent)
+        except ObjectDoesNotExist:  # deleted first: moved on for everyone
+            return None
+    return None
+
+
+def _everyone_key(organisation_id: int | None, app: str) -> str:
+    return f"{app_key(organisation_id, app)}:everyone"
+
+
+def _team_key(organisation_id: int | None, app: str, user_id: int | None) -> str:
+    return f"{app_key(organisation_id, app)}:user:{user_id}"
+
+
+def record_changed(organisation_id: int | None, record: models.Model) -> None:
+    """A record of an app only some sections read changed (``record_changed`` of
+    ``rapport.core.versions`` moves the organisation's version on for everything else): the
+    sections reading it are worked out again for those who may see it. A project's record:
+    for its manager and team (owners and admins, who see every project, read the
+    organisation's versions); any other record: for everyone."""
+    app = record._meta.app_label
+    if app not in SECTION_APPS:
+        return
+    project_id = project_of(record)
+    if project_id is None:
+        move_on(_everyone_key(organisation_id, app))
+        return
+    team = set(
+        ProjectMember.objects.filter(project_id=project_id).values_list("user_id", flat=True)
+    )
+    team.update(Project.objects.filter(pk=project_id).values_list("pm_id", flat=True))
+    for user_id in team:
+        move_on(_team_key(organisation_id, app, user_id))
 
 
 def changed(user_id: int | None) -> None:
@@ -81,10 +139,24 @@ def sections[S: Kept](actor: Actor, wanted: Sequence[S], compute: Callable[[S], 
         f"waiting:section:{translation.get_language()}:{timezone.localdate().isoformat()}:"
         f"{organisation_id}:{user_id}"
     )
-    keys = [
-        f"{prefix}:{section.key}:{versions.stamp(leaving_out=SECTION_APPS - set(section.reads))}"
-        for section in wanted
-    ]
+    if actor.is_admin:  # every project: the organisation's versions of the apps read
+
+        def stamp(section: S) -> str:
+            return versions.stamp(leaving_out=SECTION_APPS - set(section.reads))
+
+    else:  # the projects they manage or are on: their own versions of the section apps
+        pairs = {
+            app: (_everyone_key(organisation_id, app), _team_key(organisation_id, app, user_id))
+            for app in sorted(SECTION_APPS)
+        }
+        own = versions_of([key for pair in pairs.values() for key in pair])
+        shared = versions.stamp(leaving_out=SECTION_APPS)
+
+        def stamp(section: S) -> str:
+            read = (own[key] for app, pair in pairs.items() if app in section.reads for key in pair)
+            return f"{shared}:{digest(read)}"
+
+    keys = [f"{prefix}:{section.key}:{stamp(section)}" for section in wanted]
     kept = cache.get_many(keys)
     computed = {}
     shown = []
