@@ -234,6 +234,25 @@ def test_suggestions_are_kept_until_the_library_or_the_project_changes(world):
     assert selectors.suggestions(actor=pm, project=new) == []
 
 
+def test_the_librarys_figures_are_kept_until_a_lesson_changes(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    side = world.one
+    organisation_id = side.organisation.pk
+    _lesson(side, "Scope change needs a request")
+    first = search.library(organisation_id, ["scope"])
+    assert first.lessons >= 1 and "scope" in first.idf
+    with CaptureQueriesContext(connection) as queries:
+        assert search.library(organisation_id, ["scope"]) == first
+    assert not [query for query in queries if "lessons_" in query["sql"]]  # kept
+    assert search.library(organisation_id, ["scope", "request"]) != first  # other terms
+    _lesson(side, "Scope creep again")
+    after = search.library(organisation_id, ["scope"])
+    assert after.lessons == first.lessons + 1 and after.idf["scope"] < first.idf["scope"]
+    assert after == search.library_read(organisation_id, ["scope"])
+
+
 def _brute_force(lessons, query: str, limit: int) -> list[tuple[int, float]]:
     """Every posting of the query's terms scored, over the organisation's library: what the
     threshold algorithm must return without reading them all."""

@@ -39,7 +39,9 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast
 
+from django.core.cache import cache
 from django.db.models import Avg, Count, QuerySet
 
 from rapport.core import versions
@@ -54,6 +56,7 @@ FIRST_CHUNK = 50  # postings read per term at first
 CHUNK_GROWTH = 4  # and this many times more every round
 MARGIN = 1e-9  # relative, for rounding in the stop test
 SCORE_BATCH = 1000  # lessons scored per query
+LIBRARY_KEPT = 3600  # seconds; the library's version moves on whenever a lesson changes
 TITLE_WEIGHT = 2
 
 _WORD = re.compile(r"\w", re.UNICODE)
@@ -268,6 +271,17 @@ class Library:
 
 
 def library(organisation_id: int, wanted: list[str]) -> Library:
+    """``library_read``, kept in the cache until a lesson of the organisation is written or
+    removed (its library's version moves on)."""
+    key = f"lessons:stats:{organisation_id}:{library_version(organisation_id)}:" + text_digest(
+        "\n".join(wanted)
+    )
+    return cast(
+        Library, cache.get_or_set(key, lambda: library_read(organisation_id, wanted), LIBRARY_KEPT)
+    )
+
+
+def library_read(organisation_id: int, wanted: list[str]) -> Library:
     """Two index-only reads: (organisation, length) of lessons, (organisation, term) of terms."""
     stats = Lesson.objects.filter(organisation_id=organisation_id).aggregate(
         n=Count("*"), avg=Avg("length")

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from rapport.clients.selectors import clients_visible_to
-from rapport.core.forms import DateInput
+from rapport.core.forms import DateInput, Select
 from rapport.projects.models import Project
 from rapport.tenancy.actors import Actor
 from rapport.tenancy.models import User
@@ -64,7 +64,7 @@ class ProjectForm(forms.ModelForm):
 
 class ProjectMemberForm(forms.Form):
     user: forms.ModelChoiceField = forms.ModelChoiceField(
-        label=_("Team member"), queryset=User.objects.none()
+        label=_("Team member"), queryset=User.objects.none(), widget=Select
     )
 
     def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
