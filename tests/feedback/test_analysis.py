@@ -10,7 +10,7 @@ import pytest
 
 from rapport.feedback import analysis
 from rapport.feedback.analysis import Entry
-from tests.fresh import run_fresh
+from tests.fresh import WITH_OWNER, run_fresh
 
 
 def read(day, scores, nps, text):
@@ -167,24 +167,13 @@ def test_comments_recorded_before_the_job_are_read_by_the_backfill(world, login_
     assert not Feedback.objects.filter(terms__isnull=True).exclude(comment="").exists()
 
 
-PAGES_WITHOUT_MODELS = """
-import json, os, sys
-import django
-from django.conf import settings
-django.setup()
-from django.apps import apps
-from django.core.management import call_command
-settings.MIGRATION_MODULES = {app.label: None for app in apps.get_app_configs()}
-call_command("migrate", run_syncdb=True, verbosity=0)
+PAGES_WITHOUT_MODELS = (
+    WITH_OWNER
+    + """
 from decimal import Decimal
-from django.test import Client as Http
 from rapport.feedback.models import Feedback
-from rapport.tenancy.models import Role
-from tests import factories
 
-owner = factories.UserFactory()
-membership = factories.MembershipFactory(user=owner, role=Role.OWNER)
-project = factories.ProjectFactory(client__organisation=membership.organisation, pm=owner)
+project = factories.ProjectFactory(client__organisation=organisation, pm=owner)
 for comment, sentiment, terms in [
     ("进度太慢，沟通很差", Decimal("-0.80"), ["进度", "沟通"]),
     ("Great work", Decimal("0.62"), ["great", "work"]),
@@ -194,8 +183,6 @@ for comment, sentiment, terms in [
         organisation=project.organisation, project=project, source="call",
         received_on="2026-03-01", quality=4, comment=comment, sentiment=sentiment, terms=terms,
     )
-http = Http()
-http.force_login(owner)
 bodies = [
     http.get(path)
     for path in (
@@ -210,6 +197,7 @@ print(json.dumps({
     "loaded": sorted(m for m in ("snownlp", "vaderSentiment", "jieba") if m in sys.modules),
 }))
 """
+)
 
 
 def test_the_analysis_pages_load_no_language_model(tmp_path):

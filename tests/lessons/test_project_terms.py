@@ -16,7 +16,8 @@ from rapport.lessons.tasks import read_pending_project_terms
 from rapport.projects import services as projects
 from rapport.projects.models import Project
 from tests import factories
-from tests.fresh import run_fresh
+from tests.fresh import WITH_OWNER, run_fresh
+from tests.lessons.test_search import _lesson
 
 pytestmark = pytest.mark.django_db
 
@@ -59,22 +60,8 @@ def test_the_job_reads_a_projects_words_when_they_change(world, django_capture_o
 def test_suggestions_rank_by_the_stored_terms_only_while_they_are_the_projects(world):
     side = world.one
     pm = side.actor(side.pm)
-    warehouse = lessons.lesson_create(
-        actor=pm,
-        project_id=side.project_a.pk,
-        title="Warehouse scanners arrive late",
-        what_happened="Late.",
-        recommendation="Order early.",
-        category="other",
-    )
-    website = lessons.lesson_create(
-        actor=pm,
-        project_id=side.project_a.pk,
-        title="Website launch needs a freeze",
-        what_happened="Late.",
-        recommendation="Freeze early.",
-        category="other",
-    )
+    warehouse = _lesson(side, "Warehouse scanners arrive late", project=side.project_a)
+    website = _lesson(side, "Website launch needs a freeze", project=side.project_a)
     new = factories.ProjectFactory(client=side.client_b, pm=side.pm, name="Website", description="")
     text = search.project_text(new.name, new.description)
     # terms stored for these very words are what the suggestions are ranked by (here, on
@@ -106,25 +93,13 @@ def test_the_sweep_reads_projects_never_read_or_changed_since(world):
     assert ProjectTerms.objects.get(project=side.project_a).terms == _terms_of(side.project_a)
 
 
-PROJECT_PAGES = """
-import json, sys
-import django
-from django.conf import settings
-django.setup()
-from django.apps import apps
-from django.core.management import call_command
-settings.MIGRATION_MODULES = {app.label: None for app in apps.get_app_configs()}
-call_command("migrate", run_syncdb=True, verbosity=0)
-from django.test import Client as Http
+PROJECT_PAGES = (
+    WITH_OWNER
+    + """
 from django.utils import timezone
 from rapport.lessons import search
 from rapport.lessons.models import Lesson, LessonTerm, ProjectTerms
-from rapport.tenancy.models import Role
-from tests import factories
 
-owner = factories.UserFactory()
-membership = factories.MembershipFactory(user=owner, role=Role.OWNER)
-organisation = membership.organisation
 old = factories.ProjectFactory(client__organisation=organisation, pm=owner, name="旧门户")
 lesson = Lesson.objects.create(
     organisation=organisation, project=old, client=old.client, title="门户上线前冻结需求",
@@ -140,8 +115,6 @@ ProjectTerms.objects.create(
     text_digest=search.text_digest(search.project_text(read.name, read.description)),
 )
 unread = factories.ProjectFactory(client=old.client, pm=owner, name="新门户", description="")
-http = Http()
-http.force_login(owner)
 page = http.get(f"/app/projects/{read.pk}/")
 after_read = "jieba" in sys.modules
 second = http.get(f"/app/projects/{unread.pk}/")
@@ -151,6 +124,7 @@ print(json.dumps({
     "jieba": [after_read, "jieba" in sys.modules],
 }))
 """
+)
 
 
 def test_a_project_page_with_its_words_read_loads_no_segmenter(tmp_path):
