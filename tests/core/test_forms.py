@@ -44,3 +44,21 @@ def test_select_is_what_a_bound_field_renders():
 
     assert str(Form({"client": "2"})["client"]) == str(DjangosForm({"client": "2"})["client"])
     assert 'value="2" selected' in str(Form({"client": "2"})["client"])
+
+
+@pytest.mark.django_db
+def test_select_writes_a_model_choice_as_django_does():
+    from rapport.tenancy.models import User
+    from tests import factories
+
+    people = [factories.UserFactory(full_name=name) for name in ("A & B", "华晨 <x>")]
+
+    class Form(forms.Form):
+        user = forms.ModelChoiceField(queryset=User.objects.order_by("pk"), widget=Select)
+
+    class DjangosForm(forms.Form):
+        user = forms.ModelChoiceField(queryset=User.objects.order_by("pk"))
+
+    for data in ({}, {"user": str(people[1].pk)}, {"user": "nonsense"}):
+        assert str(Form(data)["user"]) == str(DjangosForm(data)["user"])
+    assert f'value="{people[1].pk}" selected' in str(Form({"user": str(people[1].pk)})["user"])
