@@ -133,6 +133,7 @@ EXCLUDED: dict[str, str] = {
     "core.RateLimitCounter": "short-lived rate-limit counts of this installation",
     "onboarding.SetupGuide": "the first minutes of an organisation on this installation",
     "reports.ProjectHealth": "computed from the projects' data, again on the first read",
+    "lessons.ProjectTerms": "read again from the projects' words by the job worker",
 }
 
 AUDIT = "audit.AuditEvent"
