@@ -30,7 +30,7 @@ from django.db import models
 from django.utils import timezone, translation
 
 from rapport.core.versions import app_key, digest, move_on, of_every_app, version_of, versions_of
-from rapport.projects.models import Project, ProjectMember
+from rapport.projects.models import Project
 from rapport.tenancy.actors import Actor
 
 EXPIRES = 60  # seconds
@@ -94,10 +94,12 @@ def record_changed(organisation_id: int | None, record: models.Model) -> None:
     if project_id is None:
         move_on(_everyone_key(organisation_id, app))
         return
-    team = set(
-        ProjectMember.objects.filter(project_id=project_id).values_list("user_id", flat=True)
-    )
-    team.update(Project.objects.filter(pk=project_id).values_list("pm_id", flat=True))
+    team = {  # one query: the manager, and each member (None when there is none)
+        user_id
+        for row in Project.objects.filter(pk=project_id).values_list("pm_id", "memberships__user")
+        for user_id in row
+        if user_id is not None
+    }
     for user_id in team:
         move_on(_team_key(organisation_id, app, user_id))
 
