@@ -6,20 +6,30 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.expressions import Expression
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from rapport.messaging.models import Message, MessageAttachment, Thread, ThreadRead
+from rapport.messaging.models import Message, MessageAttachment, Thread
 from rapport.projects.models import Project, ProjectMember
 from rapport.projects.selectors import projects_visible_to
 from rapport.tenancy.actors import Actor
 
 RESPONSE_WINDOW_DAYS = 90
+NEVER = datetime(1970, 1, 1, tzinfo=UTC)  # the last read of a thread never read
 MAX_ANSWERS = 5000  # the response-time figures read at most this many answers, newest first
 
 
@@ -40,30 +50,31 @@ def _count(messages: QuerySet[Message]) -> Expression:
     )
 
 
-def unread_count(actor: Actor) -> Expression:
-    """Per thread: the messages of others written after the actor last read it."""
-    others = Message.objects.filter(thread=OuterRef("pk"))
+def _unread(actor: Actor) -> QuerySet[Message]:
+    """Per thread of ``_with_read``: the messages of others written after the actor last read
+    it (all of them if never). The time they are compared with is the outer row's, so each
+    thread reads its range of the ``message_thread_time`` index once."""
+    since = Coalesce(OuterRef("actor_read__last_read_at"), Value(NEVER))
+    unread = Message.objects.filter(thread=OuterRef("pk"), created_at__gt=since)
     if actor.is_member:
-        others = others.exclude(author_user=actor.user)
-    else:
-        others = others.exclude(author_contact_id__in=actor.contact_ids)
-    read_at = ThreadRead.objects.filter(thread=OuterRef("thread_id"), user=actor.user).values(
-        "last_read_at"
-    )[:1]
-    unread = others.annotate(read_at=Subquery(read_at)).filter(
-        Q(read_at__isnull=True) | Q(created_at__gt=F("read_at"))
+        return unread.exclude(author_user=actor.user)
+    return unread.exclude(author_contact_id__in=actor.contact_ids)
+
+
+def _with_read(threads: QuerySet[Thread], actor: Actor) -> QuerySet[Thread]:
+    """Each thread joined to the actor's own read of it (``actor_read``), if any."""
+    return threads.annotate(
+        actor_read=FilteredRelation("reads", condition=Q(reads__user=actor.user))
     )
-    return _count(unread)
 
 
 def thread_list(*, actor: Actor, project: Project) -> QuerySet[Thread]:
     return (
-        threads_visible_to(actor)
-        .filter(project=project)
+        _with_read(threads_visible_to(actor).filter(project=project), actor)
         .select_related("created_by_user", "created_by_contact")
         .annotate(
             message_count=_count(Message.objects.filter(thread=OuterRef("pk"))),
-            unread=unread_count(actor),
+            unread=_count(_unread(actor)),
         )
         .order_by("-last_message_at", "-id")
     )
@@ -73,13 +84,8 @@ def unread_thread_count(*, actor: Actor, project: Project) -> int:
     """How many of the project's threads have messages the actor has not read."""
     if actor.user is None:
         return 0
-    return (
-        threads_visible_to(actor)
-        .filter(project=project)
-        .annotate(unread=unread_count(actor))
-        .filter(unread__gt=0)
-        .count()
-    )
+    threads = _with_read(threads_visible_to(actor).filter(project=project), actor)
+    return threads.filter(Exists(_unread(actor))).count()
 
 
 def thread_get(*, actor: Actor, project: Project, thread_id: int) -> Thread:
