@@ -3,6 +3,8 @@ and published and unpublished projects: the stage for access tests."""
 
 from __future__ import annotations
 
+import signal
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +34,16 @@ def _fast_password_hashing(request: Any, settings: Any) -> None:
     """Argon2 is deliberately slow; tests that are not about hashing use a fast hasher."""
     if "real_password_hashing" not in request.keywords:
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def keep_signal_handlers() -> Iterator[None]:
+    """The job worker (``db_worker``) installs its own SIGINT/SIGTERM handlers; give pytest
+    its own back."""
+    saved = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
+    yield
+    for number, handler in saved.items():
+        signal.signal(number, handler)
 
 
 @pytest.fixture(scope="session")

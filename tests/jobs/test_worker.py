@@ -3,8 +3,6 @@ worker (``rapport worker --batch``) sends it."""
 
 from __future__ import annotations
 
-import signal
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,7 +16,7 @@ from tests.notify.smtp import free_port, smtp_mailer
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("django_mail_patch_dns"),
+    pytest.mark.usefixtures("django_mail_patch_dns", "keep_signal_handlers"),
 ]
 
 LOCMEM = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
@@ -29,15 +27,6 @@ def _database_tasks(settings: Any) -> None:
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "email"]}
     }
-
-
-@pytest.fixture(autouse=True)
-def _keep_signal_handlers() -> Iterator[None]:
-    """db_worker installs its own SIGINT/SIGTERM handlers; give pytest its own back."""
-    saved = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
-    yield
-    for number, handler in saved.items():
-        signal.signal(number, handler)
 
 
 def invite_new_contact(world: Any, login_as: Any) -> OutboundEmail:

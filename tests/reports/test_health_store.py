@@ -10,7 +10,10 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.core.management import call_command
+from django.tasks import TaskResultStatus
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from rapport.changes import services as cr
 from rapport.feedback import services as feedback
@@ -169,6 +172,31 @@ def test_a_change_is_recomputed_when_it_commits(
     assert _dimension(after, dimension) != _dimension(before, dimension)
 
 
+@pytest.mark.usefixtures("keep_signal_handlers")
+def test_the_request_leaves_the_computation_to_the_job_worker(
+    world: World, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """With the job queue of production: the change commits with its project's row stale and
+    one job queued for it; the worker computes it."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    side, today = world.one, timezone.localdate()
+    _fill(side, today)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _raise_risk(side)
+        _low_feedback(side)  # the same project again: still one job
+
+    assert _stale(side.project_a) and not _stale(side.project_b)
+    jobs = DBTaskResult.objects.filter(task_path="rapport.reports.tasks.recompute_project_health")
+    assert [job.args_kwargs["args"] for job in jobs] == [[[side.project_a.pk]]]
+
+    call_command("worker", batch=True, verbosity=0)
+
+    assert jobs.get().status == TaskResultStatus.SUCCESSFUL
+    assert not _stale(side.project_a)
+    assert _stored(side.project_a, today) == _expected(side.project_a, today)
+
+
 def test_the_portfolio_shows_the_change_at_once(world: World) -> None:
     side, today = world.one, timezone.localdate()
     http = login(side.owner)
@@ -317,8 +345,12 @@ def test_the_command_fills_what_is_missing(world: World) -> None:
     ProjectHealth.objects.all().delete()
     out = StringIO()
     call_command("refresh_project_health", stdout=out)
-    count = Project.objects.count()
-    assert f"{count} project health row(s) computed." in out.getvalue()
+    # a row per project for today; in the last hour before midnight, for tomorrow too
+    today = timezone.localdate()
+    assert set(ProjectHealth.objects.filter(as_of=today).values_list("project", flat=True)) == set(
+        Project.objects.values_list("pk", flat=True)
+    )
+    assert f"{ProjectHealth.objects.count()} project health row(s) computed." in out.getvalue()
     assert _stored(world.one.project_a, timezone.localdate()) == _expected(
         world.one.project_a, timezone.localdate()
     )

@@ -9,7 +9,8 @@ marked stale since.
 * Changes: every change goes through a service that writes an audit event; ``audit.record``
   calls ``changed``, which marks the project's rows stale in the same transaction (an
   organisation's own event marks all its projects: the health thresholds live there) and,
-  once the transaction commits, computes them again.
+  once the transaction commits, has the job worker compute them again, so that the request
+  that changed them does not wait for it (a portfolio read before computes them itself).
 * Days: health depends on the day (a milestone falls overdue, feedback leaves the window), so a
   row counts only for its ``as_of`` day (a reader's today, in their time zone). The hourly
   ``refresh_project_health`` job computes every project's row for the days its organisation's
@@ -248,9 +249,9 @@ def _affected(obj: models.Model, changes: dict[str, Any]) -> tuple[set[int], int
 
 
 def changed(obj: models.Model, changes: dict[str, Any] | None = None) -> None:
-    """An audited change to ``obj``: the health of its project is stale now and computed
-    again once the transaction commits. New thresholds make every project of the
-    organisation stale; the job worker computes them again."""
+    """An audited change to ``obj``: the health of its project is stale now, and the job
+    worker computes it again once the transaction commits. New thresholds make every
+    project of the organisation stale; the job worker computes them again."""
     project_ids, organisation_id = _affected(obj, changes or {})
     if organisation_id is not None:
         ProjectHealth.objects.filter(project__organisation_id=organisation_id, stale=False).update(
@@ -278,13 +279,15 @@ def _enqueue_refresh() -> None:
 
 
 def _recompute_pending() -> None:
-    """After the commit: the stale rows of the changed projects computed again, for the days
-    they were for. A failure is logged; the next read computes them anyway."""
+    """After the commit: the job that computes the changed projects' stale rows again. A
+    failure to enqueue it is logged; the next read computes them anyway."""
+    from rapport.reports.tasks import recompute_project_health
+
     connection = transaction.get_connection()
     project_ids: set[int] = getattr(connection, _PENDING_ATTRIBUTE, None) or set()
     setattr(connection, _PENDING_ATTRIBUTE, set())
     if project_ids:
-        recompute_stale(project_ids)
+        recompute_project_health.enqueue(sorted(project_ids))
 
 
 def recompute_stale(project_ids: Iterable[int]) -> int:

@@ -121,6 +121,15 @@ def draft_scheduled_reports() -> int:
     return len(draft_due_reports())
 
 
+@task
+def recompute_project_health(project_ids: list[int]) -> int:
+    """After a change (``health_store.changed``): the changed projects' stale health rows
+    computed again, for the days they were for; none if a read computed them first."""
+    from rapport.reports import health_store
+
+    return health_store.recompute_stale(project_ids)
+
+
 @cron("7 * * * *")
 @task
 def refresh_project_health() -> int:
