@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -172,19 +173,18 @@ def test_a_change_is_recomputed_when_it_commits(
     assert _dimension(after, dimension) != _dimension(before, dimension)
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection, as in production
 @pytest.mark.usefixtures("keep_signal_handlers")
-def test_the_request_leaves_the_computation_to_the_job_worker(
-    world: World, settings: Any, django_capture_on_commit_callbacks: Any
-) -> None:
+def test_the_request_leaves_the_computation_to_the_job_worker(world: World, settings: Any) -> None:
     """With the job queue of production: the change commits with its project's row stale and
     one job queued for it; the worker computes it."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     side, today = world.one, timezone.localdate()
     _fill(side, today)
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with transaction.atomic():
         _raise_risk(side)
-        _low_feedback(side)  # the same project again: still one job
+        _low_feedback(side)  # the same project in the same transaction: still one job
 
     assert _stale(side.project_a) and not _stale(side.project_b)
     jobs = DBTaskResult.objects.filter(task_path="rapport.reports.tasks.recompute_project_health")
