@@ -17,7 +17,6 @@ from rapport.changes.models import ChangeRequest
 from rapport.communication.models import Interaction
 from rapport.core import export
 from rapport.messaging.models import Thread
-from rapport.portfolio import selectors
 from rapport.projects.models import BudgetLine, CostEntry, Milestone, Project
 from rapport.reports import health
 from rapport.reports.data import gather
@@ -173,12 +172,7 @@ def test_last_contact_without_messages_is_the_last_touchpoint(world: World) -> N
     assert timezone.localdate(row.last_contact) == timezone.localdate() - timedelta(days=3)
 
 
-@pytest.mark.parametrize("listed", [2000, 1], ids=["ids listed", "beyond the list"])
-def test_only_projects_the_reader_may_see(
-    world: World, listed: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # a PM's projects are read as a list of ids, or as a subquery when there are more
-    monkeypatch.setattr(selectors, "LISTED_PROJECTS", listed)
+def test_only_projects_the_reader_may_see(world: World) -> None:
     side = world.one
     other_pm = factories.UserFactory()
     Membership.objects.create(organisation=side.organisation, user=other_pm, role=Role.PM)
