@@ -139,16 +139,12 @@ def test_the_periodic_jobs_are_scheduled() -> None:
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("keep_signal_handlers")
 def test_the_worker_runs_what_the_scheduler_enqueues(settings: Any) -> None:
     """crontask's heartbeat goes to the "default" queue, which the worker knows."""
     settings.TASKS = DATABASE_TASKS
-    saved = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        enqueued = [heartbeat.enqueue(), draft_scheduled_reports.enqueue()]
-        call_command("worker", batch=True, verbosity=0)
-    finally:
-        for number, handler in saved.items():
-            signal.signal(number, handler)
+    enqueued = [heartbeat.enqueue(), draft_scheduled_reports.enqueue()]
+    call_command("worker", batch=True, verbosity=0)
     for result in enqueued:
         result.refresh()
         assert result.status == TaskResultStatus.SUCCESSFUL, result.errors
