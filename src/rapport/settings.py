@@ -196,14 +196,15 @@ if REDIS_URL := os.environ.get("REDIS_URL"):
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
 else:
-    # One machine: the web workers, the job worker and the scheduler share a cache on disk, so
-    # that a change made in one process is seen by the next page another process serves (what
-    # waits for each member is kept there, keyed by the versions of what it was worked out from).
+    # One machine: the web workers, the job worker and the scheduler share a cache in a SQLite
+    # file, so that a change made in one process is seen by the next page another process serves
+    # (what waits for each member is kept there, keyed by the versions of what it was worked out
+    # from; ``rapport.core.sqlite_cache``).
     CACHES = {
         "default": {
-            "BACKEND": "rapport.core.file_cache.FileCache",
-            "LOCATION": str(VAR_DIR / "cache"),
-            "OPTIONS": {"MAX_ENTRIES": 2000},
+            "BACKEND": "rapport.core.sqlite_cache.SQLiteCache",
+            "LOCATION": str(VAR_DIR / "cache.sqlite3"),
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
         }
     }
 

@@ -143,6 +143,11 @@ def test_attention_lists_what_is_due_for_the_pm_most_overdue_first(world):
     assert [t.item for t in items] == [late, due_today]
     assert selectors.attention(actor=side.actor(side.member)) == []  # not theirs
     assert selectors.attention(actor=world.two.actor(world.two.pm)) == []
+    # counted for the navigation without reading the items
+    assert selectors.attention_count(actor=side.actor(side.pm)) == 2
+    assert selectors.attention_count(actor=side.actor(side.member)) == 0
+    assert selectors.attention_count(actor=world.two.actor(world.two.pm)) == 0
+    assert selectors.attention_count(actor=side.contact_actor(side.contact_a)) == 0
 
 
 def test_a_touchpoint_records_whether_the_channel_suits_the_message(world):

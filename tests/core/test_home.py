@@ -568,43 +568,63 @@ def test_one_machine_shares_its_cache_between_processes(tmp_path, settings):
         check=True,
     )
     backend, first = done.stdout.split()
-    assert backend == "rapport.core.file_cache.FileCache"
+    assert backend == "rapport.core.sqlite_cache.SQLiteCache"
     settings.CACHES = {
         "default": {
-            "BACKEND": "rapport.core.file_cache.FileCache",
-            "LOCATION": tmp_path / "cache",
+            "BACKEND": "rapport.core.sqlite_cache.SQLiteCache",
+            "LOCATION": tmp_path / "cache.sqlite3",
         }
     }
     assert cache.get("version:7:projects") == int(first) + 2  # moved now, and at the commit
 
 
-def test_the_navigation_count_follows_the_members_changes_at_once_and_others_on_home(world):
-    """Counted again after a change of the member's own; someone else's (here the client's)
-    shows at once on the home page, which stores its count for the other pages, and anyway
-    within the minute the count is kept."""
+def test_the_navigation_count_follows_every_change_at_once_and_counts_only_what_it_reads(
+    world, monkeypatch
+):
+    """The count beside Home on every page: a change by the client or by the member shows at
+    once. A second page counts nothing again, a change counts again only the sections reading
+    its app, and the sections the home page keeps give their totals."""
+    from rapport.core import today
+
+    counted: list[str] = []
+    lines = today.Section.lines
+
+    def spy(section, moment, start, stop):
+        if not stop:
+            counted.append(section.key)
+        return lines(section, moment, start, stop)
+
+    monkeypatch.setattr(today.Section, "lines", spy)
     side = world.one
     http = login(side.pm)
 
     def count_on(url: str) -> str:
+        counted.clear()
         page = http.get(url).content.decode()
         return page.split('data-testid="waiting-count">', 1)[1].split("<", 1)[0]
 
     request = _client_raises(side)
     assert count_on("/app/projects/") == "1"
-    _client_raises(side)  # the client again: this page keeps its count a minute at most
-    assert count_on("/app/projects/") == "1"
-    assert count_on("/app/") == "2"  # the home page counts afresh, and stores it
+    assert sorted(counted) == sorted(section.key for section in today.SECTIONS)
+    assert count_on("/app/clients/") == "1" and counted == []  # kept
+
+    _client_raises(side)  # the client again: counted at once, only where changes are read
     assert count_on("/app/projects/") == "2"
+    assert sorted(counted) == ["action-items", "on-client", "on-you"]
+
+    assert count_on("/app/") == "2" and counted == []  # the home page lists its sections…
+    _client_raises(side)
+    assert count_on("/app/") == "3" and counted == []
+    assert count_on("/app/projects/") == "3" and counted == []  # …which give their totals
+
     changes.change_request_evaluate(  # the PM's own change: counted again at once
         actor=side.actor(side.pm), change_request=request, schedule_days=1, recommendation="approve"
     )
     changes.change_request_send_for_approval(actor=side.actor(side.pm), change_request=request)
-    assert count_on("/app/projects/") == "2"  # now waiting on the client: still two lines
-    assert "waiting-count" in http.get("/app/projects/").content.decode()
-    conflicts.conflict_create(
+    assert count_on("/app/projects/") == "3"  # now waiting on the client: still three lines
+    assert sorted(counted) == ["action-items", "on-client", "on-you"]
+    conflicts.conflict_create(  # of a client, of no project: counted again for everyone
         actor=side.actor(side.pm), client=side.client_a, title="Late", root_causes=["other"]
     )
-    assert count_on("/app/projects/") == "3"
-    cache.clear()  # a minute later, whatever changed
-    _client_raises(side)
-    assert count_on("/app/projects/") == "4"
+    assert count_on("/app/projects/") == "4" and counted == ["conflicts"]
+    assert "waiting-count" not in login(side.outsider).get("/app/projects/").content.decode()

@@ -68,7 +68,6 @@ def record(
     )
     versions.record_changed(organisation_id, obj._meta.app_label)
     waiting_cache.record_changed(organisation_id, obj)
-    waiting_cache.changed(actor.user.pk if actor.user else None)
     health_store.changed(obj, changes)
     return AuditEvent.objects.create(
         organisation_id=organisation_id,

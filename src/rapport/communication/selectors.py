@@ -129,15 +129,19 @@ def _dues(
     return dues
 
 
+def _with_last_touchpoint(items: QuerySet[PlanItem]) -> QuerySet[PlanItem]:
+    latest = Interaction.objects.filter(plan_item=OuterRef("pk")).order_by("-occurred_at")
+    # one step of the (plan item, occurred) index per item, not all of its touchpoints
+    return items.annotate(last_touchpoint=Subquery(latest.values("occurred_at")[:1]))
+
+
 def _with_cadence(
     items: QuerySet[PlanItem], today: date, *, needing_attention: bool = False
 ) -> list[PlannedTouchpoint]:
     """Each item with when it was last done and when it is next due. ``needing_attention``
     keeps only those due or overdue: their cadence is worked out from the few columns it
     needs, and only the items kept are read in full."""
-    latest = Interaction.objects.filter(plan_item=OuterRef("pk")).order_by("-occurred_at")
-    # one step of the (plan item, occurred) index per item, not all of its touchpoints
-    items = items.annotate(last_touchpoint=Subquery(latest.values("occurred_at")[:1]))
+    items = _with_last_touchpoint(items)
     full = items.select_related("owner", "project__client").prefetch_related("audience")
     if needing_attention:
         dues = _dues(list(items.values_list(*CADENCE_FIELDS)), today)
@@ -188,13 +192,27 @@ def attention(*, actor: Actor, today: date | None = None) -> list[PlannedTouchpo
     that are due or overdue, the most overdue first."""
     if not actor.is_member or actor.user is None:
         return []
-    items = plan_items_visible_to(actor).filter(
+    due = _with_cadence(_followed_by(actor), today or timezone.localdate(), needing_attention=True)
+    return sorted(due, key=lambda t: (-t.due.overdue_days, t.item.project.name, t.item.title))
+
+
+def attention_count(*, actor: Actor, today: date | None = None) -> int:
+    """How many items ``attention`` lists, from the few columns their cadence needs."""
+    if not actor.is_member or actor.user is None:
+        return 0
+    rows = _with_last_touchpoint(_followed_by(actor)).values_list(*CADENCE_FIELDS)
+    dues = _dues(list(rows), today or timezone.localdate())
+    return sum(due.needs_attention for _last, due in dues.values())
+
+
+def _followed_by(actor: Actor) -> QuerySet[PlanItem]:
+    """The active plan items of running projects that the member owns or whose project they
+    manage."""
+    return plan_items_visible_to(actor).filter(
         Q(owner=actor.user) | Q(project__pm=actor.user),
         active=True,
         project__status__in=ACTIVE,
     )
-    due = _with_cadence(items, today or timezone.localdate(), needing_attention=True)
-    return sorted(due, key=lambda t: (-t.due.overdue_days, t.item.project.name, t.item.title))
 
 
 # --- the log ------------------------------------------------------------------------------------

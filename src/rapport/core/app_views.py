@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
-from rapport.core import today, waiting_cache
+from rapport.core import today
 from rapport.core.pagination import paginate
 from rapport.onboarding.steps import guide_for
 from rapport.projects.models import Project
@@ -27,7 +27,6 @@ def app_home(request: ActorRequest) -> HttpResponse:
         return render(request, "app/home_section.html", {"section": section, "page": page})
     sections = today.today(actor)
     request.waiting_count = sum(shown.total for shown in sections)  # type: ignore[attr-defined]
-    waiting_cache.store(actor, request.waiting_count)  # type: ignore[attr-defined]
     projects = project_list(actor=actor).exclude(
         status__in=[Project.Status.CLOSED, Project.Status.CANCELLED]
     )

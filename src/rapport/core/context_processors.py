@@ -3,13 +3,12 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from rapport.core import waiting_cache
 from rapport.core.today import waiting_count
 
 
 def waiting(request: HttpRequest) -> dict[str, Any]:
-    """The number beside Home in the internal navigation, counted only when a page shows it,
-    and then read from the cache while nothing in the organisation changed."""
+    """The number beside Home in the internal navigation, counted only when a page shows it
+    (the home page has just counted it), and then mostly read from the cache."""
     actor = getattr(request, "actor", None)
 
     def count() -> int:
@@ -18,6 +17,6 @@ def waiting(request: HttpRequest) -> dict[str, Any]:
         counted = getattr(request, "waiting_count", None)
         if counted is not None:
             return int(counted)
-        return waiting_cache.count(actor, lambda: waiting_count(actor))
+        return waiting_count(actor)
 
     return {"waiting_count": SimpleLazyObject(count)}

@@ -92,6 +92,8 @@ def _listed(lines: list[Line], stop: int) -> Lines:
 
 
 def touchpoints(moment: Moment, stop: int) -> Lines:
+    if not stop:  # counted: no item is read in full
+        return [], communication.attention_count(actor=moment.actor, today=moment.today)
     due = communication.attention(actor=moment.actor, today=moment.today)
     return _listed(
         [
@@ -483,11 +485,17 @@ def today(actor: Actor) -> list[Shown]:
 
 
 def waiting_count(actor: Actor) -> int:
-    """How many things wait for the member: the number beside Home in the navigation."""
+    """How many things wait for the member: the number beside Home in the navigation. Each
+    section's total is read from the cache while nothing it reads changes, else counted."""
     if not actor.is_member:
         return 0
     moment = moment_of(actor)
-    return sum(source(moment, 0)[1] for section in SECTIONS for source in section.sources)
+    return waiting_cache.count(
+        actor,
+        SECTIONS,
+        counted=lambda section: section.lines(moment, 0, 0)[1],
+        total_of=lambda shown: shown.total if shown else 0,
+    )
 
 
 class SectionLines(Sequence[Line]):

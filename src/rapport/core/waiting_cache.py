@@ -9,15 +9,14 @@
   or team member reads, for the section apps, versions of their own, which a record of one of
   their projects moves on (``record_changed``), and a record of no project (a client's
   conflict) moves on for everyone: another manager's busy day leaves their sections kept.
-- The count beside Home in the navigation, on every other page, is kept a minute at most, and
-  not past a change the member makes: a change of their own shows at once, someone else's
-  (a client's message, a colleague's change request) within the minute, and at once on the
-  home page, which stores the count it shows. Keyed on the apps' versions, as the sections
-  are, every page would count again after almost any change by anyone: under load, always.
+- The count beside Home in the navigation, on every other page, is the sum of the sections'
+  totals under the same versions: a section the home page keeps gives its total, any other
+  is counted (its lines are not read) and its count kept. So a change anyone makes shows in
+  the count at once, and counts again only the sections reading its app.
 
-A minute's expiry also covers what falls due with time. The cache is shared by every process of
-the installation (on disk on one machine, Redis in the scaled tier), so a change made through
-one web worker is seen by the next page another serves."""
+A minute's expiry also covers what falls due with time. The cache is shared by every process
+of the installation (a SQLite file on one machine, Redis in the scaled tier), so a change made
+through one web worker is seen by the next page another serves."""
 
 from __future__ import annotations
 
@@ -29,7 +28,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.utils import timezone, translation
 
-from rapport.core.versions import app_key, digest, move_on, of_every_app, version_of, versions_of
+from rapport.core.versions import app_key, digest, move_on, of_every_app, versions_of
 from rapport.projects.models import Project
 from rapport.tenancy.actors import Actor
 
@@ -104,41 +103,60 @@ def record_changed(organisation_id: int | None, record: models.Model) -> None:
         move_on(_team_key(organisation_id, app, user_id))
 
 
-def changed(user_id: int | None) -> None:
-    """This user changed something: their own count is counted again at once."""
-    if user_id is not None:
-        move_on(_user_key(user_id))
-
-
-def _user_key(user_id: int | None) -> str:
-    return f"waiting:user:{user_id}"
-
-
-def _count_key(actor: Actor) -> str:
-    """Moves on with the member's own changes."""
-    user_id = actor.user.pk if actor.user else None
-    return f"waiting:count:{actor.organisation_id}:{user_id}:{version_of(_user_key(user_id))}"
-
-
-def count(actor: Actor, compute: Callable[[], int]) -> int:
-    return int(cache.get_or_set(_count_key(actor), compute, EXPIRES) or 0)
-
-
-def store(actor: Actor, value: int) -> None:
-    """The home page has just counted: other pages show the same number."""
-    cache.set(_count_key(actor), value, EXPIRES)
-
-
 def sections[S: Kept](actor: Actor, wanted: Sequence[S], compute: Callable[[S], Any]) -> list[Any]:
     """The home page's sections, each computed once for the member's day and language (a
     line's wording and what is overdue depend on both) while nothing it reads changes; what
     ``compute`` returned for each, in order, leaving out the sections it returned None for.
     Two looks at the cache: the versions, then the sections."""
+    keys = [f"waiting:section:{key}" for key in _keys(actor, wanted)]
+    kept = cache.get_many(keys)
+    computed = {}
+    shown = []
+    for section, key in zip(wanted, keys, strict=True):
+        if key not in kept:
+            computed[key] = (compute(section),)  # a tuple: "nothing waiting" is kept too
+        (value,) = kept.get(key) or computed[key]
+        if value is not None:
+            shown.append(value)
+    if computed:
+        cache.set_many(computed, EXPIRES)
+    return shown
+
+
+def count[S: Kept](
+    actor: Actor,
+    wanted: Sequence[S],
+    counted: Callable[[S], int],
+    total_of: Callable[[Any], int],
+) -> int:
+    """The sum of the sections' totals: ``total_of`` what ``sections`` keeps for a section
+    (None when nothing waited), or the section's kept count, or ``counted`` now and kept."""
+    keys = _keys(actor, wanted)
+    kept = cache.get_many(
+        [f"waiting:{kind}:{key}" for key in keys for kind in ("section", "count")]
+    )
+    computed = {}
+    total = 0
+    for section, key in zip(wanted, keys, strict=True):
+        if (shown := kept.get(f"waiting:section:{key}")) is not None:
+            total += total_of(shown[0])
+        elif (number := kept.get(f"waiting:count:{key}")) is not None:
+            total += number
+        else:
+            computed[f"waiting:count:{key}"] = number = counted(section)
+            total += number
+    if computed:
+        cache.set_many(computed, EXPIRES)
+    return total
+
+
+def _keys[S: Kept](actor: Actor, wanted: Sequence[S]) -> list[str]:
+    """Each section's key for the member's day and language under the versions it reads."""
     organisation_id = actor.organisation_id
     user_id = actor.user.pk if actor.user else None
     versions = of_every_app([organisation_id])
     prefix = (
-        f"waiting:section:{translation.get_language()}:{timezone.localdate().isoformat()}:"
+        f"{translation.get_language()}:{timezone.localdate().isoformat()}:"
         f"{organisation_id}:{user_id}"
     )
     if actor.is_admin:  # every project: the organisation's versions of the apps read
@@ -158,16 +176,4 @@ def sections[S: Kept](actor: Actor, wanted: Sequence[S], compute: Callable[[S], 
             read = (own[key] for app, pair in pairs.items() if app in section.reads for key in pair)
             return f"{shared}:{digest(read)}"
 
-    keys = [f"{prefix}:{section.key}:{stamp(section)}" for section in wanted]
-    kept = cache.get_many(keys)
-    computed = {}
-    shown = []
-    for section, key in zip(wanted, keys, strict=True):
-        if key not in kept:
-            computed[key] = (compute(section),)  # a tuple: "nothing waiting" is kept too
-        (value,) = kept.get(key) or computed[key]
-        if value is not None:
-            shown.append(value)
-    if computed:
-        cache.set_many(computed, EXPIRES)
-    return shown
+    return [f"{prefix}:{section.key}:{stamp(section)}" for section in wanted]
