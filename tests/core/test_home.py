@@ -506,6 +506,29 @@ def test_every_section_reads_apps_with_their_own_version():
     )
 
 
+def test_the_kept_sections_are_plain_text(world):
+    """What the cache keeps of a section unpickles without building models or lazy
+    translations (a lazy string's class is built again for each one unpickled)."""
+    import pickle
+
+    from rapport.core import today
+
+    side = world.one
+    _client_raises(side)
+    conflicts.conflict_create(
+        actor=side.actor(side.pm), client=side.client_a, title="Late", root_causes=["other"]
+    )
+    sections = today.today(side.actor(side.pm))
+    assert {shown.key for shown in sections} >= {"on-you", "conflicts"}
+    kept = pickle.dumps(sections)
+    assert b"django.db.models" not in kept and b"_lazy_proxy_unpickle" not in kept
+    on_you = next(shown for shown in sections if shown.key == "on-you")
+    assert on_you.section is today.BY_KEY["on-you"]
+    line = on_you.lines[0]
+    assert (line.project_name, line.client_name) == (side.project_a.name, side.client_a.name)
+    assert type(line.what) is str
+
+
 def test_the_kept_sections_are_the_readers_language(world):
     from rapport.communication import services as communication
 

@@ -4,6 +4,7 @@ another client or organisation, nor of an unpublished project, ever shows."""
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -35,6 +36,10 @@ def _waiting(side: Side, contact: Any = None) -> list[tuple[str, str, str]]:
     lines = [line for group in response.context["waiting"] for line in group.lines]
     for line in lines:
         assert f'href="{line.url}"' in html
+        assert f"· {line.project_name} ·" in html
+    # kept in the cache as plain text: no model, no lazy translation to build again
+    kept = pickle.dumps(response.context["waiting"])
+    assert b"django.db.models" not in kept and b"_lazy_proxy_unpickle" not in kept
     return [(line.kind, line.url, f"{line.action}: {line.title}") for line in lines]
 
 
@@ -233,7 +238,7 @@ def test_unpublished_projects_show_nothing(world: World):
     assert side.project_a_draft.name not in response.content.decode()
     assert "Draft-only task" not in response.content.decode()
     assert all(
-        line.project.pk != side.project_a_draft.pk
+        line.project_id != side.project_a_draft.pk
         for group in response.context["waiting"]
         for line in group.lines
     )

@@ -10,7 +10,7 @@ handled because each selector asks for what is still waiting."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import InitVar, dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -45,18 +45,27 @@ LIMIT = 10  # lines per section on the home page; the rest behind "N more"
 
 @dataclass(frozen=True)
 class Line:
-    """One thing waiting: where it is handled, what it is, and since when or by when."""
+    """One thing waiting: where it is handled, what it is, and since when or by when. Plain
+    text only, as it is kept in the cache (in the reader's language): the project's and the
+    client's names, not the project."""
 
     url: str
     title: str
     what: str | Promise
-    project: Project | None = None
+    project: InitVar[Project | None] = None
+    project_name: str = ""
     client_name: str = ""
     waited: timedelta | None = None  # how long it has been waiting
     due: date | None = None
     overdue_days: int = 0
     note: str = ""
     handle_url: str = ""  # a follow-up is handled right on the home page
+
+    def __post_init__(self, project: Project | None) -> None:
+        object.__setattr__(self, "what", str(self.what))
+        if project is not None:
+            object.__setattr__(self, "project_name", project.name)
+            object.__setattr__(self, "client_name", self.client_name or project.client.name)
 
     @property
     def urgency(self) -> float:
@@ -461,10 +470,17 @@ BY_KEY = {section.key: section for section in SECTIONS}
 
 @dataclass(frozen=True)
 class Shown:
-    section: Section
+    """A section as the home page shows it, kept in the cache by the section's key (its
+    heading is a lazy translation, slow to unpickle)."""
+
+    key: str
     lines: list[Line]
     total: int
     more: int = 0
+
+    @property
+    def section(self) -> Section:
+        return BY_KEY[self.key]
 
 
 def moment_of(actor: Actor) -> Moment:
@@ -474,7 +490,7 @@ def moment_of(actor: Actor) -> Moment:
 def shown(section: Section, moment: Moment, limit: int = LIMIT) -> Shown | None:
     """The section's first ``limit`` lines, or None when nothing waits in it."""
     lines, total = section.lines(moment, 0, limit)
-    return Shown(section, lines, total, more=total - len(lines)) if total else None
+    return Shown(section.key, lines, total, more=total - len(lines)) if total else None
 
 
 def today(actor: Actor) -> list[Shown]:

@@ -5,7 +5,7 @@ of projects and items."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import InitVar, dataclass
 from datetime import date, datetime
 from typing import cast
 
@@ -36,15 +36,25 @@ UNREAD = frozenset(("communication", "messaging", "risks"))
 
 @dataclass(frozen=True)
 class Waiting:
-    """One thing the contact is asked to do, and the page where they do it."""
+    """One thing the contact is asked to do, and the page where they do it. Plain text only,
+    as it is kept in the cache (in the contact's language): the project's id and name, not
+    the project."""
 
     kind: str
     action: str
     title: str
-    project: Project
+    project: InitVar[Project]
     since: date
     url: str
     due: date | None = None
+    project_id: int = 0
+    project_name: str = ""
+
+    def __post_init__(self, project: Project) -> None:
+        object.__setattr__(self, "action", str(self.action))
+        object.__setattr__(self, "title", str(self.title))
+        object.__setattr__(self, "project_id", project.pk)
+        object.__setattr__(self, "project_name", project.name)
 
 
 def _day(moment: datetime | None) -> date:
@@ -215,7 +225,7 @@ def waiting_for(*, actor: Actor) -> list[WaitingGroup]:
     return [
         WaitingGroup(
             key,
-            heading,
+            str(heading),
             sorted(lines, key=lambda line: (line.due or date.max, line.since))[:LIMIT],
             len(lines) > LIMIT,
         )
