@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -343,25 +343,25 @@ def member_api_token_authenticate(
     or malformed token (or a client contact's portal token: it never acts as a member)."""
     if not secret.startswith(API_TOKEN_PREFIX) or len(secret) > 128:
         return None
+    role = Membership.objects.filter(
+        organisation_id=OuterRef("organisation_id"), user_id=OuterRef("user_id")
+    ).values("role")
     token = (
         ApiToken.objects.select_related("user", "organisation")
+        .annotate(role=Subquery(role))  # one query: still a member of the organisation?
         .filter(
             token_hash=digest(secret),
             revoked_at__isnull=True,
             user__is_active=True,
             contact__isnull=True,  # a client contact's token never acts as a member
+            role__isnull=False,
         )
         .first()
     )
     if token is None:
         return None
-    membership = Membership.objects.filter(
-        organisation_id=token.organisation_id, user_id=token.user_id
-    ).first()
-    if membership is None:
-        return None
     _touch(token)
-    return Actor.member(token.user, token.organisation, membership.role, ip=ip), token
+    return Actor.member(token.user, token.organisation, token.role, ip=ip), token
 
 
 def actor_for_api_token(secret: str, ip: str | None = None) -> Actor | None:
