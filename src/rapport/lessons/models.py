@@ -71,6 +71,8 @@ class Lesson(TimeStamped):
             models.Index(fields=["organisation", "category", "year"]),
             # covers the count and mean length that ranking needs over a whole library
             models.Index(fields=["organisation", "length"], name="lesson_org_length"),
+            # the library and the API list the newest first: 25 read in order, not all sorted
+            models.Index(fields=["organisation", "-created_at", "-id"], name="lesson_org_newest"),
         ]
 
     def __str__(self) -> str:
