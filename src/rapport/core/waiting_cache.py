@@ -107,7 +107,8 @@ def sections[S: Kept](actor: Actor, wanted: Sequence[S], compute: Callable[[S], 
     """The home page's sections, each computed once for the member's day and language (a
     line's wording and what is overdue depend on both) while nothing it reads changes; what
     ``compute`` returned for each, in order, leaving out the sections it returned None for.
-    Two looks at the cache: the versions, then the sections."""
+    One look at the cache for the versions (two for a manager or team member), then one for
+    the sections."""
     keys = [f"waiting:section:{key}" for key in _keys(actor, wanted)]
     kept = cache.get_many(keys)
     computed = {}
